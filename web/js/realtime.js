@@ -1,0 +1,228 @@
+// Realtime client for Facet's WebSocket endpoint (/ws).
+//
+// - connects to ws(s)://<host>/ws (the session cookie authenticates the handshake)
+// - reconnects with exponential backoff and jitter
+// - remembers the last sequence number seen per topic and, after a reconnect,
+//   re-subscribes with {"type":"subscribe","topic":…,"since":lastSeq} so missed events replay
+// - drops duplicate events (seq <= last seen) and reports "resync" through a callback
+// - sends {"type":"ping"} every 20 s to keep the connection alive
+
+export function defaultSocketUrl(loc = window.location) {
+  const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${loc.host}/ws`;
+}
+
+export class RealtimeClient {
+  constructor({
+    url = defaultSocketUrl(),
+    onEvent = () => {},
+    onResync = () => {},
+    onStatus = () => {},
+    onError = () => {},
+    onSubscribed = () => {},
+    pingIntervalMs = 20000,
+    baseDelayMs = 500,
+    maxDelayMs = 30000,
+  } = {}) {
+    this.url = url;
+    this.onEvent = onEvent;
+    this.onResync = onResync;
+    this.onStatus = onStatus;
+    this.onError = onError;
+    this.onSubscribed = onSubscribed;
+    this.pingIntervalMs = pingIntervalMs;
+    this.baseDelayMs = baseDelayMs;
+    this.maxDelayMs = maxDelayMs;
+
+    this.topics = new Set();
+    this.lastSeq = new Map();
+    this.ws = null;
+    this.attempt = 0;
+    this.pingTimer = null;
+    this.reconnectTimer = null;
+    this.stopped = true;
+    this.state = 'idle';
+
+    this._onOnline = () => {
+      if (!this.stopped && (!this.ws || this.ws.readyState === WebSocket.CLOSED)) {
+        this._clearReconnect();
+        this.attempt = 0;
+        this._connect();
+      }
+    };
+  }
+
+  start() {
+    if (!this.stopped) return this;
+    this.stopped = false;
+    window.addEventListener('online', this._onOnline);
+    this._connect();
+    return this;
+  }
+
+  stop() {
+    this.stopped = true;
+    window.removeEventListener('online', this._onOnline);
+    this._clearReconnect();
+    this._stopPing();
+    if (this.ws) {
+      try { this.ws.close(1000, 'bye'); } catch (err) { /* already closed */ }
+    }
+    this.ws = null;
+    this._setState('closed');
+  }
+
+  subscribe(topic, since) {
+    this.topics.add(topic);
+    if (Number.isInteger(since)) this.lastSeq.set(topic, since);
+    this._sendSubscribe(topic);
+  }
+
+  unsubscribe(topic) {
+    this.topics.delete(topic);
+    this.lastSeq.delete(topic);
+    this._send({ type: 'unsubscribe', topic });
+  }
+
+  get connected() {
+    return !!this.ws && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  // ---- internals ----
+
+  _setState(state) {
+    if (this.state === state) return;
+    this.state = state;
+    try { this.onStatus(state); } catch (err) { console.warn('realtime status handler failed', err); }
+  }
+
+  _send(message) {
+    if (!this.connected) return false;
+    this.ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  _sendSubscribe(topic) {
+    const message = { type: 'subscribe', topic };
+    if (this.lastSeq.has(topic)) message.since = this.lastSeq.get(topic);
+    this._send(message);
+  }
+
+  _connect() {
+    if (this.stopped) return;
+    this._setState('connecting');
+    let ws;
+    try {
+      ws = new WebSocket(this.url);
+    } catch (err) {
+      this._scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+
+    ws.addEventListener('open', () => {
+      if (this.ws !== ws) return;
+      this.attempt = 0;
+      this._setState('open');
+      for (const topic of this.topics) this._sendSubscribe(topic);
+      this._startPing();
+    });
+
+    ws.addEventListener('message', (ev) => {
+      if (this.ws !== ws) return;
+      let msg;
+      try {
+        msg = JSON.parse(ev.data);
+      } catch (err) {
+        return;
+      }
+      this._handle(msg);
+    });
+
+    ws.addEventListener('close', () => {
+      if (this.ws !== ws) return;
+      this._stopPing();
+      this.ws = null;
+      if (this.stopped) {
+        this._setState('closed');
+        return;
+      }
+      this._setState('connecting');
+      this._scheduleReconnect();
+    });
+
+    // 'error' is always followed by 'close'; nothing extra to do here.
+    ws.addEventListener('error', () => {});
+  }
+
+  _handle(msg) {
+    if (!msg || typeof msg !== 'object') return;
+    switch (msg.type) {
+      case 'subscribed': {
+        // First subscription: start counting from the topic's current sequence.
+        if (!this.lastSeq.has(msg.topic) && Number.isInteger(msg.seq)) this.lastSeq.set(msg.topic, msg.seq);
+        this._safe(this.onSubscribed, msg);
+        break;
+      }
+      case 'event': {
+        const last = this.lastSeq.get(msg.topic);
+        if (Number.isInteger(msg.seq)) {
+          if (Number.isInteger(last) && msg.seq <= last) return; // duplicate or replayed twice
+          this.lastSeq.set(msg.topic, msg.seq);
+        }
+        this._safe(this.onEvent, msg);
+        break;
+      }
+      case 'resync': {
+        // History we asked for is gone: the page reloads its state over REST, and we
+        // take the next "subscribed" sequence as the new starting point.
+        this.lastSeq.delete(msg.topic);
+        this._safe(this.onResync, msg.topic, msg);
+        break;
+      }
+      case 'error':
+        this._safe(this.onError, msg);
+        break;
+      case 'pong':
+      default:
+        break;
+    }
+  }
+
+  _safe(fn, ...args) {
+    try {
+      fn(...args);
+    } catch (err) {
+      console.warn('realtime handler failed', err);
+    }
+  }
+
+  _startPing() {
+    this._stopPing();
+    this.pingTimer = setInterval(() => this._send({ type: 'ping' }), this.pingIntervalMs);
+  }
+
+  _stopPing() {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+  }
+
+  _clearReconnect() {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+  }
+
+  nextDelay() {
+    // Exponential backoff capped at maxDelayMs, with "equal jitter": half fixed, half random.
+    const exp = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** this.attempt);
+    return Math.round(exp / 2 + Math.random() * (exp / 2));
+  }
+
+  _scheduleReconnect() {
+    if (this.stopped) return;
+    this._clearReconnect();
+    const delay = this.nextDelay();
+    this.attempt = Math.min(this.attempt + 1, 16);
+    this.reconnectTimer = setTimeout(() => this._connect(), delay);
+  }
+}

@@ -1,0 +1,303 @@
+// DOM helpers, icons, toasts and form utilities shared by all pages.
+// User-supplied text is only ever inserted with textContent (never as HTML).
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+// Static icon paths (24x24 viewBox, stroked). Trusted constants only.
+const ICONS = {
+  gem: '<path d="M6 3h12l4 6-10 12L2 9z"/><path d="M2 9h20"/><path d="M9 3l3 6 3-6"/><path d="M12 9v12"/>',
+  upload: '<path d="M12 16V4"/><path d="M7 9l5-5 5 5"/><path d="M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3"/>',
+  search: '<circle cx="11" cy="11" r="7"/><path d="M20 20l-3.5-3.5"/>',
+  handshake: '<path d="M3 12l4-4 4 2 3-2 7 6"/><path d="M7 8v0"/><path d="M3 12l6 6 2-1 2 2 2-1 2 1 4-4"/><path d="M11 17l-2-2"/><path d="M13 19l-2-2"/>',
+  truck: '<path d="M3 6h11v10H3z"/><path d="M14 9h4l3 3v4h-7"/><circle cx="7" cy="17.5" r="1.8"/><circle cx="17" cy="17.5" r="1.8"/>',
+  bell: '<path d="M6 9a6 6 0 0 1 12 0c0 6 2.5 7.5 2.5 7.5h-17S6 15 6 9"/><path d="M10 20a2 2 0 0 0 4 0"/>',
+  check: '<path d="M5 12.5l4.5 4.5L19 7.5"/>',
+  x: '<path d="M6 6l12 12"/><path d="M18 6L6 18"/>',
+  alert: '<path d="M12 3l10 18H2z"/><path d="M12 10v5"/><path d="M12 18v.01"/>',
+  info: '<circle cx="12" cy="12" r="9"/><path d="M12 11v6"/><path d="M12 7.5v.01"/>',
+  mail: '<rect x="3" y="5" width="18" height="14" rx="2"/><path d="M3.5 6.5L12 13l8.5-6.5"/>',
+  key: '<circle cx="8" cy="14" r="4"/><path d="M11 11l9-9"/><path d="M17 5l2 2"/><path d="M15 7l2 2"/>',
+  user: '<circle cx="12" cy="8" r="4"/><path d="M4 21c1.5-4 4.5-6 8-6s6.5 2 8 6"/>',
+  home: '<path d="M3 11l9-7 9 7"/><path d="M5 10v10h14V10"/>',
+  shield: '<path d="M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z"/>',
+  logout: '<path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3"/><path d="M10 17l-5-5 5-5"/><path d="M5 12h11"/>',
+  arrow: '<path d="M5 12h14"/><path d="M13 6l6 6-6 6"/>',
+  spark: '<path d="M12 3v4"/><path d="M12 17v4"/><path d="M3 12h4"/><path d="M17 12h4"/><path d="M6 6l2.5 2.5"/><path d="M15.5 15.5L18 18"/><path d="M18 6l-2.5 2.5"/><path d="M8.5 15.5L6 18"/>',
+  tag: '<path d="M3 12V4h8l10 10-8 8z"/><circle cx="7.5" cy="8.5" r="1.5"/>',
+  chat: '<path d="M4 5h16v11H9l-5 4z"/>',
+  send: '<path d="M21 3L10 14"/><path d="M21 3l-7 18-4-7-7-4z"/>',
+};
+
+export function icon(name, extraClass) {
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('fill', 'none');
+  svg.setAttribute('stroke', 'currentColor');
+  svg.setAttribute('stroke-width', '1.7');
+  svg.setAttribute('stroke-linecap', 'round');
+  svg.setAttribute('stroke-linejoin', 'round');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  if (extraClass) svg.setAttribute('class', extraClass);
+  svg.innerHTML = ICONS[name] || ICONS.info;
+  return svg;
+}
+
+// h('p', {class: 'x', text: 'hello'}, child1, child2)
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'text') el.textContent = value;
+    else if (key === 'class') el.className = value;
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (value === true) el.setAttribute(key, '');
+    else el.setAttribute(key, String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+export const $ = (sel, root = document) => root.querySelector(sel);
+export const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
+
+// ---------- alerts ----------
+
+export function showAlert(container, kind, message, title) {
+  if (!container) return;
+  container.replaceChildren();
+  if (!message && !title) {
+    container.hidden = true;
+    return;
+  }
+  container.className = `alert alert-${kind}`;
+  const iconName = kind === 'error' ? 'alert' : kind === 'success' ? 'check' : 'info';
+  const text = h('div', {});
+  if (title) text.append(h('strong', { text: title }));
+  if (message) text.append(h('p', { text: message }));
+  container.append(icon(iconName), text);
+  container.hidden = false;
+}
+
+export function clearAlert(container) {
+  showAlert(container, 'info', '', '');
+}
+
+// ---------- toasts ----------
+
+let toastRegion = null;
+
+function ensureToastRegion() {
+  if (toastRegion && document.body.contains(toastRegion)) return toastRegion;
+  toastRegion = h('div', { class: 'toast-region', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'false' });
+  document.body.append(toastRegion);
+  return toastRegion;
+}
+
+export function toast(title, body, { timeout = 7000 } = {}) {
+  const region = ensureToastRegion();
+  const el = h('div', { class: 'toast' },
+    h('div', { class: 'toast-title', text: title }),
+    body ? h('div', { class: 'toast-body', text: body }) : null,
+  );
+  const close = h('button', { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss notification', text: '×' });
+  el.append(close);
+  const remove = () => {
+    el.classList.add('leaving');
+    setTimeout(() => el.remove(), 220);
+  };
+  close.addEventListener('click', remove);
+  region.append(el);
+  if (timeout) setTimeout(remove, timeout);
+  return el;
+}
+
+// ---------- formatting ----------
+
+export function formatDateTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function formatDate(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return d.toLocaleDateString(undefined, { dateStyle: 'long' });
+}
+
+export function relativeTime(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const secs = Math.round((Date.now() - d.getTime()) / 1000);
+  if (secs < 45) return 'just now';
+  const mins = Math.round(secs / 60);
+  if (mins < 60) return `${mins} min ago`;
+  const hours = Math.round(mins / 60);
+  if (hours < 24) return `${hours} h ago`;
+  return formatDateTime(iso);
+}
+
+export const BUSINESS_TYPES = {
+  retailer: 'Retailer',
+  wholesaler: 'Wholesaler',
+  other: 'Other',
+};
+
+export const ORDER_VOLUMES = {
+  'under-1k': 'Under $1,000',
+  '1k-10k': '$1,000 – $10,000',
+  '10k-50k': '$10,000 – $50,000',
+  '50k+': 'Over $50,000',
+};
+
+export const CATEGORIES = ['ring', 'necklace', 'earring', 'bracelet', 'pendant', 'bangle', 'other'];
+
+// ---------- forms ----------
+
+// Maps a server validation message to the form field it names, if any.
+// The server's message names the field (e.g. "companyName is required").
+export function fieldFromMessage(form, message) {
+  if (!message) return null;
+  const names = $$('[name]', form).map((el) => el.name).filter(Boolean);
+  const unique = [...new Set(names)].sort((a, b) => b.length - a.length);
+  const lower = message.toLowerCase();
+  for (const name of unique) {
+    if (lower.includes(name.toLowerCase())) return name;
+    // also match "company name" for companyName
+    const spaced = name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    if (spaced !== name.toLowerCase() && lower.includes(spaced)) return name;
+  }
+  return null;
+}
+
+export function setFieldError(form, name, message) {
+  const inputs = $$(`[name="${CSS.escape(name)}"]`, form);
+  const slot = $(`[data-error-for="${CSS.escape(name)}"]`, form);
+  for (const input of inputs) {
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
+  if (slot) slot.textContent = message || '';
+}
+
+export function clearFieldErrors(form) {
+  for (const el of $$('[aria-invalid]', form)) el.removeAttribute('aria-invalid');
+  for (const slot of $$('[data-error-for]', form)) slot.textContent = '';
+}
+
+// Shows an API error both in the form's summary region and next to the named field.
+export function showFormError(form, summary, err, fieldOverride) {
+  const message = err && err.message ? err.message : String(err);
+  const field = fieldOverride || fieldFromMessage(form, message);
+  showAlert(summary, 'error', message, titleForCode(err && err.code));
+  if (field) {
+    setFieldError(form, field, message);
+    const first = $(`[name="${CSS.escape(field)}"]`, form);
+    if (first) first.focus();
+  }
+}
+
+function titleForCode(code) {
+  switch (code) {
+    case 'validation_failed': return 'Please check the form';
+    case 'weak_password': return 'Choose a stronger password';
+    case 'email_taken': return 'That e-mail is already registered';
+    case 'invalid_credentials': return 'Sign-in failed';
+    case 'rate_limited': return 'Too many attempts';
+    case 'invalid_token': return 'This link is not valid';
+    case 'network': return 'Connection problem';
+    case 'bad_origin': return 'Request blocked';
+    default: return 'Something went wrong';
+  }
+}
+
+export async function withBusy(button, fn) {
+  if (!button) return fn();
+  const label = button.textContent;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  if (button.dataset.busyLabel) button.textContent = button.dataset.busyLabel;
+  try {
+    return await fn();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    if (button.dataset.busyLabel) button.textContent = label;
+  }
+}
+
+export function passwordProblems(pw) {
+  const problems = [];
+  if (pw.length < 10) problems.push('at least 10 characters');
+  if (!/[A-Za-z]/.test(pw)) problems.push('a letter');
+  if (!/[0-9]/.test(pw)) problems.push('a digit');
+  return problems;
+}
+
+// Live password rule checklist: <ul class="strength" data-strength-for="password">
+export function wirePasswordRules(input, list) {
+  if (!input || !list) return;
+  const rules = [
+    ['len', (v) => v.length >= 10],
+    ['letter', (v) => /[A-Za-z]/.test(v)],
+    ['digit', (v) => /[0-9]/.test(v)],
+  ];
+  const update = () => {
+    for (const [key, test] of rules) {
+      const li = $(`[data-rule="${key}"]`, list);
+      if (li) li.classList.toggle('ok', test(input.value));
+    }
+  };
+  input.addEventListener('input', update);
+  update();
+}
+
+// Show/hide buttons next to password inputs: <button class="password-toggle" data-toggle-for="id">
+export function wirePasswordToggles(root = document) {
+  for (const btn of $$('.password-toggle', root)) {
+    const input = document.getElementById(btn.dataset.toggleFor);
+    if (!input) continue;
+    btn.addEventListener('click', () => {
+      const show = input.type === 'password';
+      input.type = show ? 'text' : 'password';
+      btn.textContent = show ? 'Hide' : 'Show';
+      btn.setAttribute('aria-pressed', String(show));
+    });
+  }
+}
+
+export function isEmail(v) {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v);
+}
+
+export function safeNext(param, fallback) {
+  // Only allow same-site relative paths for post-login redirects.
+  if (param && /^\/[A-Za-z0-9_\-./?=&%]*$/.test(param) && !param.startsWith('//')) return param;
+  return fallback;
+}
+
+// Connection indicator: <span class="live-pill" id="live-pill"><span id="live-text"></span></span>
+export function setLivePill(state) {
+  const pill = document.getElementById('live-pill');
+  const text = document.getElementById('live-text');
+  if (!pill || !text) return;
+  pill.dataset.state = state;
+  if (state !== 'open') pill.dataset.subscribed = '';
+  text.textContent = { open: 'Live', connecting: 'Connecting…', closed: 'Offline', idle: 'Offline' }[state] || 'Offline';
+}
+
+// Records confirmed subscriptions on the connection indicator (useful to people and tests alike).
+export function markSubscribed(topic) {
+  const pill = document.getElementById('live-pill');
+  if (!pill) return;
+  const topics = new Set((pill.dataset.subscribed || '').split(' ').filter(Boolean));
+  topics.add(topic);
+  pill.dataset.subscribed = [...topics].join(' ');
+}
