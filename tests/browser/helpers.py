@@ -37,7 +37,7 @@ class Server:
 @dataclass
 class Response:
     status: int
-    headers: dict
+    headers: object  # http.client.HTTPMessage: case-insensitive get()
     body: bytes
     method: str
     url: str
@@ -69,9 +69,9 @@ class HttpClient:
         req = urllib.request.Request(self.base + path, data=data, method=method, headers=hdrs)
         try:
             with self.opener.open(req, timeout=15) as resp:
-                return Response(resp.status, dict(resp.headers), resp.read(), method, path, body)
+                return Response(resp.status, resp.headers, resp.read(), method, path, body)
         except urllib.error.HTTPError as err:
-            return Response(err.code, dict(err.headers), err.read(), method, path, body)
+            return Response(err.code, err.headers, err.read(), method, path, body)
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)

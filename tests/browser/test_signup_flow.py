@@ -123,6 +123,7 @@ def test_signup_verify_signin_and_live_notice(facet_server, driver, make_driver,
     toast = visible(driver, ".toast")
     assert title in toast.text
     assert driver.execute_script("return window.__sameDocument === true"), "the page reloaded"
+    time.sleep(0.4)  # let the toast finish sliding in
     shoot(driver, "08-app-live-notice")
 
     # 9. A broadcast to all buyers arrives too.
@@ -133,6 +134,7 @@ def test_signup_verify_signin_and_live_notice(facet_server, driver, make_driver,
     wait(driver, 15).until(EC.text_to_be_present_in_element((By.ID, "notice-list"), broadcast))
     items = driver.find_elements(By.CSS_SELECTOR, "#notice-list > li")
     assert broadcast in items[0].text, "newest notice first"
+    time.sleep(0.4)
     shoot(driver, "09-app-broadcast")
 
     # 10. After a reload both come back from GET /api/notifications.
@@ -146,7 +148,11 @@ def test_signup_verify_signin_and_live_notice(facet_server, driver, make_driver,
     assert driver.find_element(By.ID, "fact-email").text == buyer_email
     shoot(driver, "10-profile")
 
-    # 12. Ops signs in through the page and sees the buyer in the admin panel.
+    # 12. Back on the buyer's home page, connected again.
+    driver.get(base + "/app.html")
+    wait(driver, 20).until(lambda d: topic in (d.find_element(By.ID, "live-pill").get_attribute("data-subscribed") or ""))
+
+    # 13. Ops signs in through the page, finds the buyer, and sends a notice with the admin form.
     ops_driver = make_driver()
     ops_driver.get(base + "/signin.html")
     nav_ready(ops_driver)
@@ -157,9 +163,23 @@ def test_signup_verify_signin_and_live_notice(facet_server, driver, make_driver,
     wait(ops_driver).until(EC.text_to_be_present_in_element((By.ID, "buyers-body"), company))
     wait(ops_driver, 20).until(
         lambda d: "admin" in (d.find_element(By.ID, "live-pill").get_attribute("data-subscribed") or "").split())
-    shoot(ops_driver, "11-admin")
+    Select(ops_driver.find_element(By.ID, "notice-topic")).select_by_value(topic)
+    from_form = f"Sample approved {suffix}"
+    fill(ops_driver, "#notice-title-input", from_form)
+    fill(ops_driver, "#notice-body", "Your sample of the pavé hoop earrings passed inspection.")
+    ops_driver.find_element(By.ID, "notice-submit").click()
+    sent_alert = visible(ops_driver, "#notice-alert")
+    wait(ops_driver).until(lambda d: "sent" in d.find_element(By.ID, "notice-alert").text.lower())
+    assert "alert-success" in sent_alert.get_attribute("class"), sent_alert.text
+    # The admin topic reports the notice in the live feed.
+    wait(ops_driver, 15).until(EC.text_to_be_present_in_element((By.ID, "feed"), from_form))
+    shoot(ops_driver, "11-admin", full_page=True)
 
-    # 13. The buyer signs out.
+    wait(driver, 15).until(EC.text_to_be_present_in_element((By.ID, "notice-list"), from_form))
+    time.sleep(0.4)  # let the toast finish sliding in
+    shoot(driver, "12-app-notice-from-admin-form")
+
+    # 14. The buyer signs out.
     driver.get(base + "/app.html")
     nav_ready(driver)
     driver.find_element(By.CSS_SELECTOR, '[data-action="sign-out"]').click()

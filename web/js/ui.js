@@ -132,6 +132,13 @@ export function formatDate(iso) {
   return d.toLocaleDateString(undefined, { dateStyle: 'long' });
 }
 
+export function formatDateShort(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return d.toLocaleDateString(undefined, { dateStyle: 'medium' });
+}
+
 export function relativeTime(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';

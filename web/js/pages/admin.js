@@ -4,7 +4,7 @@ import { initLayout } from '../layout.js';
 import { RealtimeClient } from '../realtime.js';
 import {
   $, h, toast, showAlert, clearAlert, showFormError, setFieldError, clearFieldErrors, withBusy,
-  formatDate, formatDateTime, setLivePill, markSubscribed, BUSINESS_TYPES, ORDER_VOLUMES,
+  formatDateShort, formatDateTime, setLivePill, markSubscribed, BUSINESS_TYPES, ORDER_VOLUMES,
 } from '../ui.js';
 
 await initLayout({ auth: 'staff' });
@@ -19,12 +19,12 @@ function renderBuyers(buyers) {
   for (const b of sorted) {
     tbody.append(h('tr', { dataset: { id: b.id } },
       h('td', {}, h('strong', { text: b.companyName || '—' }), h('span', { class: 'sub', text: b.businessLicense || '' })),
-      h('td', {}, b.contactName || '—', h('span', { class: 'sub', text: b.email }), h('span', { class: 'sub', text: b.phone || '' })),
+      h('td', {}, b.contactName || '—', h('span', { class: 'sub nowrap', text: b.email }), h('span', { class: 'sub', text: b.phone || '' })),
       h('td', { class: 'hide-sm', text: b.country || '—' }),
       h('td', { class: 'hide-sm' }, BUSINESS_TYPES[b.businessType] || b.businessType || '—',
         h('span', { class: 'sub', text: ORDER_VOLUMES[b.typicalOrderVolume] || b.typicalOrderVolume || '' })),
       h('td', {}, h('span', { class: b.verified ? 'tag tag-ok' : 'tag tag-warn', text: b.verified ? 'Verified' : 'Unverified' })),
-      h('td', { class: 'hide-sm', text: formatDate(b.createdAt) }),
+      h('td', { class: 'hide-sm nowrap', text: formatDateShort(b.createdAt) }),
     ));
   }
   $('#buyers-empty').hidden = buyers.length > 0;
@@ -87,7 +87,9 @@ form.addEventListener('submit', async (ev) => {
 const feed = $('#feed');
 function addFeedItem(msg) {
   const data = msg.data && typeof msg.data === 'object' ? msg.data : {};
-  const summary = data.title || data.companyName || data.email || '';
+  let summary = data.title || data.companyName || data.email || '';
+  if (msg.event === 'notice.sent') summary = `“${data.title}” to ${data.topic}${data.by ? ` by ${data.by}` : ''}`;
+  if (msg.event === 'buyer.registered') summary = `${data.companyName || 'New buyer'}${data.country ? `, ${data.country}` : ''}`;
   feed.prepend(h('li', {},
     h('div', { class: 'feed-head' },
       h('span', { class: 'feed-event', text: msg.event || 'event' }),

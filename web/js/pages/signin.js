@@ -39,8 +39,14 @@ form.addEventListener('submit', async (ev) => {
       const data = await api.post('/api/auth/login', { email, password });
       user = data.user;
     } catch (err) {
-      showFormError(form, alertBox, err, err.code === 'invalid_credentials' ? 'password' : undefined);
-      if (err.code === 'invalid_credentials') form.elements.password.select();
+      showFormError(form, alertBox, err);
+      if (err.code === 'invalid_credentials') {
+        // The summary already says what went wrong; mark the fields without repeating it.
+        form.elements.email.setAttribute('aria-invalid', 'true');
+        form.elements.password.setAttribute('aria-invalid', 'true');
+        form.elements.password.focus();
+        form.elements.password.select();
+      }
       return;
     }
     showAlert(alertBox, 'success', 'Signed in. Taking you to your account…');
