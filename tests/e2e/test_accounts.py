@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from .support import (GOOD_PASSWORD, Client, assert_error, assert_json, assert_status, assert_user,
+from .support import (GOOD_PASSWORD, REFUSED, Client, assert_error, assert_json, assert_status, assert_user,
                       find_mails, handshake_status, login, mail_snapshot, new_buyer, registration,
                       wait_for_link)
 
@@ -119,7 +119,7 @@ def test_me_without_session_is_401(anon):
 def test_forged_cookie_is_401_and_refused_at_the_websocket_handshake(server, cookie):
     client = Client(server)
     assert_error(client.get("/api/me", headers={"Cookie": f"facet_session={cookie}"}), 401, "unauthorized")
-    assert handshake_status(server, cookie) == 401
+    assert handshake_status(server, cookie) in REFUSED
 
 
 def test_tampered_real_cookie_is_401(server):
@@ -128,9 +128,15 @@ def test_tampered_real_cookie_is_401(server):
     tampered = real[:-1] + ("A" if real[-1] != "A" else "B")
     assert_error(Client(server).get("/api/me", headers={"Cookie": f"facet_session={tampered}"}),
                  401, "unauthorized")
-    assert handshake_status(server, tampered) == 401
-    assert handshake_status(server, None) == 401
+    assert handshake_status(server, tampered) in REFUSED
+    assert handshake_status(server, None) in REFUSED
     assert handshake_status(server, real) == 101
+
+
+def test_websocket_handshake_without_a_session_answers_401(server):
+    """The contract: no cookie → 401, an HTTP answer rather than a dropped connection."""
+    assert handshake_status(server, None) == 401
+    assert handshake_status(server, "forged") == 401
 
 
 def test_logout_invalidates_the_session(server):
@@ -142,7 +148,7 @@ def test_logout_invalidates_the_session(server):
     # The old token is dead on the server, not only forgotten by the client.
     replay = Client(server)
     assert_error(replay.get("/api/me", headers={"Cookie": f"facet_session={cookie}"}), 401, "unauthorized")
-    assert handshake_status(server, cookie) == 401
+    assert handshake_status(server, cookie) in REFUSED
     assert_error(buyer.client.get("/api/me"), 401, "unauthorized")
     # Logging out again is harmless.
     assert_status(Client(server).post("/api/auth/logout"), 204)

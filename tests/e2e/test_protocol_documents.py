@@ -11,7 +11,7 @@ from .schemas import (OPENAPI, PROTOCOL, WS_SCHEMAS, check_client_message, check
                       openapi_document, openapi_validator, ws_schemas, ws_validator)
 
 CLIENT = ["subscribe", "unsubscribe", "ping"]
-SERVER = ["subscribed", "event", "resync", "error", "pong"]
+SERVER = ["subscribed", "unsubscribed", "event", "resync", "error", "pong"]
 
 
 def test_every_message_has_a_schema():
@@ -81,7 +81,8 @@ def test_websocket_md_describes_every_message_and_links_its_schema():
     for kind in CLIENT + SERVER:
         assert f'"type": "{kind}"' in text or f'"type":"{kind}"' in text, kind
         assert f"schemas/ws/{kind}.schema.json" in text, kind
-    for needle in ("1009", "1008", "too slow", "since", "resync", "25 s", "35 s", "64 KiB", "forbidden"):
+    for needle in ("1009", "1008", "too slow", "since", "resync", "25 s", "35 s", "64 KiB", "forbidden",
+                   "bad_message", "bad_topic", "too_many_subscriptions"):
         assert needle in text, needle
 
 
@@ -90,14 +91,16 @@ def test_websocket_md_examples_are_valid_messages():
     blocks = re.findall(r"```json\n(.*?)```", text, re.S)
     assert blocks
     checked = 0
+    decoder = json.JSONDecoder()
     for block in blocks:
-        # A block holds one message, or one message per line.
-        candidates = [block] if block.strip().startswith("{") and block.count('"type"') == 1 else block.splitlines()
-        for candidate in candidates:
-            candidate = candidate.strip()
-            if not candidate:
-                continue
-            message = json.loads(candidate)
+        # A block holds one or more messages, each possibly over several lines.
+        position = 0
+        while True:
+            while position < len(block) and block[position].isspace():
+                position += 1
+            if position == len(block):
+                break
+            message, position = decoder.raw_decode(block, position)
             if message["type"] in CLIENT:
                 check_client_message(message)
             else:

@@ -79,7 +79,7 @@ def test_register_verify_login_subscribe_and_resume(server, ops):
         ws.expect_silence(1.0)
 
         # Live events continue after the replay, once each.
-        live = publish(ops, topic, "Live again", "")
+        live = publish(ops, topic, "Live again", "Back online.")
         event = ws.expect("event")
         assert event["seq"] == live == missed[-1] + 1
         ws.expect_silence(0.5)
