@@ -55,6 +55,56 @@ def _tail(path: Path, lines: int = 80) -> str:
         return "(no log)"
 
 
+class FacetProcess:
+    """One `facet serve` process; can be stopped and started again on the same port and data."""
+
+    def __init__(self, data: Path, port: int, log: Path):
+        self.data, self.port, self.log = data, port, log
+        self.base = f"http://127.0.0.1:{port}"
+        self.proc: subprocess.Popen | None = None
+        self.out = None
+
+    def start(self):
+        self.out = open(self.log, "ab")
+        self.proc = subprocess.Popen(
+            [str(FACET_BIN), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data", str(self.data),
+             "--web", str(REPO / "web"), "--public-url", self.base],
+            cwd=REPO, stdout=self.out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if self.proc.poll() is not None:
+                self.out.close()
+                pytest.fail(f"facet serve exited with {self.proc.returncode} during startup:\n{_tail(self.log)}",
+                            pytrace=False)
+            try:
+                with urllib.request.urlopen(self.base + "/api/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"facet serve did not answer /api/health in {STARTUP_TIMEOUT:.0f}s:\n{_tail(self.log)}",
+                            pytrace=False)
+            time.sleep(0.1)
+
+    def stop(self) -> int | None:
+        """SIGTERM, then SIGKILL after 10 s. Returns the exit status."""
+        if not self.proc:
+            return None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        self.proc = None
+        if self.out:
+            self.out.close()
+            self.out = None
+        return code
+
+
 @pytest.fixture(scope="session")
 def facet_server(tmp_path_factory) -> Server:
     if not FACET_BIN.exists():
@@ -69,43 +119,12 @@ def facet_server(tmp_path_factory) -> Server:
     assert created.returncode == 0, (
         f"facet admin create failed ({created.returncode}):\n{created.stdout}\n{created.stderr}")
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    out = open(log, "wb")
-    proc = subprocess.Popen(
-        [str(FACET_BIN), "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data),
-         "--web", str(REPO / "web"), "--public-url", base],
-        cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        if proc.poll() is not None:
-            out.close()
-            pytest.fail(f"facet serve exited with {proc.returncode} during startup:\n{_tail(log)}", pytrace=False)
-        try:
-            with urllib.request.urlopen(base + "/api/health", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            proc.wait()
-            out.close()
-            pytest.fail(f"facet serve did not answer /api/health in {STARTUP_TIMEOUT:.0f}s:\n{_tail(log)}",
-                        pytrace=False)
-        time.sleep(0.2)
-
+    process = FacetProcess(data, _free_port(), log)
+    process.start()
     try:
-        yield Server(base=base, data=data, port=port, log=log)
+        yield Server(base=process.base, data=data, port=process.port, log=log, process=process)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        out.close()
+        process.stop()
 
 
 def _make_driver(width: int = 1280, height: int = 900) -> webdriver.Chrome:

@@ -28,6 +28,7 @@ class Server:
     data: Path
     port: int
     log: Path
+    process: object = None  # conftest.FacetProcess: stop() / start() on the same port and data
 
     @property
     def outbox(self) -> Path:

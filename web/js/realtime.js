@@ -36,6 +36,8 @@ export class RealtimeClient {
 
     this.topics = new Set();
     this.lastSeq = new Map();
+    this.pending = []; // subscribe requests sent and not yet answered, oldest first
+    this.resumeFailures = 0;
     this.ws = null;
     this.attempt = 0;
     this.pingTimer = null;
@@ -102,10 +104,15 @@ export class RealtimeClient {
     return true;
   }
 
-  _sendSubscribe(topic) {
+  _sendSubscribe(topic, { resume = true } = {}) {
     const message = { type: 'subscribe', topic };
-    if (this.lastSeq.has(topic)) message.since = this.lastSeq.get(topic);
-    this._send(message);
+    if (resume && this.lastSeq.has(topic)) message.since = this.lastSeq.get(topic);
+    if (this._send(message)) this.pending.push({ topic, since: message.since });
+  }
+
+  _takePending(topic) {
+    const i = topic === undefined ? 0 : this.pending.findIndex((p) => p.topic === topic);
+    return i >= 0 && i < this.pending.length ? this.pending.splice(i, 1)[0] : null;
   }
 
   _connect() {
@@ -143,6 +150,7 @@ export class RealtimeClient {
       if (this.ws !== ws) return;
       this._stopPing();
       this.ws = null;
+      this.pending = [];
       if (this.stopped) {
         this._setState('closed');
         return;
@@ -159,6 +167,7 @@ export class RealtimeClient {
     if (!msg || typeof msg !== 'object') return;
     switch (msg.type) {
       case 'subscribed': {
+        this._takePending(msg.topic);
         // First subscription: start counting from the topic's current sequence.
         if (!this.lastSeq.has(msg.topic) && Number.isInteger(msg.seq)) this.lastSeq.set(msg.topic, msg.seq);
         this._safe(this.onSubscribed, msg);
@@ -180,9 +189,20 @@ export class RealtimeClient {
         this._safe(this.onResync, msg.topic, msg);
         break;
       }
-      case 'error':
+      case 'error': {
+        // An error answering a subscribe (the server answers in order; it may omit the topic).
+        const entry = msg.topic !== undefined ? this._takePending(msg.topic)
+          : (msg.code === 'bad_message' ? this._takePending() : null);
+        if (entry && entry.since !== undefined && msg.code !== 'forbidden') {
+          // Resuming failed: subscribe afresh and let the page reload what it may have missed.
+          this.resumeFailures += 1;
+          this.lastSeq.delete(entry.topic);
+          this._sendSubscribe(entry.topic, { resume: false });
+          this._safe(this.onResync, entry.topic, { type: 'resync', topic: entry.topic, message: msg.message });
+        }
         this._safe(this.onError, msg);
         break;
+      }
       case 'pong':
       default:
         break;

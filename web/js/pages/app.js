@@ -120,6 +120,7 @@ if (user.verified) {
     },
     onError(msg) {
       console.warn('realtime:', msg.code, msg.message || '');
+      $('#live-pill').dataset.resumeFailures = String(rt.resumeFailures);
     },
   });
   rt.subscribe(`buyer:${user.id}`);
