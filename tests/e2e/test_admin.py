@@ -3,7 +3,8 @@
 import pytest
 
 from .schemas import check_rest
-from .support import Client, assert_error, assert_json, assert_status, new_buyer, publish
+from .support import (Client, assert_error, assert_json, assert_status, assert_user, login, mail_snapshot,
+                      new_buyer, publish, registration, wait_for_link)
 
 
 def test_admin_routes_need_a_session(anon):
@@ -42,9 +43,38 @@ def test_notice_sequence_numbers_are_per_topic(server, ops):
     {"topic": "nonsense", "title": "bad topic", "body": "x"},
     {"topic": "buyer:", "title": "bad topic", "body": "x"},
     {"topic": "buyers", "title": 5, "body": "x"},
+    {"topic": "buyers", "title": "t" * 141, "body": "x"},
+    {"topic": "buyers", "title": "long body", "body": "x" * 4001},
+    {"topic": "admin", "title": "not a buyer topic", "body": "x"},
+    {"topic": "search:s_123", "title": "not a buyer topic", "body": "x"},
 ])
 def test_notice_validation(ops, body):
     assert_error(ops.post("/api/admin/notices", json=body), 422, "validation_failed")
+
+
+def test_notice_to_an_unknown_buyer_is_404(ops):
+    assert_error(ops.post("/api/admin/notices", json={"topic": "buyer:u_nobody0000000000", "title": "x", "body": "y"}),
+                 404, "not_found")
+
+
+def test_staff_onboard_a_buyer_who_sets_a_password_by_mail(server, ops):
+    profile = registration()
+    del profile["password"]
+    before = mail_snapshot(server)
+    user = assert_user(ops.post("/api/admin/buyers", json=profile), 201)
+    assert user["verified"] is True and user["role"] == "buyer" and user["email"] == profile["email"]
+    _, token = wait_for_link(server, profile["email"], "reset.html", exclude=before)
+    anon = Client(server)
+    assert_status(anon.post("/api/auth/password-reset/confirm", json={"token": token, "password": "Welcome-2027-set"}), 200)
+    assert assert_user(login(anon, profile["email"], "Welcome-2027-set"))["id"] == user["id"]
+    assert_status(anon.get("/api/notifications"), 200)
+
+
+def test_buyers_cannot_onboard_buyers(server):
+    buyer = new_buyer(server)
+    profile = registration()
+    del profile["password"]
+    assert_error(buyer.client.post("/api/admin/buyers", json=profile), 403, "forbidden")
 
 
 def test_notice_bad_json(ops):
@@ -55,7 +85,8 @@ def test_notice_bad_json(ops):
 def test_notice_to_a_buyer_lands_in_their_notifications(server, ops):
     buyer = new_buyer(server)
     seq = publish(ops, buyer.topic, "Your quote is ready", "200 rings, 18k gold.")
-    notifications = assert_json(buyer.client.get("/api/notifications"))["notifications"]
+    notifications = [n for n in assert_json(buyer.client.get("/api/notifications"))["notifications"]
+                     if n["topic"] == buyer.topic]
     assert notifications[0]["seq"] == seq
     assert (notifications[0]["title"], notifications[0]["body"]) == ("Your quote is ready", "200 rings, 18k gold.")
 

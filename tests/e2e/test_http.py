@@ -82,6 +82,10 @@ def test_wrong_method_is_405_method_not_allowed(anon, method, path):
     assert_error(anon.request(method, path, json={}), 405, "method_not_allowed")
 
 
+def test_plain_get_of_the_websocket_path_is_426(anon):
+    assert_error(anon.get("/ws"), 426, "upgrade_required")
+
+
 def test_unknown_static_file_is_404(anon):
     assert_status(anon.get("/no-such-page.html"), 404)
     assert_status(anon.get("/css/no-such.css"), 404)
