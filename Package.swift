@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Facet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "facet", targets: ["facet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/routing-kit", from: "4.9.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibWebSockets", pkgConfig: "libwebsockets",
+                       providers: [.apt(["libwebsockets-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "FacetCore"),
+        .target(name: "FacetStore", dependencies: [
+            "FacetCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        .target(name: "FacetServer", dependencies: [
+            "FacetCore", "FacetStore", "CLibWebSockets", "CCurl",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "RoutingKit", package: "routing-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .executableTarget(name: "facet", dependencies: [
+            "FacetCore", "FacetStore", "FacetServer", "CLibWebSockets",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "FacetCoreTests", dependencies: ["FacetCore"]),
+        .testTarget(name: "FacetStoreTests", dependencies: ["FacetStore"]),
+        .testTarget(name: "FacetServerTests", dependencies: ["FacetServer"]),
+    ]
+)

@@ -1,0 +1,5 @@
+/// The kind of piece a buyer is looking for. The buyer's choice is final: search
+/// partitions by it and nothing inferred from a photo may change it.
+public enum Category: String, CaseIterable, Codable, Sendable {
+    case ring, necklace, earring, bracelet, pendant, bangle, other
+}

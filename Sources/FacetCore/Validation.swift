@@ -1,0 +1,52 @@
+import Foundation
+
+/// A rule a submitted field broke, phrased for the person who typed it.
+public struct ValidationFailure: Error, Equatable, Sendable {
+    public let field: String
+    public let message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+public enum AccountRules {
+    public static let minimumPasswordLength = 10
+    public static let passwordRule =
+        "Password must be at least \(minimumPasswordLength) characters and contain a letter and a digit."
+
+    public static func checkPassword(_ password: String) -> ValidationFailure? {
+        let hasLetter = password.contains { $0.isLetter }
+        let hasDigit = password.contains { $0.isNumber }
+        guard password.count >= minimumPasswordLength, hasLetter, hasDigit, password.count <= 256 else {
+            return ValidationFailure(field: "password", message: passwordRule)
+        }
+        return nil
+    }
+
+    /// Deliberately loose: one "@", a dot in the domain, no spaces. The verification
+    /// mail is the real test of an address.
+    public static func normalisedEmail(_ raw: String) -> String? {
+        let email = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard email.count <= 254, parts.count == 2, !parts[0].isEmpty,
+              parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+              !email.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" })
+        else { return nil }
+        return email
+    }
+
+    /// Required free-text fields: trimmed, non-empty, bounded, no control characters.
+    public static func requiredText(_ value: String?, field: String, maxLength: Int = 200) throws -> String {
+        let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw ValidationFailure(field: field, message: "\(field) is required.") }
+        guard text.count <= maxLength else {
+            throw ValidationFailure(field: field, message: "\(field) must be at most \(maxLength) characters.")
+        }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ValidationFailure(field: field, message: "\(field) contains control characters.")
+        }
+        return text
+    }
+}

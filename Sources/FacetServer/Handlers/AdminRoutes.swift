@@ -1,0 +1,86 @@
+import FacetCore
+import FacetStore
+import Foundation
+
+/// Staff (ops/admin) operations that exist so far: buyers and notices.
+enum AdminRoutes {
+    static func register(on router: Router) {
+        router.on(.GET, "/api/admin/buyers", buyers)
+        router.on(.POST, "/api/admin/buyers", createBuyer)
+        router.on(.POST, "/api/admin/notices", notice)
+    }
+
+    @Sendable static func buyers(_ context: RequestContext) async throws -> HTTPResponse {
+        _ = try context.requireStaff()
+        let limit = min(Int(context.request.query["limit"] ?? "") ?? 200, 1000)
+        let list = try await context.services.accounts.buyers(limit: limit)
+        return .json(["buyers": list.map(UserView.init)])
+    }
+
+    struct Onboarding: Decodable {
+        var email: String?
+        var sendInvite: Bool?
+        var profile: ProfileInput
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            email = try container.decodeIfPresent(String.self, forKey: .email)
+            sendInvite = try container.decodeIfPresent(Bool.self, forKey: .sendInvite)
+            profile = try ProfileInput(from: decoder)
+        }
+        enum Keys: String, CodingKey { case email, sendInvite }
+    }
+
+    /// Ops onboarding a buyer they already know (by phone, at a fair): the account is
+    /// verified, has no password, and the buyer gets a link to set one.
+    @Sendable static func createBuyer(_ context: RequestContext) async throws -> HTTPResponse {
+        _ = try context.requireStaff()
+        let input = try context.body(Onboarding.self)
+        let user = try await AuthRoutes.createBuyer(input.profile, email: input.email, password: nil, verified: true, context: context)
+        if input.sendInvite ?? true {
+            let token = try await context.services.accounts.issueToken(userId: user.id, purpose: .reset, lifetime: 7 * 24 * 3600)
+            let link = "\(context.services.configuration.resolvedPublicURL)/reset.html?token=\(token)"
+            try context.services.mailer.send(MailMessage(to: user.email, subject: "Your Facet account is ready", text: """
+                Hello \(user.contactName),
+
+                Our team has opened a Facet account for \(user.companyName). Choose your password here:
+
+                \(link)
+
+                The link expires in 7 days.
+
+                -- Facet
+                """))
+        }
+        return .json(201, UserEnvelope(user))
+    }
+
+    struct NoticeInput: Decodable { let topic: String; let title: String; let body: String }
+
+    @Sendable static func notice(_ context: RequestContext) async throws -> HTTPResponse {
+        let staff = try context.requireStaff()
+        let input = try context.body(NoticeInput.self)
+        let title = try AccountRules.requiredText(input.title, field: "title", maxLength: 140)
+        let body = try AccountRules.requiredText(input.body, field: "body", maxLength: 4000)
+        guard let topic = Topic(input.topic) else {
+            throw ValidationFailure(field: "topic", message: "topic must be buyer:<id> or buyers.")
+        }
+        switch topic.name {
+        case .buyers:
+            break
+        case let .owned(.buyer, id):
+            guard let buyer = try await context.services.accounts.user(id: id), buyer.role == .buyer else {
+                throw APIError.notFound("No buyer \(id).")
+            }
+        default:
+            throw ValidationFailure(field: "topic", message: "topic must be buyer:<id> or buyers.")
+        }
+        let event = try context.services.publisher.publish(topic: topic.description, event: "notice",
+                                                            data: MeRoutes.NoticeData(title: title, body: body))
+        try? context.services.publisher.publish(topic: "admin", event: "notice.sent",
+                                                data: ["topic": topic.description, "title": title, "by": staff.email])
+        return .json(202, NoticeReceipt(topic: event.topic, seq: event.seq))
+    }
+
+    struct NoticeReceipt: Encodable { let topic: String; let seq: Int64 }
+}

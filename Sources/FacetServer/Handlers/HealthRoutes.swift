@@ -1,0 +1,40 @@
+import GRDB
+import Foundation
+
+enum HealthRoutes {
+    static let started = Date()
+
+    static func register(on router: Router, webSockets: @escaping @Sendable () -> Int) {
+        router.on(.GET, "/api/health") { context in
+            _ = try context.services.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+            return .json(Health(status: "ok", version: FacetVersion.current,
+                                uptimeSeconds: Int(Date().timeIntervalSince(started)),
+                                connections: .init(websocket: webSockets()),
+                                memory: .init(rssBytes: ProcessMemory.residentBytes())))
+        }
+    }
+
+    struct Health: Encodable {
+        struct Connections: Encodable { let websocket: Int }
+        struct Memory: Encodable { let rssBytes: Int }
+        let status: String
+        let version: String
+        let uptimeSeconds: Int
+        let connections: Connections
+        let memory: Memory
+    }
+}
+
+public enum FacetVersion {
+    public static let current = "0.1.0"
+}
+
+public enum ProcessMemory {
+    /// Resident set size from /proc, in bytes; 0 where /proc is unavailable.
+    public static func residentBytes(pid: String = "self") -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kb * 1024
+    }
+}

@@ -1,0 +1,57 @@
+import FacetCore
+import Foundation
+
+/// Parsing of the business profile fields shared by sign-up, profile edits and
+/// staff-created accounts. Enum fields are decoded as strings so a bad value gets a
+/// message naming the field and the accepted values.
+struct ProfileInput: Decodable {
+    var companyName: String?
+    var businessLicense: String?
+    var contactName: String?
+    var phone: String?
+    var country: String?
+    var businessType: String?
+    var typicalOrderVolume: String?
+    var preferredCategories: [String]?
+
+    func businessTypeValue() throws -> BusinessType? {
+        try businessType.map { raw in
+            guard let value = BusinessType(rawValue: raw) else {
+                throw ValidationFailure(field: "businessType", message: "businessType must be one of \(BusinessType.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            return value
+        }
+    }
+
+    func orderVolumeValue() throws -> OrderVolume? {
+        try typicalOrderVolume.map { raw in
+            guard let value = OrderVolume(rawValue: raw) else {
+                throw ValidationFailure(field: "typicalOrderVolume", message: "typicalOrderVolume must be one of \(OrderVolume.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            return value
+        }
+    }
+
+    func categoriesValue() throws -> [Category]? {
+        try preferredCategories.map { raw in
+            var seen: [Category] = []
+            for name in raw {
+                guard let category = Category(rawValue: name) else {
+                    throw ValidationFailure(field: "preferredCategories", message: "Unknown category \(name); use \(Category.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                if !seen.contains(category) { seen.append(category) }
+            }
+            return seen
+        }
+    }
+
+    func phoneValue() throws -> String? {
+        try phone.map { raw in
+            let phone = try AccountRules.requiredText(raw, field: "phone", maxLength: 40)
+            guard phone.allSatisfy({ $0.isNumber || " +-().".contains($0) }), phone.filter(\.isNumber).count >= 6 else {
+                throw ValidationFailure(field: "phone", message: "phone must be a telephone number with at least 6 digits.")
+            }
+            return phone
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import FacetStore
+import Foundation
+import GRDB
+import Synchronization
+
+/// Publishes events: each is appended to the event log first, then handed to the
+/// realtime hub. The lock keeps hand-over order equal to sequence order per topic,
+/// which the hub's duplicate filter relies on.
+public final class Publisher: Sendable {
+    private let database: FacetDatabase
+    private let order = Mutex<Void>(())
+    private let deliver: @Sendable (StoredEvent) -> Void
+
+    init(database: FacetDatabase, deliver: @escaping @Sendable (StoredEvent) -> Void) {
+        self.database = database
+        self.deliver = deliver
+    }
+
+    @discardableResult
+    public func publish<T: Encodable>(topic: String, event: String, data: T) throws -> StoredEvent {
+        let json = String(decoding: try JSONCoding.encoder.encode(data), as: UTF8.self)
+        return try order.withLock { _ in
+            let stored = try database.writer.write { db in
+                try EventLog.append(db, topic: topic, event: event, data: json, at: Date())
+            }
+            deliver(stored)
+            return stored
+        }
+    }
+
+    /// A state change and the events announcing it commit in one transaction, and the
+    /// events go out only once it has committed.
+    public func transaction<R: Sendable>(_ body: (Database, inout [PendingEvent]) throws -> R) throws -> R {
+        try order.withLock { _ in
+            let (result, stored) = try database.writer.write { db -> (R, [StoredEvent]) in
+                var pending: [PendingEvent] = []
+                let result = try body(db, &pending)
+                let now = Date()
+                let stored = try pending.map { try EventLog.append(db, topic: $0.topic, event: $0.event, data: $0.json, at: now) }
+                return (result, stored)
+            }
+            stored.forEach(deliver)
+            return result
+        }
+    }
+}
+
+public struct PendingEvent: Sendable {
+    public let topic: String
+    public let event: String
+    public let json: String
+
+    public init<T: Encodable>(topic: String, event: String, data: T) throws {
+        self.topic = topic
+        self.event = event
+        self.json = String(decoding: try JSONCoding.encoder.encode(data), as: UTF8.self)
+    }
+}

@@ -1,0 +1,56 @@
+import FacetCore
+import FacetStore
+import Foundation
+import Logging
+
+/// Everything a handler may use, built once by `FacetServer.start`.
+public final class Services: Sendable {
+    public let configuration: ServerConfiguration
+    public let database: FacetDatabase
+    public let accounts: AccountStore
+    public let events: EventLog
+    public let hasher: PasswordHasher
+    public let mailer: Mailer
+    public let loginLimiter: LoginRateLimiter
+    public let sessions: SessionCache
+    public let publisher: Publisher
+    public let logger: Logger
+
+    init(configuration: ServerConfiguration, database: FacetDatabase, publisher: Publisher, logger: Logger) {
+        self.configuration = configuration
+        self.database = database
+        self.accounts = AccountStore(database: database)
+        self.events = EventLog(database: database)
+        self.hasher = PasswordHasher(logRounds: configuration.scryptLogRounds)
+        self.mailer = Mailer(outbox: configuration.dataDirectory.appendingPathComponent("outbox"),
+                             smtpURL: configuration.smtpURL, from: configuration.mailFrom, logger: logger)
+        self.loginLimiter = LoginRateLimiter()
+        self.sessions = SessionCache(accounts: accounts)
+        self.publisher = publisher
+        self.logger = logger
+    }
+}
+
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDirectory = URL(fileURLWithPath: "./data")
+    public var webRoot = URL(fileURLWithPath: "./web")
+    public var publicURL: String?
+    public var smtpURL: String?
+    public var mailFrom = "Facet <no-reply@facet.local>"
+    public var tlsCertificate: String?
+    public var tlsPrivateKey: String?
+    public var maxJSONBody = 1 << 20
+    public var maxInboundWebSocketMessage = 64 * 1024
+    public var maxQueuedFramesPerConnection = 512
+    public var scryptLogRounds = 14
+
+    public init() {}
+
+    public var resolvedPublicURL: String {
+        if let publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        let scheme = tlsCertificate == nil ? "http" : "https"
+        return "\(scheme)://\(host):\(port)"
+    }
+}

@@ -1,0 +1,68 @@
+import CLibWebSockets
+
+/// Small readers over lws's header table. All of these run on the service thread.
+enum LWSHeaders {
+    static func value(_ wsi: OpaquePointer, _ token: lws_token_indexes) -> String? {
+        let length = lws_hdr_total_length(wsi, token)
+        guard length > 0 else { return nil }
+        var buffer = [CChar](repeating: 0, count: Int(length) + 1)
+        guard lws_hdr_copy(wsi, &buffer, Int32(buffer.count), token) >= 0 else { return nil }
+        return String(cString: buffer)
+    }
+
+    /// Query arguments: lws splits them into fragments at '&' and url-decodes them.
+    static func query(_ wsi: OpaquePointer) -> [String: String] {
+        var result: [String: String] = [:]
+        var buffer = [CChar](repeating: 0, count: 2048)
+        var index: Int32 = 0
+        while lws_hdr_copy_fragment(wsi, &buffer, Int32(buffer.count), WSI_TOKEN_HTTP_URI_ARGS, index) > 0 {
+            let pair = String(cString: buffer)
+            if let eq = pair.firstIndex(of: "=") {
+                result[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+            } else {
+                result[pair] = ""
+            }
+            index += 1
+        }
+        return result
+    }
+
+    static func peer(_ wsi: OpaquePointer) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard lws_get_peer_simple(wsi, &buffer, buffer.count) != nil else { return "" }
+        return String(cString: buffer)
+    }
+
+    /// Method and path from whichever request-line token lws filled in.
+    static func requestLine(_ wsi: OpaquePointer) -> (HTTPMethod, String)? {
+        let tokens: [(lws_token_indexes, HTTPMethod)] = [
+            (WSI_TOKEN_GET_URI, .GET), (WSI_TOKEN_POST_URI, .POST), (WSI_TOKEN_PUT_URI, .PUT),
+            (WSI_TOKEN_PATCH_URI, .PATCH), (WSI_TOKEN_DELETE_URI, .DELETE), (WSI_TOKEN_OPTIONS_URI, .OPTIONS),
+            (WSI_TOKEN_HEAD_URI, .HEAD),
+        ]
+        for (token, method) in tokens {
+            if let path = value(wsi, token) { return (method, path) }
+        }
+        return nil
+    }
+
+    static let forwarded: [(String, lws_token_indexes)] = [
+        ("cookie", WSI_TOKEN_HTTP_COOKIE), ("origin", WSI_TOKEN_ORIGIN), ("host", WSI_TOKEN_HOST),
+        ("content-type", WSI_TOKEN_HTTP_CONTENT_TYPE), ("content-length", WSI_TOKEN_HTTP_CONTENT_LENGTH),
+        ("user-agent", WSI_TOKEN_HTTP_USER_AGENT), ("transfer-encoding", WSI_TOKEN_HTTP_TRANSFER_ENCODING),
+        ("accept", WSI_TOKEN_HTTP_ACCEPT),
+    ]
+
+    static func all(_ wsi: OpaquePointer) -> [String: String] {
+        var headers: [String: String] = [:]
+        for (name, token) in forwarded {
+            if let value = value(wsi, token) { headers[name] = value }
+        }
+        return headers
+    }
+}
+
+/// C strings that must outlive the lws context: allocated once, never freed.
+enum CStrings {
+    static func keep(_ s: String) -> UnsafePointer<CChar> { UnsafePointer(strdup(s)!) }
+}

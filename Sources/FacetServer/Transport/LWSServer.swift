@@ -1,0 +1,514 @@
+import CLibWebSockets
+import FacetCore
+import FacetStore
+import Foundation
+import Logging
+import Synchronization
+
+/// libwebsockets on one service thread. It only does I/O: requests are handed to
+/// Swift concurrency and their responses come back through `ServiceOutbox`.
+public final class LWSServer: @unchecked Sendable {
+    // Everything below `context` is touched only on the service thread, except the
+    // Sendable members (outbox, counters, stop flag).
+    private var context: OpaquePointer?
+    let configuration: ServerConfiguration
+    let application: Application
+    let logger: Logger
+    let accessLog: Logger
+    private(set) var outbox: ServiceOutbox!
+    private var hub: Hub!
+    private var exchanges: [UInt64: HTTPExchange] = [:]
+    private var wsiByConnection: [UInt64: OpaquePointer] = [:]
+    private var nextConnection: UInt64 = 0
+    private var nextSerial: UInt64 = 0
+    private let stopping = Atomic<Bool>(false)
+    private let inFlight = Atomic<Int>(0)
+    let webSocketCount = Atomic<Int>(0)
+    private var thread: Thread?
+    private let finished = Mutex<Bool>(false)
+    private let finishedCondition = NSCondition()
+    public private(set) var boundPort: Int = 0
+
+    init(configuration: ServerConfiguration, application: Application, logger: Logger) {
+        self.configuration = configuration
+        self.application = application
+        self.logger = logger
+        var access = Logger(label: "facet.access")
+        access.logLevel = logger.logLevel
+        self.accessLog = access
+    }
+
+    func attach(outbox: ServiceOutbox) {
+        self.outbox = outbox
+        self.hub = Hub(events: application.services.events, accounts: application.services.accounts,
+                       maxQueued: configuration.maxQueuedFramesPerConnection,
+                       requestWrite: { lws_callback_on_writable($0) })
+    }
+
+    /// Wakes the service loop; the one lws call that is safe from any thread.
+    func wake() {
+        if let context { lws_cancel_service(context) }
+    }
+
+    // MARK: lifecycle
+
+    public func start() throws {
+        lws_set_log_level(Int32(LLL_ERR) | Int32(LLL_WARN), nil)
+        var info = lws_context_creation_info()
+        info.port = Int32(configuration.port)
+        info.iface = CStrings.keep(configuration.host)
+        info.protocols = UnsafePointer(Self.protocols)
+        info.mounts = Self.mounts(webRoot: configuration.webRoot.path)
+        info.headers = Self.securityHeaders()
+        info.user = Unmanaged.passUnretained(self).toOpaque()
+        info.retry_and_idle_policy = UnsafePointer(Self.keepalive)
+        info.timeout_secs = 30
+        info.keepalive_timeout = 60
+        info.vhost_name = CStrings.keep("facet")
+        info.options = UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8) | UInt64(LWS_SERVER_OPTION_DISABLE_IPV6)
+        if let cert = configuration.tlsCertificate, let key = configuration.tlsPrivateKey {
+            info.options |= UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT)
+            info.ssl_cert_filepath = CStrings.keep(cert)
+            info.ssl_private_key_filepath = CStrings.keep(key)
+        }
+        guard let context = lws_create_context(&info) else {
+            throw ServerError.startFailed("libwebsockets could not listen on \(configuration.host):\(configuration.port) (in use, or TLS files unreadable)")
+        }
+        self.context = context
+        boundPort = configuration.port
+        let thread = Thread { [self] in serviceLoop() }
+        thread.name = "lws-service"
+        thread.stackSize = 4 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    private func serviceLoop() {
+        var drainDeadline: ContinuousClock.Instant?
+        while true {
+            if stopping.load(ordering: .acquiring) {
+                let deadline = drainDeadline ?? ContinuousClock.now + .seconds(5)
+                drainDeadline = deadline
+                if (inFlight.load(ordering: .acquiring) == 0 && exchanges.values.allSatisfy { $0.phase == .done || $0.phase == .readingBody })
+                    || ContinuousClock.now > deadline { break }
+            }
+            if lws_service(context, 0) < 0 { break }
+        }
+        lws_context_destroy(context)
+        context = nil
+        finishedCondition.lock()
+        finished.withLock { $0 = true }
+        finishedCondition.broadcast()
+        finishedCondition.unlock()
+    }
+
+    /// Stops accepting work, lets in-flight responses finish (up to 5 s), then closes.
+    public func stop() {
+        stopping.store(true, ordering: .releasing)
+        wake()
+    }
+
+    public func waitUntilStopped() {
+        finishedCondition.lock()
+        while !finished.withLock({ $0 }) { finishedCondition.wait() }
+        finishedCondition.unlock()
+    }
+
+    // MARK: callback dispatch (service thread)
+
+    fileprivate func callback(_ wsi: OpaquePointer, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
+                              _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
+        switch reason {
+        case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+            drainOutbox()
+            return 0
+        case LWS_CALLBACK_HTTP:
+            return httpRequest(wsi, user)
+        case LWS_CALLBACK_HTTP_BODY:
+            return httpBody(wsi, user, input, length)
+        case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+            return httpBodyComplete(wsi, user)
+        case LWS_CALLBACK_HTTP_WRITEABLE:
+            return httpWriteable(wsi, user)
+        case LWS_CALLBACK_CLOSED_HTTP:
+            forget(user)
+            return 0
+        case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+            return webSocketFilter(wsi, user)
+        case LWS_CALLBACK_ESTABLISHED:
+            return 0
+        case LWS_CALLBACK_RECEIVE:
+            return webSocketReceive(wsi, user, input, length)
+        case LWS_CALLBACK_SERVER_WRITEABLE:
+            return webSocketWriteable(wsi, user)
+        case LWS_CALLBACK_CLOSED:
+            webSocketClosed(user)
+            return 0
+        case LWS_CALLBACK_WSI_DESTROY:
+            forget(user)
+            webSocketClosed(user)
+            return 0
+        default:
+            return lws_callback_http_dummy(wsi, reason, user, input, length)
+        }
+    }
+
+    private func connectionID(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> UInt64 {
+        guard let slot = user?.assumingMemoryBound(to: UInt64.self) else { return 0 }
+        if slot.pointee == 0 {
+            nextConnection += 1
+            slot.pointee = nextConnection
+            wsiByConnection[nextConnection] = wsi
+        }
+        return slot.pointee
+    }
+
+    private func forget(_ user: UnsafeMutableRawPointer?) {
+        guard let id = user?.assumingMemoryBound(to: UInt64.self).pointee, id != 0 else { return }
+        exchanges.removeValue(forKey: id)
+        if hub.connections[id] == nil { wsiByConnection.removeValue(forKey: id) }
+    }
+
+    private func drainOutbox() {
+        for command in outbox.drain() {
+            switch command {
+            case let .httpResponse(id, serial, response):
+                inFlight.subtract(1, ordering: .releasing)
+                guard let exchange = exchanges[id], exchange.serial == serial, let wsi = wsiByConnection[id] else { continue }
+                exchange.response = response
+                exchange.phase = .headers
+                lws_callback_on_writable(wsi)
+            case let .event(event):
+                hub.publish(event)
+            }
+        }
+    }
+
+    // MARK: HTTP
+
+    private func httpRequest(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> Int32 {
+        let id = connectionID(wsi, user)
+        guard let (method, path) = LWSHeaders.requestLine(wsi) else { return -1 }
+        nextSerial += 1
+        var request = HTTPRequest(method: method, path: path, query: LWSHeaders.query(wsi),
+                                  headers: LWSHeaders.all(wsi), remoteAddress: LWSHeaders.peer(wsi))
+        let declared = request.header("content-length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+        let exchange = HTTPExchange(serial: nextSerial, request: request, expectedLength: declared, phase: .handling)
+        exchanges[id] = exchange
+        if stopping.load(ordering: .acquiring) {
+            return respondNow(exchange, wsi, .error(APIError(503, "shutting_down", "The server is restarting; try again shortly.")), close: true)
+        }
+        if declared > configuration.maxJSONBody {
+            return respondNow(exchange, wsi, .error(.payloadTooLarge(limit: configuration.maxJSONBody)), close: true)
+        }
+        if request.header("transfer-encoding") != nil && request.header("content-length") == nil {
+            return respondNow(exchange, wsi, .error(APIError(411, "length_required", "Send the body with a Content-Length.")), close: true)
+        }
+        if declared > 0 {
+            exchange.phase = .readingBody
+            request.body.reserveCapacity(declared)
+            exchange.request = request
+            return 0
+        }
+        dispatch(exchange, connection: id)
+        return 0
+    }
+
+    private func httpBody(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?, _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
+        let id = connectionID(wsi, user)
+        guard let exchange = exchanges[id], exchange.phase == .readingBody, let input else { return 0 }
+        if exchange.request.body.count + length > configuration.maxJSONBody {
+            return respondNow(exchange, wsi, .error(.payloadTooLarge(limit: configuration.maxJSONBody)), close: true)
+        }
+        exchange.request.body.append(contentsOf: UnsafeRawBufferPointer(start: input, count: length))
+        return 0
+    }
+
+    private func httpBodyComplete(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> Int32 {
+        let id = connectionID(wsi, user)
+        guard let exchange = exchanges[id], exchange.phase == .readingBody else { return 0 }
+        exchange.phase = .handling
+        dispatch(exchange, connection: id)
+        return 0
+    }
+
+    private func dispatch(_ exchange: HTTPExchange, connection id: UInt64) {
+        let request = exchange.request
+        let serial = exchange.serial
+        inFlight.add(1, ordering: .releasing)
+        let application = application
+        let outbox = outbox!
+        Task {
+            let response = await application.handle(request)
+            outbox.post(.httpResponse(connection: id, serial: serial, response: response))
+        }
+    }
+
+    private func respondNow(_ exchange: HTTPExchange, _ wsi: OpaquePointer, _ response: HTTPResponse, close: Bool) -> Int32 {
+        var response = response
+        response.closeConnection = close
+        exchange.response = response
+        exchange.phase = .headers
+        lws_callback_on_writable(wsi)
+        return 0
+    }
+
+    private func httpWriteable(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> Int32 {
+        let id = connectionID(wsi, user)
+        guard let exchange = exchanges[id], let response = exchange.response else { return 0 }
+        switch exchange.phase {
+        case .headers:
+            guard writeHeaders(wsi, response) else { return -1 }
+            if exchange.request.method == .HEAD || response.body.isEmpty {
+                return finish(exchange, wsi, id)
+            }
+            exchange.phase = .body
+            lws_callback_on_writable(wsi)
+            return 0
+        case .body:
+            let chunk = min(32 * 1024, response.body.count - exchange.sent)
+            let last = exchange.sent + chunk == response.body.count
+            var buffer = [UInt8](repeating: 0, count: Int(facet_lws_pre) + chunk)
+            buffer.replaceSubrange(Int(facet_lws_pre)..., with: response.body[exchange.sent..<exchange.sent + chunk])
+            let written = buffer.withUnsafeMutableBufferPointer {
+                lws_write(wsi, $0.baseAddress! + Int(facet_lws_pre), chunk, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP)
+            }
+            if written < chunk { return -1 }
+            exchange.sent += chunk
+            if last { return finish(exchange, wsi, id) }
+            lws_callback_on_writable(wsi)
+            return 0
+        default:
+            return 0
+        }
+    }
+
+    private func finish(_ exchange: HTTPExchange, _ wsi: OpaquePointer, _ id: UInt64) -> Int32 {
+        exchange.phase = .done
+        let request = exchange.request
+        let status = exchange.response?.status ?? 0
+        let elapsed = ContinuousClock.now - exchange.started
+        let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        accessLog.info("\(request.method.rawValue) \(request.path) \(status) \(exchange.response?.body.count ?? 0)B \(String(format: "%.1f", ms))ms",
+                       metadata: ["peer": "\(request.remoteAddress)"])
+        exchanges.removeValue(forKey: id)
+        if exchange.response?.closeConnection == true { return -1 }
+        return lws_http_transaction_completed(wsi) != 0 ? -1 : 0
+    }
+
+    private func writeHeaders(_ wsi: OpaquePointer, _ response: HTTPResponse) -> Bool {
+        let capacity = 4096 + response.headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 }
+        var buffer = [UInt8](repeating: 0, count: Int(facet_lws_pre) + capacity)
+        return buffer.withUnsafeMutableBufferPointer { raw -> Bool in
+            let start = raw.baseAddress! + Int(facet_lws_pre)
+            let end = start + capacity - 1
+            var cursor: UnsafeMutablePointer<UInt8>? = start
+            guard lws_add_http_header_status(wsi, UInt32(response.status), &cursor, end) == 0 else { return false }
+            if !response.body.isEmpty || response.status != 204 {
+                let type = Array(response.contentType.utf8)
+                guard lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE, type, Int32(type.count), &cursor, end) == 0 else { return false }
+            }
+            guard lws_add_http_header_content_length(wsi, UInt64(response.body.count), &cursor, end) == 0 else { return false }
+            var extra = response.headers
+            if response.closeConnection { extra.append(("connection", "close")) }
+            for (name, value) in extra {
+                let key = Array((name.lowercased() + ":").utf8) + [0]
+                let bytes = Array(value.utf8)
+                let ok = key.withUnsafeBufferPointer { k in
+                    lws_add_http_header_by_name(wsi, k.baseAddress!, bytes, Int32(bytes.count), &cursor, end)
+                }
+                guard ok == 0 else { return false }
+            }
+            return lws_finalize_write_http_header(wsi, start, &cursor, end) == 0
+        }
+    }
+
+    // MARK: WebSocket
+
+    private func webSocketFilter(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> Int32 {
+        guard !stopping.load(ordering: .acquiring) else { return -1 }
+        let path = LWSHeaders.value(wsi, WSI_TOKEN_GET_URI) ?? ""
+        guard path == "/ws" else { return -1 }
+        let headers = LWSHeaders.all(wsi)
+        let request = HTTPRequest(method: .GET, path: path, headers: headers)
+        guard application.originAllowed(request) else { return -1 }
+        guard let token = request.cookies[SessionCookie.name],
+              let account = application.services.sessions.user(token: token) else { return -1 }
+        let id: UInt64
+        if let slot = user?.assumingMemoryBound(to: UInt64.self) {
+            if slot.pointee == 0 { nextConnection += 1; slot.pointee = nextConnection }
+            id = slot.pointee
+        } else {
+            // lws binds the per-session slot only after this filter on some paths.
+            nextConnection += 1
+            id = nextConnection
+            pendingConnection = id
+        }
+        wsiByConnection[id] = wsi
+        hub.open(id: id, wsi: wsi, viewer: account.viewer)
+        webSocketCount.add(1, ordering: .relaxed)
+        return 0
+    }
+
+    private var pendingConnection: UInt64 = 0
+
+    private func webSocketConnection(_ user: UnsafeMutableRawPointer?) -> Hub.Connection? {
+        guard let slot = user?.assumingMemoryBound(to: UInt64.self) else { return nil }
+        if slot.pointee == 0, pendingConnection != 0 {
+            slot.pointee = pendingConnection
+            pendingConnection = 0
+        }
+        return hub.connections[slot.pointee]
+    }
+
+    private func webSocketReceive(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?, _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
+        guard let connection = webSocketConnection(user) else { return -1 }
+        if lws_frame_is_binary(wsi) != 0 {
+            connection.inbound.removeAll()
+            hub.send(Frame(WireMessage.error(code: "bad_message", message: "Send JSON text messages.")), to: connection)
+            return 0
+        }
+        if connection.inbound.count + length > configuration.maxInboundWebSocketMessage {
+            let reason = Array("message too big".utf8)
+            var mutable = reason
+            lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, &mutable, mutable.count)
+            return -1
+        }
+        if let input, length > 0 {
+            connection.inbound.append(contentsOf: UnsafeRawBufferPointer(start: input, count: length))
+        }
+        guard lws_is_final_fragment(wsi) != 0, lws_remaining_packet_payload(wsi) == 0 else { return 0 }
+        let message = connection.inbound
+        connection.inbound.removeAll(keepingCapacity: true)
+        do {
+            hub.receive(try ClientMessage.parse(message), on: connection)
+        } catch let invalid as ClientMessage.Invalid {
+            hub.send(Frame(WireMessage.error(code: "bad_message", message: invalid.message)), to: connection)
+        } catch {
+            hub.send(Frame(WireMessage.error(code: "bad_message", message: "Unreadable message.")), to: connection)
+        }
+        return 0
+    }
+
+    private func webSocketWriteable(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> Int32 {
+        guard let connection = webSocketConnection(user) else { return -1 }
+        if let (code, reason) = connection.closeCode {
+            var bytes = Array(reason.utf8)
+            lws_close_reason(wsi, lws_close_status(rawValue: UInt32(code)), &bytes, bytes.count)
+            return -1
+        }
+        var written = 0
+        while let frame = connection.next() {
+            let n = lws_write(wsi, frame.payload, frame.length, LWS_WRITE_TEXT)
+            if n < frame.length { return -1 }
+            connection.pop()
+            written += 1
+            if written >= 64 || lws_send_pipe_choked(wsi) != 0 { break }
+        }
+        if connection.pending > 0 { lws_callback_on_writable(wsi) }
+        return 0
+    }
+
+    private func webSocketClosed(_ user: UnsafeMutableRawPointer?) {
+        guard let id = user?.assumingMemoryBound(to: UInt64.self).pointee, id != 0,
+              hub.connections[id] != nil else { return }
+        hub.close(id: id)
+        wsiByConnection.removeValue(forKey: id)
+        webSocketCount.subtract(1, ordering: .relaxed)
+    }
+
+    // MARK: static configuration
+
+    // Immutable after first use; lws only reads these tables.
+    nonisolated(unsafe) fileprivate static let protocols: UnsafeMutablePointer<lws_protocols> = {
+        let list = UnsafeMutablePointer<lws_protocols>.allocate(capacity: 2)
+        list.initialize(repeating: lws_protocols(), count: 2)
+        list[0].name = CStrings.keep("facet")
+        list[0].callback = facetCallback
+        list[0].per_session_data_size = MemoryLayout<UInt64>.size
+        list[0].rx_buffer_size = 16 * 1024
+        return list
+    }()
+
+    nonisolated(unsafe) private static let keepalive: UnsafeMutablePointer<lws_retry_bo_t> = {
+        let policy = UnsafeMutablePointer<lws_retry_bo_t>.allocate(capacity: 1)
+        policy.initialize(to: lws_retry_bo_t())
+        policy.pointee.secs_since_valid_ping = 25
+        policy.pointee.secs_since_valid_hangup = 35
+        return policy
+    }()
+
+    private static func mounts(webRoot: String) -> UnsafePointer<lws_http_mount> {
+        let mounts = UnsafeMutablePointer<lws_http_mount>.allocate(capacity: 3)
+        mounts.initialize(repeating: lws_http_mount(), count: 3)
+        // Longest mountpoint wins, so /api and /ws reach the callback and the rest is files.
+        mounts[0].mountpoint = CStrings.keep("/api")
+        mounts[0].mountpoint_len = 4
+        mounts[0].origin = CStrings.keep("facet")
+        mounts[0].origin_protocol = UInt8(LWSMPRO_CALLBACK.rawValue)
+        mounts[0].mount_next = UnsafePointer(mounts + 1)
+        mounts[1].mountpoint = CStrings.keep("/ws")
+        mounts[1].mountpoint_len = 3
+        mounts[1].origin = CStrings.keep("facet")
+        mounts[1].protocol = CStrings.keep("facet")
+        mounts[1].origin_protocol = UInt8(LWSMPRO_CALLBACK.rawValue)
+        mounts[1].mount_next = UnsafePointer(mounts + 2)
+        mounts[2].mountpoint = CStrings.keep("/")
+        mounts[2].mountpoint_len = 1
+        mounts[2].origin = CStrings.keep(webRoot)
+        mounts[2].def = CStrings.keep("index.html")
+        mounts[2].origin_protocol = UInt8(LWSMPRO_FILE.rawValue)
+        mounts[2].extra_mimetypes = mimeTypes()
+        // No build step means no hashed file names: let browsers keep files briefly and revalidate.
+        mounts[2].cache_max_age = 300
+        mounts[2].cache_reusable = 1
+        mounts[2].cache_revalidate = 1
+        return UnsafePointer(mounts)
+    }
+
+    private static func options(_ pairs: [(String, String)]) -> UnsafePointer<lws_protocol_vhost_options>? {
+        var next: UnsafePointer<lws_protocol_vhost_options>?
+        for (name, value) in pairs.reversed() {
+            let option = UnsafeMutablePointer<lws_protocol_vhost_options>.allocate(capacity: 1)
+            option.initialize(to: lws_protocol_vhost_options())
+            option.pointee.name = CStrings.keep(name)
+            option.pointee.value = CStrings.keep(value)
+            option.pointee.next = next
+            next = UnsafePointer(option)
+        }
+        return next
+    }
+
+    private static func mimeTypes() -> UnsafePointer<lws_protocol_vhost_options>? {
+        options([(".mjs", "text/javascript"), (".js", "text/javascript"), (".json", "application/json"),
+                 (".webp", "image/webp"), (".svg", "image/svg+xml"), (".webmanifest", "application/manifest+json"),
+                 (".jpeg", "image/jpeg"), (".avif", "image/avif"), (".map", "application/json")])
+    }
+
+    static let contentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+        + "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+    private static func securityHeaders() -> UnsafePointer<lws_protocol_vhost_options>? {
+        options([("content-security-policy:", contentSecurityPolicy),
+                 ("x-content-type-options:", "nosniff"),
+                 ("x-frame-options:", "DENY"),
+                 ("referrer-policy:", "same-origin"),
+                 ("permissions-policy:", "camera=(), microphone=(), geolocation=()")])
+    }
+}
+
+public enum ServerError: Error, CustomStringConvertible {
+    case startFailed(String)
+    public var description: String {
+        switch self { case let .startFailed(message): message }
+    }
+}
+
+private func facetCallback(_ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
+                           _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
+    guard let wsi, let context = lws_get_context(wsi), let raw = lws_context_user(context) else {
+        return lws_callback_http_dummy(wsi, reason, user, input, length)
+    }
+    let server = Unmanaged<LWSServer>.fromOpaque(raw).takeUnretainedValue()
+    return server.callback(wsi, reason, user, input, length)
+}

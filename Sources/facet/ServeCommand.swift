@@ -1,0 +1,90 @@
+import ArgumentParser
+import FacetServer
+import Foundation
+import Logging
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the web app, the JSON API under /api and the WebSocket at /ws.",
+        discussion: "Every flag also reads an environment variable (FACET_HOST, FACET_PORT, FACET_DATA, FACET_WEB, FACET_PUBLIC_URL, FACET_SMTP_URL). SIGINT or SIGTERM stops it after in-flight responses are written.")
+
+    @Option(help: "Address to listen on (env FACET_HOST).")
+    var host: String = env("FACET_HOST") ?? "127.0.0.1"
+
+    @Option(help: "TCP port (env FACET_PORT).")
+    var port: Int = Int(env("FACET_PORT") ?? "") ?? 8080
+
+    @OptionGroup var data: DataOption
+
+    @Option(help: ArgumentHelp("Folder of static web files (env FACET_WEB).", valueName: "dir"))
+    var web: String = env("FACET_WEB") ?? "./web"
+
+    @Option(help: ArgumentHelp("Base URL used in e-mailed links (env FACET_PUBLIC_URL); default http://host:port.", valueName: "url"))
+    var publicURL: String? = env("FACET_PUBLIC_URL")
+
+    @Option(help: ArgumentHelp("Send mail through this SMTP server too, e.g. smtp://127.0.0.1:2525 (env FACET_SMTP_URL).", valueName: "url"))
+    var smtpURL: String? = env("FACET_SMTP_URL")
+
+    @Option(help: ArgumentHelp("PEM certificate: serve HTTPS and WSS.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("PEM private key for --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: web, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--web \(web) is not a folder.")
+        }
+    }
+
+    func run() throws {
+        CommandLogging.bootstrap(level: logLevel)
+        let logger = Logger(label: "facet")
+        ResourceLimits.raiseOpenFiles()
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.dataDirectory = data.url
+        configuration.webRoot = URL(fileURLWithPath: web, isDirectory: true).standardizedFileURL
+        configuration.publicURL = publicURL
+        configuration.smtpURL = smtpURL
+        configuration.tlsCertificate = tlsCert
+        configuration.tlsPrivateKey = tlsKey
+        let server = try FacetServer(configuration: configuration, logger: logger)
+        try server.start()
+        let signals = [SIGINT, SIGTERM].map { signal -> DispatchSourceSignal in
+            Foundation.signal(signal, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+            source.setEventHandler {
+                logger.info("stopping: finishing in-flight responses")
+                server.stop()
+            }
+            source.resume()
+            return source
+        }
+        FileHandle.standardOutput.write(Data("Facet listening on \(configuration.resolvedPublicURL)\n".utf8))
+        server.waitUntilStopped()
+        signals.forEach { $0.cancel() }
+        logger.info("stopped")
+    }
+}
+
+func env(_ name: String) -> String? {
+    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
+}
+
+enum ResourceLimits {
+    /// Each WebSocket is a descriptor; the default soft limit of 1024 would cap sessions.
+    static func raiseOpenFiles() {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+    }
+}
