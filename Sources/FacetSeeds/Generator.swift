@@ -123,7 +123,7 @@ public enum WorldGenerator {
                 design = marketSampler.sample(category: category, form: form, designId: nextDesignId(), &rm)
             }
 
-            let viewCount = rm.chance(0.2) ? 2 : 1
+            let viewCount = rm.chance(0.1) ? 2 : 1
             var paths: [String] = []
             for i in 0..<viewCount {
                 let bg = pickBackground(&rm, white: 0.45, grey: 0.15, coloured: 0.2)
@@ -167,7 +167,7 @@ public enum WorldGenerator {
     }
 
     static func brandViews(_ d: Design, whiteMain: Double, _ r: inout SplitMix64) -> [PhotoView] {
-        let n = r.weighted([(2, 0.62), (3, 0.30), (4, 0.08)])
+        let n = r.weighted([(2, 0.75), (3, 0.20), (4, 0.05)])
         var views = [makeView(d, name: "front", background: r.chance(whiteMain) ? .white : .grey, &r)]
         let names = ["angle", "top", "side", "detail", "lifestyle"]
         var available = names

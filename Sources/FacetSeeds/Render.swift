@@ -11,7 +11,7 @@ public struct RenderOptions: Sendable {
     public var width = 320
     public var height = 320
     /// Anti-aliasing threshold (povray +A), depth (+R) and method (+AM, 2 = adaptive).
-    public var antialias = "0.3"
+    public var antialias = "0.5"
     public var antialiasDepth = 1
     public var antialiasMethod = 2
     public var jpegQuality = 82
@@ -76,6 +76,8 @@ public enum SceneRenderer {
         if !options.force {
             todo = todo.filter { !FileManager.default.fileExists(atPath: imageURL($0, seedsDirectory: seedsDirectory).path) }
         }
+        // Every product's first photo before any second one, so a partial run is still useful.
+        todo = todo.enumerated().sorted { ($0.element.viewIndex, $0.offset) < ($1.element.viewIndex, $1.offset) }.map(\.element)
         if let limit = options.limit { todo = Array(todo.prefix(limit)) }
         return (records.count, todo)
     }
