@@ -168,8 +168,15 @@ export class RealtimeClient {
     switch (msg.type) {
       case 'subscribed': {
         this._takePending(msg.topic);
-        // First subscription: start counting from the topic's current sequence.
-        if (!this.lastSeq.has(msg.topic) && Number.isInteger(msg.seq)) this.lastSeq.set(msg.topic, msg.seq);
+        const known = this.lastSeq.get(msg.topic);
+        if (Number.isInteger(msg.seq) && (known === undefined || msg.seq < known)) {
+          // First subscription: start counting from the topic's current sequence. A current
+          // sequence below the one we hold means the server's history was reset: start over.
+          this.lastSeq.set(msg.topic, msg.seq);
+          if (known !== undefined) {
+            this._safe(this.onResync, msg.topic, { type: 'resync', topic: msg.topic, message: 'sequence went backwards' });
+          }
+        }
         this._safe(this.onSubscribed, msg);
         break;
       }

@@ -200,9 +200,29 @@ export function clearFieldErrors(form) {
 }
 
 // Shows an API error both in the form's summary region and next to the named field.
+// "companyName is required." reads better as "Company name is required.": swap a camelCase
+// field name the server used for the text of that field's label.
+function humanise(form, message, field) {
+  if (!field || !message.includes(field)) return message;
+  const input = form.querySelector(`[name="${CSS.escape(field)}"]`);
+  let label = '';
+  if (input && input.id) {
+    const el = form.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+    if (el) label = el.childNodes[0] ? el.childNodes[0].textContent.trim() : el.textContent.trim();
+  }
+  if (!label && input) {
+    const legend = input.closest('fieldset')?.querySelector('legend');
+    if (legend) label = legend.textContent.trim();
+  }
+  if (!label) return message;
+  const text = message.replace(field, label);
+  return message.startsWith(field) ? text : text.replace(label, label.toLowerCase());
+}
+
 export function showFormError(form, summary, err, fieldOverride) {
-  const message = err && err.message ? err.message : String(err);
-  const field = fieldOverride || fieldFromMessage(form, message);
+  const raw = err && err.message ? err.message : String(err);
+  const field = fieldOverride || fieldFromMessage(form, raw);
+  const message = humanise(form, raw, field);
   showAlert(summary, 'error', message, titleForCode(err && err.code));
   if (field) {
     setFieldError(form, field, message);

@@ -29,6 +29,7 @@ $('#fact-status').append(h('span', {
 
 // ---- verification banner ----
 if (!user.verified) {
+  $('#live-pill').hidden = true;
   $('#banner-email').textContent = user.email;
   $('#verify-banner').hidden = false;
   $('#banner-resend').addEventListener('click', async (ev) => {
