@@ -44,7 +44,7 @@ public struct ServerConfiguration: Sendable {
     public var maxJSONBody = 1 << 20
     public var maxInboundWebSocketMessage = 64 * 1024
     public var maxQueuedFramesPerConnection = 512
-    public var scryptLogRounds = 14
+    public var scryptLogRounds = PasswordHasher.defaultLogRounds
 
     public init() {}
 

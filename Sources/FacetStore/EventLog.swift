@@ -54,7 +54,10 @@ public struct EventLog: Sendable {
                                           arguments: [topic])
             let lo: Int64? = bounds?["lo"]
             let current: Int64 = bounds?["hi"] ?? 0
-            guard let since, since < current else { return .events([], currentSeq: current) }
+            guard let since else { return .events([], currentSeq: current) }
+            // A cursor ahead of the log means the client saw another database: start over.
+            if since > current { return .resync(currentSeq: current) }
+            if since == current { return .events([], currentSeq: current) }
             if let lo, since < lo - 1 { return .resync(currentSeq: current) }
             if current - since > Int64(limit) { return .resync(currentSeq: current) }
             let rows = try Row.fetchAll(db, sql: """

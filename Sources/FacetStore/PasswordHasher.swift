@@ -9,8 +9,14 @@ public struct PasswordHasher: Sendable {
     let blockSize = 8
     let parallelism = 1
 
-    /// 2^14 rounds is about 16 MiB and tens of milliseconds per hash on our machines.
-    public init(logRounds: Int = 14) {
+    /// 2^14 rounds is about 16 MiB and tens of milliseconds per hash in a release build.
+    /// FACET_SCRYPT_LOG_N lowers or raises it (10...20); stored hashes keep their own cost.
+    public static var defaultLogRounds: Int {
+        let configured = ProcessInfo.processInfo.environment["FACET_SCRYPT_LOG_N"].flatMap { Int($0) } ?? 14
+        return min(max(configured, 10), 20)
+    }
+
+    public init(logRounds: Int = PasswordHasher.defaultLogRounds) {
         self.logRounds = logRounds
     }
 

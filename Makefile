@@ -1,0 +1,61 @@
+# Facet: `make run` starts the demo on http://127.0.0.1:8080, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+HOST ?= 127.0.0.1
+PORT ?= 8080
+DATA ?= ./data
+SWIFT ?= swift
+VENV := .venv
+PY := $(VENV)/bin/python
+
+APT_PACKAGES := pkg-config libwebsockets-dev libsqlite3-dev libcurl4-openssl-dev libpng-dev \
+	libturbojpeg0-dev libwebp-dev libheif-dev libgif-dev python3 python3-venv python3-pip \
+	chromium chromium-driver
+
+.PHONY: help deps build build-debug run test test-swift test-python python-env clean
+
+help:
+	@echo "make run    install what is missing, build, seed the demo data and start Facet on http://$(HOST):$(PORT)"
+	@echo "make test   the whole suite: Swift unit tests, end-to-end API/WebSocket tests, browser tests"
+
+# Installs the Debian packages that are not there yet (needs root, as on a fresh machine).
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is required (https://www.swift.org/install/linux/)"; exit 1; }
+
+build: deps
+	$(SWIFT) build -c release --product facet
+
+build-debug: deps
+	$(SWIFT) build --build-tests
+
+run: build
+	@mkdir -p $(DATA)
+	@.build/release/facet migrate --data $(DATA) >/dev/null
+	@echo "Demo accounts:"
+	@.build/release/facet seed load --data $(DATA)
+	@echo "Open http://$(HOST):$(PORT)"
+	.build/release/facet serve --host $(HOST) --port $(PORT) --data $(DATA) --web web
+
+python-env: deps
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check -r tests/e2e/requirements.txt -r tests/browser/requirements.txt
+
+test: build-debug python-env test-swift test-python
+
+test-swift:
+	$(SWIFT) test --skip-build
+
+# The Python suites drive the real `facet serve` binary over HTTP, WebSocket and Chromium.
+# A debug build hashes slowly, so the suites use a cheaper scrypt cost (production default is 2^14).
+test-python:
+	FACET_BIN=$(CURDIR)/.build/debug/facet FACET_SCRYPT_LOG_N=11 $(PY) -m pytest -q tests/e2e tests/browser
+
+clean:
+	rm -rf .build $(VENV)
