@@ -3,10 +3,11 @@
 import uuid
 
 import pytest
+import websocket
 
 from .support import (GOOD_PASSWORD, REFUSED, Client, assert_error, assert_json, assert_status, assert_user,
                       find_mails, handshake_status, login, mail_snapshot, new_buyer, registration,
-                      wait_for_link)
+                      wait_for_link, ws_connect)
 
 REQUIRED = ["companyName", "businessLicense", "contactName", "email", "password", "phone", "country",
             "businessType", "typicalOrderVolume", "preferredCategories"]
@@ -274,3 +275,17 @@ def test_profile_needs_a_session(anon):
     assert_error(anon.patch("/api/me", json={"phone": "1"}), 401, "unauthorized")
     assert_error(anon.post("/api/me/password", json={"currentPassword": "a", "newPassword": "b"}),
                  401, "unauthorized")
+
+
+def test_websocket_handshake_from_another_origin_is_refused(server):
+    buyer = new_buyer(server)
+    try:
+        ws = ws_connect(server, buyer.cookie, origin="http://evil.example.com")
+    except websocket.WebSocketBadStatusException as exc:
+        assert exc.status_code == 403
+    except (websocket.WebSocketConnectionClosedException, ConnectionResetError):
+        pass  # refused without an HTTP answer
+    else:
+        ws.close()
+        raise AssertionError("a WebSocket handshake with a foreign Origin was accepted")
+    assert handshake_status(server, buyer.cookie) == 101

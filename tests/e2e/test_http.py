@@ -7,10 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-import requests
 
-from .support import (Client, assert_error, assert_json, assert_status, assert_user, health, login,
-                      new_buyer, raw_http, registration)
+from .support import Client, assert_error, assert_status, assert_user, health, new_buyer, raw_http, registration
 
 REPO = Path(__file__).resolve().parents[2]
 WEB = REPO / "web"
