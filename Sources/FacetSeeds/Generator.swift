@@ -279,6 +279,7 @@ public enum WorldGenerator {
         switch d.metal {
         case .silver: metal = "Sterling Silver"
         case .platinum: metal = "Platinum"
+        case .twoTone where d.purity == .s925: metal = "Two-Tone Sterling Silver"
         default: metal = "\(d.purity.rawValue.uppercased()) \(d.metal.label.capitalized)"
         }
         if d.plating == .goldVermeil { metal = "Gold Vermeil" }
