@@ -204,8 +204,10 @@ struct DesignSampler {
         if formName == "pearl_strand", let first = chain?.first { gemCount = first * 10 / 7 }
         if formName == "pearl", c == .bracelet, let first = chain?.first { gemCount = first * 10 / 7 }
 
+        // Silver and fashion pieces carry cubic zirconia accents, fine jewelry diamonds.
+        let accentGem: GemType = (p == .s925 || profile == .northbridge) ? .cubicZirconia : .diamond
         return Design(designId: designId, category: c, form: form, metal: m, purity: p, plating: pl, gem: gem, cut: cut,
-                      gemCount: gemCount, accent: accent, accentCount: accentCount, setting: setting,
+                      gemCount: gemCount, accent: accent, accentGem: accentGem, accentCount: accentCount, setting: setting,
                       craftsmanship: craft, pattern: pattern, style: st,
                       shapeSeed: r.int(1...999_999), scale: rounded(r.double(0.9, 1.1), 3),
                       ringSizes: ringSizes, chainLengthsCm: chain)

@@ -48,6 +48,8 @@ public struct Design: Codable, Sendable, Equatable {
     /// Primary stone count as the scene uses it (P_GemCount).
     public var gemCount: Int
     public var accent: Bool
+    /// Type of the small accent stones (diamond for fine jewelry, cubic zirconia for silver).
+    public var accentGem: GemType = .diamond
     /// Accent count as the scene uses it (P_AccentCount; brooch: petals).
     public var accentCount: Int
     public var setting: Setting
@@ -88,10 +90,10 @@ public struct Design: Codable, Sendable, Equatable {
         switch (category, f) {
         case (.ring, "solitaire"):
             add(gem, cut, 1, "center")
-            if accent { add(.diamond, .round, 2 * accentCount, "accent") }
+            if accent { add(accentGem, .round, 2 * accentCount, "accent") }
         case (.ring, "halo"), (.ring, "cocktail"):
             add(gem, cut, 1, "center")
-            if accent { add(.diamond, .round, accentCount, "accent") }
+            if accent { add(accentGem, .round, accentCount, "accent") }
         case (.ring, "three_stone"):
             add(gem, cut, 3, "center")
         case (.ring, "eternity"), (.ring, "band"):
@@ -101,7 +103,7 @@ public struct Design: Codable, Sendable, Equatable {
             add(gem, cut, 1, "center")
         case (.necklace, "pendant_necklace"):
             add(gem, cut, 1, "center")
-            if accent { add(.diamond, .round, accentCount, "accent") }
+            if accent { add(accentGem, .round, accentCount, "accent") }
         case (.necklace, "station"), (.necklace, "riviera"):
             add(gem, cut, gemCount, "center")
         case (.necklace, "pearl_strand"), (.bracelet, "pearl"):
@@ -114,7 +116,7 @@ public struct Design: Codable, Sendable, Equatable {
         case (.earring, "cluster"):
             if accent {
                 add(gem, .round, 2, "center")
-                add(.diamond, .round, 12, "accent")
+                add(accentGem, .round, 12, "accent")
             } else {
                 add(gem, .round, 14, "center")
             }
@@ -126,13 +128,13 @@ public struct Design: Codable, Sendable, Equatable {
             add(gem, .round, 7, "center")
         case (.pendant, "halo_drop"):
             add(gem, .pear, 1, "center")
-            add(.diamond, .round, 16, "accent")
+            add(accentGem, .round, 16, "accent")
         case (.bangle, "stone_set"):
             add(setting == .pave ? (gem == .cubicZirconia ? .cubicZirconia : .diamond) : gem,
                 setting == .pave ? .round : cut, gemCount, "center")
         case (.other, "brooch"):
             add(gem, cut, 1, "center")
-            if accent { add(.diamond, .round, 3 * accentCount, "accent") }
+            if accent { add(accentGem, .round, 3 * accentCount, "accent") }
         case (.other, "cufflinks"):
             add(gem, cut, 2, "center")
         default:

@@ -62,7 +62,7 @@ public struct WorldStats: Codable, Sendable, Equatable {
             ("gemstoneCut", a.gemstones.first?.cut.rawValue ?? "none"),
             ("gemstoneColor", a.gemstones.first?.color ?? "none"),
         ]
-        if a.gemstones.contains(where: { $0.role == "accent" }) { out.append(("accentStones", "diamond")) }
+        if let accent = a.gemstones.first(where: { $0.role == "accent" }) { out.append(("accentStones", accent.type.rawValue)) }
         return out
     }
 
