@@ -219,11 +219,11 @@ function humanise(form, message, field) {
   return message.startsWith(field) ? text : text.replace(label, label.toLowerCase());
 }
 
-export function showFormError(form, summary, err, fieldOverride) {
+export function showFormError(form, summary, err, fieldOverride, title) {
   const raw = err && err.message ? err.message : String(err);
   const field = fieldOverride || fieldFromMessage(form, raw);
   const message = humanise(form, raw, field);
-  showAlert(summary, 'error', message, titleForCode(err && err.code));
+  showAlert(summary, 'error', message, title || titleForCode(err && err.code));
   if (field) {
     setFieldError(form, field, message);
     const first = $(`[name="${CSS.escape(field)}"]`, form);

@@ -131,7 +131,7 @@ pwForm.addEventListener('submit', async (ev) => {
     } catch (err) {
       const field = err.code === 'invalid_credentials' ? 'currentPassword'
         : err.code === 'weak_password' ? 'newPassword' : undefined;
-      showFormError(pwForm, pwAlert, err, field);
+      showFormError(pwForm, pwAlert, err, field, err.code === 'invalid_credentials' ? 'Password not changed' : undefined);
     }
   });
 });
