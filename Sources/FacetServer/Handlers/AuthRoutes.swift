@@ -34,7 +34,8 @@ enum AuthRoutes {
 
     @Sendable static func register(_ context: RequestContext) async throws -> HTTPResponse {
         let input = try context.body(Registration.self)
-        let user = try await createBuyer(input.profile, email: input.email, password: input.password, verified: false, context: context)
+        guard let password = input.password else { throw ValidationFailure(field: "password", message: "password is required.") }
+        let user = try await createBuyer(input.profile, email: input.email, password: password, verified: false, context: context)
         try await sendVerification(to: user, context: context)
         return .json(201, UserEnvelope(user))
     }
@@ -45,14 +46,10 @@ enum AuthRoutes {
         guard let email = AccountRules.normalisedEmail(rawEmail ?? "") else {
             throw ValidationFailure(field: "email", message: "email must be a valid e-mail address.")
         }
-        var passwordHash = "!"
-        if let password {
-            if let failure = AccountRules.checkPassword(password) { throw APIError(422, "weak_password", failure.message) }
-            passwordHash = try context.services.hasher.hash(password)
-        }
+        if let password, let failure = AccountRules.checkPassword(password) { throw APIError(422, "weak_password", failure.message) }
         let now = Date()
-        let user = UserRecord(
-            id: Identifier.make("u"), email: email, passwordHash: passwordHash, role: .buyer,
+        var user = UserRecord(
+            id: Identifier.make("u"), email: email, passwordHash: "!", role: .buyer,
             verifiedAt: verified ? now : nil,
             companyName: try AccountRules.requiredText(profile.companyName, field: "companyName"),
             businessLicense: try AccountRules.requiredText(profile.businessLicense, field: "businessLicense", maxLength: 80),
@@ -61,8 +58,13 @@ enum AuthRoutes {
             country: try AccountRules.requiredText(profile.country, field: "country", maxLength: 80),
             businessType: try profile.businessTypeValue() ?? { throw ValidationFailure(field: "businessType", message: "businessType is required.") }(),
             typicalOrderVolume: try profile.orderVolumeValue() ?? { throw ValidationFailure(field: "typicalOrderVolume", message: "typicalOrderVolume is required.") }(),
-            preferredCategories: try profile.categoriesValue() ?? [],
+            preferredCategories: try profile.categoriesValue() ?? { throw ValidationFailure(field: "preferredCategories", message: "preferredCategories is required: pick at least one category.") }(),
             createdAt: now, updatedAt: now)
+        guard !user.preferredCategories.isEmpty else {
+            throw ValidationFailure(field: "preferredCategories", message: "preferredCategories: pick at least one category.")
+        }
+        // Hash last: it is the expensive step, and "!" (no password yet) never verifies.
+        if let password { user.passwordHash = try context.services.hasher.hash(password) }
         do {
             try await context.services.accounts.create(user)
         } catch AccountError.emailTaken {

@@ -37,7 +37,7 @@ struct ProfileInput: Decodable {
             var seen: [Category] = []
             for name in raw {
                 guard let category = Category(rawValue: name) else {
-                    throw ValidationFailure(field: "preferredCategories", message: "Unknown category \(name); use \(Category.allCases.map(\.rawValue).joined(separator: ", ")).")
+                    throw ValidationFailure(field: "preferredCategories", message: "preferredCategories: unknown category \(name); use \(Category.allCases.map(\.rawValue).joined(separator: ", ")).")
                 }
                 if !seen.contains(category) { seen.append(category) }
             }

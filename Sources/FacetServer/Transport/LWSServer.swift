@@ -133,6 +133,8 @@ public final class LWSServer: @unchecked Sendable {
         case LWS_CALLBACK_CLOSED_HTTP:
             forget(user)
             return 0
+        case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+            return webSocketConfirm(wsi)
         case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
             return webSocketFilter(wsi, user)
         case LWS_CALLBACK_ESTABLISHED:
@@ -325,15 +327,51 @@ public final class LWSServer: @unchecked Sendable {
 
     // MARK: WebSocket
 
-    private func webSocketFilter(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> Int32 {
-        guard !stopping.load(ordering: .acquiring) else { return -1 }
+    /// Authenticates the upgrade while the request headers are still readable, so a
+    /// refusal can be a proper HTTP answer rather than a dropped connection.
+    private func webSocketConfirm(_ wsi: OpaquePointer) -> Int32 {
         let path = LWSHeaders.value(wsi, WSI_TOKEN_GET_URI) ?? ""
-        guard path == "/ws" else { return -1 }
-        let headers = LWSHeaders.all(wsi)
-        let request = HTTPRequest(method: .GET, path: path, headers: headers)
-        guard application.originAllowed(request) else { return -1 }
-        guard let token = request.cookies[SessionCookie.name],
-              let account = application.services.sessions.user(token: token) else { return -1 }
+        let request = HTTPRequest(method: .GET, path: path, headers: LWSHeaders.all(wsi))
+        let refusal: APIError?
+        if stopping.load(ordering: .acquiring) {
+            refusal = APIError(503, "shutting_down", "The server is restarting; reconnect shortly.")
+        } else if path != "/ws" {
+            refusal = .notFound("WebSockets are served at /ws.")
+        } else if !application.originAllowed(request) {
+            refusal = .badOrigin
+        } else if let token = request.cookies[SessionCookie.name], let account = application.services.sessions.user(token: token) {
+            pendingViewers[wsi] = account.viewer
+            refusal = nil
+        } else {
+            refusal = .unauthorized
+        }
+        guard let refusal else { return 0 }
+        return writeImmediate(wsi, .error(refusal)) ? 1 : -1
+    }
+
+    /// Headers and body in one write, for answers given outside a writeable callback.
+    private func writeImmediate(_ wsi: OpaquePointer, _ response: HTTPResponse) -> Bool {
+        let capacity = 4096 + response.body.count
+        var buffer = [UInt8](repeating: 0, count: Int(facet_lws_pre) + capacity)
+        return buffer.withUnsafeMutableBufferPointer { raw -> Bool in
+            let start = raw.baseAddress! + Int(facet_lws_pre)
+            let end = start + capacity - 1
+            var cursor: UnsafeMutablePointer<UInt8>? = start
+            let type = Array(response.contentType.utf8)
+            guard lws_add_http_header_status(wsi, UInt32(response.status), &cursor, end) == 0,
+                  lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE, type, Int32(type.count), &cursor, end) == 0,
+                  lws_add_http_header_content_length(wsi, UInt64(response.body.count), &cursor, end) == 0,
+                  lws_finalize_http_header(wsi, &cursor, end) == 0, let headerEnd = cursor else { return false }
+            response.body.withUnsafeBufferPointer { headerEnd.update(from: $0.baseAddress!, count: response.body.count) }
+            let total = headerEnd - start + response.body.count
+            return lws_write(wsi, start, total, LWS_WRITE_HTTP_HEADERS) >= total
+        }
+    }
+
+    private var pendingViewers: [OpaquePointer: Viewer] = [:]
+
+    private func webSocketFilter(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> Int32 {
+        guard let viewer = pendingViewers.removeValue(forKey: wsi) else { return -1 }
         let id: UInt64
         if let slot = user?.assumingMemoryBound(to: UInt64.self) {
             if slot.pointee == 0 { nextConnection += 1; slot.pointee = nextConnection }
@@ -345,7 +383,7 @@ public final class LWSServer: @unchecked Sendable {
             pendingConnection = id
         }
         wsiByConnection[id] = wsi
-        hub.open(id: id, wsi: wsi, viewer: account.viewer)
+        hub.open(id: id, wsi: wsi, viewer: viewer)
         webSocketCount.add(1, ordering: .relaxed)
         return 0
     }
