@@ -159,6 +159,20 @@ def test_unsubscribe_stops_events(server, ops):
         ws.close()
 
 
+def test_since_ahead_of_the_topic_gets_resync(server, ops):
+    buyer = new_buyer(server)
+    publish(ops, buyer.topic, "only one")
+    ws = WS(server, buyer.cookie)
+    try:
+        assert ws.subscribe(buyer.topic, since=500)["seq"] == 1
+        message = ws.expect("resync")
+        assert (message["topic"], message["seq"]) == (buyer.topic, 1)
+        live = publish(ops, buyer.topic, "live")
+        assert ws.expect("event")["seq"] == live == 2
+    finally:
+        ws.close()
+
+
 @pytest.mark.parametrize("since", [0, 1, 2, 3])
 def test_since_accepts_every_non_negative_integer(server, ops, since):
     buyer = new_buyer(server)
