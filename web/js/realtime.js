@@ -190,9 +190,10 @@ export class RealtimeClient {
         break;
       }
       case 'resync': {
-        // History we asked for is gone: the page reloads its state over REST, and we
-        // take the next "subscribed" sequence as the new starting point.
-        this.lastSeq.delete(msg.topic);
+        // History we asked for is gone: the page reloads its state over REST. Live events
+        // continue from the sequence the server names (or from the next one we receive).
+        if (Number.isInteger(msg.seq)) this.lastSeq.set(msg.topic, msg.seq);
+        else this.lastSeq.delete(msg.topic);
         this._safe(this.onResync, msg.topic, msg);
         break;
       }
