@@ -61,6 +61,15 @@ final class Hub {
         }
     }
 
+    /// Tells every client the server is going away (1001) so it reconnects rather than
+    /// treating the drop as an error.
+    func closeAll(code: Int32, reason: String) {
+        for connection in connections.values where connection.closeCode == nil {
+            connection.closeCode = (code, reason)
+            requestWrite(connection.wsi)
+        }
+    }
+
     func subscriberCount(_ topic: String) -> Int { topics[topic]?.count ?? 0 }
 
     func receive(_ message: ClientMessage, on connection: Connection) {

@@ -87,10 +87,13 @@ public final class LWSServer: @unchecked Sendable {
         var drainDeadline: ContinuousClock.Instant?
         while true {
             if stopping.load(ordering: .acquiring) {
+                if drainDeadline == nil { hub.closeAll(code: 1001, reason: "server restarting") }
                 let deadline = drainDeadline ?? ContinuousClock.now + .seconds(5)
                 drainDeadline = deadline
-                if (inFlight.load(ordering: .acquiring) == 0 && exchanges.values.allSatisfy { $0.phase == .done || $0.phase == .readingBody })
-                    || ContinuousClock.now > deadline { break }
+                let idle = inFlight.load(ordering: .acquiring) == 0
+                    && exchanges.values.allSatisfy { $0.phase == .done || $0.phase == .readingBody }
+                    && hub.connections.isEmpty
+                if idle || ContinuousClock.now > deadline { break }
             }
             if lws_service(context, 0) < 0 { break }
         }
