@@ -19,6 +19,7 @@ let package = Package(
                        providers: [.apt(["libwebsockets-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "FacetCore"),
+        .target(name: "FacetSeeds"),
         .target(name: "FacetStore", dependencies: [
             "FacetCore",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -32,12 +33,13 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "facet", dependencies: [
-            "FacetCore", "FacetStore", "FacetServer", "CLibWebSockets",
+            "FacetCore", "FacetStore", "FacetServer", "FacetSeeds", "CLibWebSockets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FacetCoreTests", dependencies: ["FacetCore"]),
         .testTarget(name: "FacetStoreTests", dependencies: ["FacetStore"]),
         .testTarget(name: "FacetServerTests", dependencies: ["FacetServer"]),
+        .testTarget(name: "FacetSeedsTests", dependencies: ["FacetSeeds"]),
     ]
 )
