@@ -5,7 +5,18 @@ import Logging
 
 /// The request pipeline above the transport: Origin check, routing, session lookup,
 /// the handler, and one error shape for every failure.
-public final class Application: Sendable {
+public protocol HTTPResponder: Sendable {
+    func respond(to request: HTTPRequest) async -> HTTPResponse
+}
+
+/// What the transport needs to serve /ws: who the peer is, and the log to replay from.
+public struct RealtimeSupport: Sendable {
+    public let events: EventLog
+    public let accounts: AccountStore
+    public let authenticate: @Sendable (HTTPRequest) -> Result<Viewer, APIError>
+}
+
+public final class Application: HTTPResponder {
     public let services: Services
     let router: Router
 
@@ -14,7 +25,7 @@ public final class Application: Sendable {
         self.router = router
     }
 
-    public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+    public func respond(to request: HTTPRequest) async -> HTTPResponse {
         do {
             if request.method.isUnsafe, !originAllowed(request) { throw APIError.badOrigin }
             switch router.match(request.method, path: request.path) {
@@ -42,6 +53,16 @@ public final class Application: Sendable {
         } catch {
             services.logger.error("handler failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
             return .error(.internal())
+        }
+    }
+
+    var realtime: RealtimeSupport {
+        RealtimeSupport(events: services.events, accounts: services.accounts) { [self] request in
+            guard originAllowed(request) else { return .failure(.badOrigin) }
+            guard let token = request.cookies[SessionCookie.name], let user = services.sessions.user(token: token) else {
+                return .failure(.unauthorized)
+            }
+            return .success(user.viewer)
         }
     }
 

@@ -14,7 +14,7 @@ public final class FacetServer: Sendable {
         let publisher = Publisher(database: database) { event in box.outbox?.post(.event(event)) }
         services = Services(configuration: configuration, database: database, publisher: publisher, logger: logger)
         let application = Application(services: services, router: router)
-        transport = LWSServer(configuration: configuration, application: application, logger: logger)
+        transport = LWSServer(configuration: configuration, responder: application, realtime: application.realtime, logger: logger)
         let transport = transport
         let outbox = ServiceOutbox { transport.wake() }
         box.outbox = outbox

@@ -35,7 +35,7 @@ public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
     public var dataDirectory = URL(fileURLWithPath: "./data")
-    public var webRoot = URL(fileURLWithPath: "./web")
+    public var webRoot: URL? = URL(fileURLWithPath: "./web")
     public var publicURL: String?
     public var smtpURL: String?
     public var mailFrom = "Facet <no-reply@facet.local>"

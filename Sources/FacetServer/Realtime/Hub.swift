@@ -35,14 +35,14 @@ final class Hub {
 
     private(set) var connections: [UInt64: Connection] = [:]
     private var topics: [String: Set<UInt64>] = [:]
-    private let events: EventLog
-    private let accounts: AccountStore
+    private let events: EventLog?
+    private let accounts: AccountStore?
     private let maxQueued: Int
     private let maxSubscriptions = 200
     /// Asks lws for a writeable callback on a connection.
     private let requestWrite: (OpaquePointer) -> Void
 
-    init(events: EventLog, accounts: AccountStore, maxQueued: Int, requestWrite: @escaping (OpaquePointer) -> Void) {
+    init(events: EventLog?, accounts: AccountStore?, maxQueued: Int, requestWrite: @escaping (OpaquePointer) -> Void) {
         self.events = events
         self.accounts = accounts
         self.maxQueued = maxQueued
@@ -99,13 +99,14 @@ final class Hub {
         case let .forbidden(message):
             return send(Frame(WireMessage.error(code: "forbidden", message: message, topic: name)), to: connection)
         case let .needsOwner(kind, id):
-            guard (try? accounts.owner(of: kind, id: id)) == connection.viewer.userId else {
+            guard let owner = try? accounts?.owner(of: kind, id: id), owner == connection.viewer.userId else {
                 return send(Frame(WireMessage.error(code: "forbidden", message: "You may only subscribe to your own topics.",
                                                     topic: name)), to: connection)
             }
         }
         let replay: EventLog.Replay
         do {
+            guard let events else { throw CancellationError() }
             replay = try events.replay(topic: name, after: since)
         } catch {
             return send(Frame(WireMessage.error(code: "internal", message: "Could not read the event history.", topic: name)), to: connection)

@@ -12,7 +12,8 @@ public final class LWSServer: @unchecked Sendable {
     // Sendable members (outbox, counters, stop flag).
     private var context: OpaquePointer?
     let configuration: ServerConfiguration
-    let application: Application
+    let responder: any HTTPResponder
+    let realtime: RealtimeSupport?
     let logger: Logger
     let accessLog: Logger
     private(set) var outbox: ServiceOutbox!
@@ -29,9 +30,11 @@ public final class LWSServer: @unchecked Sendable {
     private let finishedCondition = NSCondition()
     public private(set) var boundPort: Int = 0
 
-    init(configuration: ServerConfiguration, application: Application, logger: Logger) {
+    /// `realtime` nil serves HTTP only (the simulators); upgrades to /ws are then refused.
+    public init(configuration: ServerConfiguration, responder: any HTTPResponder, realtime: RealtimeSupport?, logger: Logger) {
         self.configuration = configuration
-        self.application = application
+        self.responder = responder
+        self.realtime = realtime
         self.logger = logger
         var access = Logger(label: "facet.access")
         access.logLevel = logger.logLevel
@@ -40,9 +43,15 @@ public final class LWSServer: @unchecked Sendable {
 
     func attach(outbox: ServiceOutbox) {
         self.outbox = outbox
-        self.hub = Hub(events: application.services.events, accounts: application.services.accounts,
+        self.hub = Hub(events: realtime?.events, accounts: realtime?.accounts,
                        maxQueued: configuration.maxQueuedFramesPerConnection,
                        requestWrite: { lws_callback_on_writable($0) })
+    }
+
+    /// For servers without realtime: the outbox only carries HTTP responses.
+    public func prepare() {
+        let outbox = ServiceOutbox { [unowned self] in self.wake() }
+        attach(outbox: outbox)
     }
 
     /// Wakes the service loop; the one lws call that is safe from any thread.
@@ -58,7 +67,7 @@ public final class LWSServer: @unchecked Sendable {
         info.port = Int32(configuration.port)
         info.iface = CStrings.keep(configuration.host)
         info.protocols = UnsafePointer(Self.protocols)
-        info.mounts = Self.mounts(webRoot: configuration.webRoot.path)
+        info.mounts = Self.mounts(webRoot: configuration.webRoot?.path)
         info.headers = Self.securityHeaders()
         info.user = Unmanaged.passUnretained(self).toOpaque()
         info.retry_and_idle_policy = UnsafePointer(Self.keepalive)
@@ -241,10 +250,10 @@ public final class LWSServer: @unchecked Sendable {
         let request = exchange.request
         let serial = exchange.serial
         inFlight.add(1, ordering: .releasing)
-        let application = application
+        let responder = responder
         let outbox = outbox!
         Task {
-            let response = await application.handle(request)
+            let response = await responder.respond(to: request)
             outbox.post(.httpResponse(connection: id, serial: serial, response: response))
         }
     }
@@ -340,13 +349,16 @@ public final class LWSServer: @unchecked Sendable {
             refusal = APIError(503, "shutting_down", "The server is restarting; reconnect shortly.")
         } else if path != "/ws" {
             refusal = .notFound("WebSockets are served at /ws.")
-        } else if !application.originAllowed(request) {
-            refusal = .badOrigin
-        } else if let token = request.cookies[SessionCookie.name], let account = application.services.sessions.user(token: token) {
-            pendingViewers[wsi] = account.viewer
-            refusal = nil
+        } else if let realtime {
+            switch realtime.authenticate(request) {
+            case let .success(viewer):
+                pendingViewers[wsi] = viewer
+                refusal = nil
+            case let .failure(error):
+                refusal = error
+            }
         } else {
-            refusal = .unauthorized
+            refusal = .notFound("This server has no WebSocket endpoint.")
         }
         guard let refusal else { return 0 }
         return writeImmediate(wsi, .error(refusal)) ? 1 : -1
@@ -479,7 +491,7 @@ public final class LWSServer: @unchecked Sendable {
         return policy
     }()
 
-    private static func mounts(webRoot: String) -> UnsafePointer<lws_http_mount> {
+    private static func mounts(webRoot: String?) -> UnsafePointer<lws_http_mount> {
         let mounts = UnsafeMutablePointer<lws_http_mount>.allocate(capacity: 3)
         mounts.initialize(repeating: lws_http_mount(), count: 3)
         // Longest mountpoint wins, so /api and /ws reach the callback and the rest is files.
@@ -493,6 +505,13 @@ public final class LWSServer: @unchecked Sendable {
         mounts[1].origin = CStrings.keep("facet")
         mounts[1].protocol = CStrings.keep("facet")
         mounts[1].origin_protocol = UInt8(LWSMPRO_CALLBACK.rawValue)
+        guard let webRoot else {
+            // Without static files every path reaches the callback.
+            mounts[1].mountpoint = CStrings.keep("/")
+            mounts[1].mountpoint_len = 1
+            mounts[1].protocol = nil
+            return UnsafePointer(mounts + 1)
+        }
         mounts[1].mount_next = UnsafePointer(mounts + 2)
         mounts[2].mountpoint = CStrings.keep("/")
         mounts[2].mountpoint_len = 1
