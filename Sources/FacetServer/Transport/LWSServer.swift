@@ -135,52 +135,52 @@ public final class LWSServer: @unchecked Sendable {
             drainOutbox()
             return 0
         case LWS_CALLBACK_HTTP:
-            return httpRequest(wsi, user)
+            return httpRequest(wsi)
         case LWS_CALLBACK_HTTP_BODY:
-            return httpBody(wsi, user, input, length)
+            return httpBody(wsi, input, length)
         case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-            return httpBodyComplete(wsi, user)
+            return httpBodyComplete(wsi)
         case LWS_CALLBACK_HTTP_WRITEABLE:
-            return httpWriteable(wsi, user)
-        case LWS_CALLBACK_CLOSED_HTTP:
-            forget(user)
+            return httpWriteable(wsi)
+        case LWS_CALLBACK_CLOSED_HTTP, LWS_CALLBACK_CLOSED, LWS_CALLBACK_WSI_DESTROY:
+            forget(wsi)
             return 0
         case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
             return webSocketConfirm(wsi)
         case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-            return webSocketFilter(wsi, user)
+            return webSocketFilter(wsi)
         case LWS_CALLBACK_ESTABLISHED:
             return 0
         case LWS_CALLBACK_RECEIVE:
-            return webSocketReceive(wsi, user, input, length)
+            return webSocketReceive(wsi, input, length)
         case LWS_CALLBACK_SERVER_WRITEABLE:
-            return webSocketWriteable(wsi, user)
-        case LWS_CALLBACK_CLOSED:
-            webSocketClosed(user)
-            return 0
-        case LWS_CALLBACK_WSI_DESTROY:
-            forget(user)
-            webSocketClosed(user)
-            return 0
+            return webSocketWriteable(wsi)
         default:
             return lws_callback_http_dummy(wsi, reason, user, input, length)
         }
     }
 
-    private func connectionID(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> UInt64 {
-        guard let slot = user?.assumingMemoryBound(to: UInt64.self) else { return 0 }
-        if slot.pointee == 0 {
-            nextConnection += 1
-            slot.pointee = nextConnection
-            wsiByConnection[nextConnection] = wsi
-        }
-        return slot.pointee
+    /// Connections are known by an id so that nothing outside this thread holds a
+    /// `wsi`. The map is keyed by the wsi itself: lws binds its per-session slot only
+    /// after the WebSocket filter runs, so the slot cannot carry the id reliably.
+    private var connectionByWsi: [OpaquePointer: UInt64] = [:]
+
+    private func connectionID(_ wsi: OpaquePointer) -> UInt64 {
+        if let id = connectionByWsi[wsi] { return id }
+        nextConnection += 1
+        connectionByWsi[wsi] = nextConnection
+        wsiByConnection[nextConnection] = wsi
+        return nextConnection
     }
 
-    private func forget(_ user: UnsafeMutableRawPointer?) {
-        guard let id = user?.assumingMemoryBound(to: UInt64.self).pointee, id != 0 else { return }
+    private func forget(_ wsi: OpaquePointer) {
+        guard let id = connectionByWsi.removeValue(forKey: wsi) else { return }
         exchanges.removeValue(forKey: id)
-        if hub.connections[id] == nil { wsiByConnection.removeValue(forKey: id) }
+        wsiByConnection.removeValue(forKey: id)
+        if hub.connections[id] != nil {
+            hub.close(id: id)
+            webSocketCount.subtract(1, ordering: .relaxed)
+        }
     }
 
     private func drainOutbox() {
@@ -200,8 +200,8 @@ public final class LWSServer: @unchecked Sendable {
 
     // MARK: HTTP
 
-    private func httpRequest(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> Int32 {
-        let id = connectionID(wsi, user)
+    private func httpRequest(_ wsi: OpaquePointer) -> Int32 {
+        let id = connectionID(wsi)
         guard let (method, path) = LWSHeaders.requestLine(wsi) else { return -1 }
         nextSerial += 1
         var request = HTTPRequest(method: method, path: path, query: LWSHeaders.query(wsi),
@@ -228,8 +228,8 @@ public final class LWSServer: @unchecked Sendable {
         return 0
     }
 
-    private func httpBody(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?, _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
-        let id = connectionID(wsi, user)
+    private func httpBody(_ wsi: OpaquePointer, _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
+        let id = connectionID(wsi)
         guard let exchange = exchanges[id], exchange.phase == .readingBody, let input else { return 0 }
         if exchange.request.body.count + length > configuration.maxJSONBody {
             return respondNow(exchange, wsi, .error(.payloadTooLarge(limit: configuration.maxJSONBody)), close: true)
@@ -238,8 +238,8 @@ public final class LWSServer: @unchecked Sendable {
         return 0
     }
 
-    private func httpBodyComplete(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> Int32 {
-        let id = connectionID(wsi, user)
+    private func httpBodyComplete(_ wsi: OpaquePointer) -> Int32 {
+        let id = connectionID(wsi)
         guard let exchange = exchanges[id], exchange.phase == .readingBody else { return 0 }
         exchange.phase = .handling
         dispatch(exchange, connection: id)
@@ -267,8 +267,8 @@ public final class LWSServer: @unchecked Sendable {
         return 0
     }
 
-    private func httpWriteable(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> Int32 {
-        let id = connectionID(wsi, user)
+    private func httpWriteable(_ wsi: OpaquePointer) -> Int32 {
+        let id = connectionID(wsi)
         guard let exchange = exchanges[id], let response = exchange.response else { return 0 }
         switch exchange.phase {
         case .headers:
@@ -385,37 +385,20 @@ public final class LWSServer: @unchecked Sendable {
 
     private var pendingViewers: [OpaquePointer: Viewer] = [:]
 
-    private func webSocketFilter(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> Int32 {
+    private func webSocketFilter(_ wsi: OpaquePointer) -> Int32 {
         guard let viewer = pendingViewers.removeValue(forKey: wsi) else { return -1 }
-        let id: UInt64
-        if let slot = user?.assumingMemoryBound(to: UInt64.self) {
-            if slot.pointee == 0 { nextConnection += 1; slot.pointee = nextConnection }
-            id = slot.pointee
-        } else {
-            // lws binds the per-session slot only after this filter on some paths.
-            nextConnection += 1
-            id = nextConnection
-            pendingConnection = id
-        }
-        wsiByConnection[id] = wsi
+        let id = connectionID(wsi)
         hub.open(id: id, wsi: wsi, viewer: viewer)
         webSocketCount.add(1, ordering: .relaxed)
         return 0
     }
 
-    private var pendingConnection: UInt64 = 0
-
-    private func webSocketConnection(_ user: UnsafeMutableRawPointer?) -> Hub.Connection? {
-        guard let slot = user?.assumingMemoryBound(to: UInt64.self) else { return nil }
-        if slot.pointee == 0, pendingConnection != 0 {
-            slot.pointee = pendingConnection
-            pendingConnection = 0
-        }
-        return hub.connections[slot.pointee]
+    private func webSocketConnection(_ wsi: OpaquePointer) -> Hub.Connection? {
+        connectionByWsi[wsi].flatMap { hub.connections[$0] }
     }
 
-    private func webSocketReceive(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?, _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
-        guard let connection = webSocketConnection(user) else { return -1 }
+    private func webSocketReceive(_ wsi: OpaquePointer, _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
+        guard let connection = webSocketConnection(wsi) else { return -1 }
         if lws_frame_is_binary(wsi) != 0 {
             connection.inbound.removeAll()
             hub.send(Frame(WireMessage.error(code: "bad_message", message: "Send JSON text messages.")), to: connection)
@@ -443,8 +426,8 @@ public final class LWSServer: @unchecked Sendable {
         return 0
     }
 
-    private func webSocketWriteable(_ wsi: OpaquePointer, _ user: UnsafeMutableRawPointer?) -> Int32 {
-        guard let connection = webSocketConnection(user) else { return -1 }
+    private func webSocketWriteable(_ wsi: OpaquePointer) -> Int32 {
+        guard let connection = webSocketConnection(wsi) else { return -1 }
         if let (code, reason) = connection.closeCode {
             var bytes = Array(reason.utf8)
             lws_close_reason(wsi, lws_close_status(rawValue: UInt32(code)), &bytes, bytes.count)
@@ -462,14 +445,6 @@ public final class LWSServer: @unchecked Sendable {
         return 0
     }
 
-    private func webSocketClosed(_ user: UnsafeMutableRawPointer?) {
-        guard let id = user?.assumingMemoryBound(to: UInt64.self).pointee, id != 0,
-              hub.connections[id] != nil else { return }
-        hub.close(id: id)
-        wsiByConnection.removeValue(forKey: id)
-        webSocketCount.subtract(1, ordering: .relaxed)
-    }
-
     // MARK: static configuration
 
     // Immutable after first use; lws only reads these tables.
@@ -478,7 +453,6 @@ public final class LWSServer: @unchecked Sendable {
         list.initialize(repeating: lws_protocols(), count: 2)
         list[0].name = CStrings.keep("facet")
         list[0].callback = facetCallback
-        list[0].per_session_data_size = MemoryLayout<UInt64>.size
         list[0].rx_buffer_size = 16 * 1024
         return list
     }()
