@@ -75,10 +75,11 @@ enum AdminRoutes {
         default:
             throw ValidationFailure(field: "topic", message: "topic must be buyer:<id> or buyers.")
         }
-        let event = try context.services.publisher.publish(topic: topic.description, event: "notice",
-                                                            data: MeRoutes.NoticeData(title: title, body: body))
-        try? context.services.publisher.publish(topic: "admin", event: "notice.sent",
-                                                data: ["topic": topic.description, "title": title, "by": staff.email])
+        // The notice and its audit line on the admin feed commit together.
+        let notice = try PendingEvent(topic: topic.description, event: "notice", data: MeRoutes.NoticeData(title: title, body: body))
+        let audit = try PendingEvent(topic: "admin", event: "notice.sent",
+                                     data: ["topic": topic.description, "title": title, "by": staff.email])
+        let event = try context.services.publisher.transaction { _, pending in pending = [notice, audit] }[0]
         return .json(202, NoticeReceipt(topic: event.topic, seq: event.seq))
     }
 

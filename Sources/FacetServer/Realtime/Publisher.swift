@@ -30,17 +30,18 @@ public final class Publisher: Sendable {
 
     /// A state change and the events announcing it commit in one transaction, and the
     /// events go out only once it has committed.
-    public func transaction<R: Sendable>(_ body: (Database, inout [PendingEvent]) throws -> R) throws -> R {
+    /// Returns the stored events in the order they were added.
+    @discardableResult
+    public func transaction(_ body: (Database, inout [PendingEvent]) throws -> Void) throws -> [StoredEvent] {
         try order.withLock { _ in
-            let (result, stored) = try database.writer.write { db -> (R, [StoredEvent]) in
+            let stored = try database.writer.write { db -> [StoredEvent] in
                 var pending: [PendingEvent] = []
-                let result = try body(db, &pending)
+                try body(db, &pending)
                 let now = Date()
-                let stored = try pending.map { try EventLog.append(db, topic: $0.topic, event: $0.event, data: $0.json, at: now) }
-                return (result, stored)
+                return try pending.map { try EventLog.append(db, topic: $0.topic, event: $0.event, data: $0.json, at: now) }
             }
             stored.forEach(deliver)
-            return result
+            return stored
         }
     }
 }
