@@ -45,6 +45,12 @@ public struct ServerConfiguration: Sendable {
     public var maxInboundWebSocketMessage = 64 * 1024
     public var maxQueuedFramesPerConnection = 512
     public var scryptLogRounds = PasswordHasher.defaultLogRounds
+    public var eventLoop: EventLoop = .poll
+
+    /// poll() is libwebsockets' built-in loop; libev (epoll) scales to many idle sockets.
+    public enum EventLoop: String, Sendable, CaseIterable {
+        case poll, libev
+    }
 
     public init() {}
 

@@ -31,6 +31,9 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("PEM private key for --tls-cert.", valueName: "file"))
     var tlsKey: String?
 
+    @Option(help: "poll (libwebsockets' own loop, the default) or libev (epoll: cheaper wake-ups with thousands of WebSockets; experimental) (env FACET_EVENT_LOOP).")
+    var eventLoop: ServerConfiguration.EventLoop = ServerConfiguration.EventLoop(rawValue: env("FACET_EVENT_LOOP") ?? "") ?? .poll
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -56,9 +59,12 @@ struct Serve: ParsableCommand {
         configuration.smtpURL = smtpURL
         configuration.tlsCertificate = tlsCert
         configuration.tlsPrivateKey = tlsKey
+        configuration.eventLoop = eventLoop
         let server = try FacetServer(configuration: configuration, logger: logger)
         try server.start()
-        let signals = [SIGINT, SIGTERM].map { signal -> DispatchSourceSignal in
+        // Under libev the event loop owns SIGINT (lws routes it to the server's stop).
+        let handled = eventLoop == .libev ? [SIGTERM] : [SIGINT, SIGTERM]
+        let signals = handled.map { signal -> DispatchSourceSignal in
             Foundation.signal(signal, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
             source.setEventHandler {
@@ -74,6 +80,8 @@ struct Serve: ParsableCommand {
         logger.info("stopped")
     }
 }
+
+extension ServerConfiguration.EventLoop: ExpressibleByArgument {}
 
 func env(_ name: String) -> String? {
     ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }

@@ -56,8 +56,14 @@ public final class LWSServer: @unchecked Sendable {
 
     /// Wakes the service loop; the one lws call that is safe from any thread.
     func wake() {
-        if let context { lws_cancel_service(context) }
+        liveContext.withLock { address in
+            if let context = OpaquePointer(bitPattern: address) { lws_cancel_service(context) }
+        }
     }
+
+    /// The context as other threads may see it: cleared before the final destroy, so a
+    /// wake-up never reaches a freed context.
+    private let liveContext = Mutex<Int>(0)
 
     // MARK: lifecycle
 
@@ -75,6 +81,13 @@ public final class LWSServer: @unchecked Sendable {
         info.keepalive_timeout = 60
         info.vhost_name = CStrings.keep("facet")
         info.options = UInt64(LWS_SERVER_OPTION_VALIDATE_UTF8) | UInt64(LWS_SERVER_OPTION_DISABLE_IPV6)
+        if configuration.eventLoop == .libev {
+            // epoll through libev: wake-ups cost O(ready sockets) instead of poll()'s O(all sockets).
+            info.options |= UInt64(LWS_SERVER_OPTION_LIBEV)
+            info.signal_cb = eventLibSignal
+            // libev lets one loop per process watch a signal, so one libev server per process.
+            LWSServer.signalTargets.withLock { $0.append(self) }
+        }
         if let cert = configuration.tlsCertificate, let key = configuration.tlsPrivateKey {
             info.options |= UInt64(LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT)
             info.ssl_cert_filepath = CStrings.keep(cert)
@@ -84,6 +97,7 @@ public final class LWSServer: @unchecked Sendable {
             throw ServerError.startFailed("libwebsockets could not listen on \(configuration.host):\(configuration.port) (in use, or TLS files unreadable)")
         }
         self.context = context
+        liveContext.withLock { $0 = Int(bitPattern: context) }
         boundPort = configuration.port
         let thread = Thread { [self] in serviceLoop() }
         thread.name = "lws-service"
@@ -93,19 +107,13 @@ public final class LWSServer: @unchecked Sendable {
     }
 
     private func serviceLoop() {
-        var drainDeadline: ContinuousClock.Instant?
-        while true {
-            if stopping.load(ordering: .acquiring) {
-                if drainDeadline == nil { hub.closeAll(code: 1001, reason: "server restarting") }
-                let deadline = drainDeadline ?? ContinuousClock.now + .seconds(5)
-                drainDeadline = deadline
-                let idle = inFlight.load(ordering: .acquiring) == 0
-                    && exchanges.values.allSatisfy { $0.phase == .done || $0.phase == .readingBody }
-                    && hub.connections.isEmpty
-                if idle || ContinuousClock.now > deadline { break }
-            }
-            if lws_service(context, 0) < 0 { break }
+        if configuration.eventLoop == .libev {
+            // lws_service runs the event loop until the first stage of lws_context_destroy.
+            while lws_service(context, 0) == 0 {}
+        } else {
+            pollLoop()
         }
+        liveContext.withLock { $0 = 0 }
         lws_context_destroy(context)
         context = nil
         finishedCondition.lock()
@@ -114,10 +122,75 @@ public final class LWSServer: @unchecked Sendable {
         finishedCondition.unlock()
     }
 
+    /// Drain state shared by both loops: whether everything in flight has been written.
+    private var drainDeadline: ContinuousClock.Instant?
+
+    private func drainFinished() -> Bool {
+        if drainDeadline == nil {
+            hub.closeAll(code: 1001, reason: "server restarting")
+            drainDeadline = ContinuousClock.now + .seconds(5)
+        }
+        let idle = inFlight.load(ordering: .acquiring) == 0
+            && exchanges.values.allSatisfy { $0.phase == .done || $0.phase == .readingBody }
+            && hub.connections.isEmpty
+        if idle || killedStragglers { return true }
+        if ContinuousClock.now > drainDeadline! {
+            // Peers that never answered the close handshake are cut now rather than at lws's timeout.
+            for wsi in wsiByConnection.values { lws_set_timeout(wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC) }
+            killedStragglers = true
+        }
+        return false
+    }
+
+    private var killedStragglers = false
+
+    private func pollLoop() {
+        while true {
+            if stopping.load(ordering: .acquiring), drainFinished() { break }
+            if lws_service(context, 0) < 0 { break }
+        }
+    }
+
+    /// Event-loop mode: lws_service only returns once lws_context_destroy's first stage
+    /// has run, and that must happen from the loop's signal callback, as in lws's own
+    /// examples. When the drain is done we raise SIGINT at ourselves to get there.
+    private var destroyRequested = false
+
+    fileprivate func eventLibSignalled() {
+        logger.debug("event loop signalled", metadata: ["destroy": "\(destroyRequested)"])
+        if destroyRequested {
+            liveContext.withLock { $0 = 0 }
+            lws_context_destroy(context)
+        } else {
+            stop()
+        }
+    }
+
+    private func checkEventLibDrain() {
+        guard configuration.eventLoop == .libev, stopping.load(ordering: .acquiring), !destroyRequested else { return }
+        if drainFinished() {
+            destroyRequested = true
+            logger.debug("drain finished; ending the event loop")
+            kill(getpid(), SIGINT)
+        }
+    }
+
+    /// Servers on an event library, told about SIGINT/SIGTERM that the library catches.
+    fileprivate static let signalTargets = Mutex<[LWSServer]>([])
+
     /// Stops accepting work, lets in-flight responses finish (up to 5 s), then closes.
     public func stop() {
-        stopping.store(true, ordering: .releasing)
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return wake() }
         wake()
+        if configuration.eventLoop == .libev {
+            // The event loop re-checks the drain on each wake-up; keep waking it until done.
+            Thread.detachNewThread { [self] in
+                while !finished.withLock({ $0 }) {
+                    wake()
+                    usleep(50_000)
+                }
+            }
+        }
     }
 
     public func waitUntilStopped() {
@@ -133,6 +206,7 @@ public final class LWSServer: @unchecked Sendable {
         switch reason {
         case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
             drainOutbox()
+            checkEventLibDrain()
             return 0
         case LWS_CALLBACK_HTTP:
             return httpRequest(wsi)
@@ -536,6 +610,10 @@ public enum ServerError: Error, CustomStringConvertible {
     public var description: String {
         switch self { case let .startFailed(message): message }
     }
+}
+
+private func eventLibSignal(_ handle: UnsafeMutableRawPointer?, _ signal: Int32) {
+    LWSServer.signalTargets.withLock { $0 }.forEach { $0.eventLibSignalled() }
 }
 
 private func facetCallback(_ wsi: OpaquePointer?, _ reason: lws_callback_reasons, _ user: UnsafeMutableRawPointer?,
