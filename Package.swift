@@ -26,6 +26,12 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
+        .target(name: "FacetSourcing", dependencies: [
+            "FacetCore", "FacetStore", "CCurl",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "FacetServer", dependencies: [
             "FacetCore", "FacetStore", "CLibWebSockets", "CCurl",
             .product(name: "Logging", package: "swift-log"),
@@ -41,5 +47,6 @@ let package = Package(
         .testTarget(name: "FacetStoreTests", dependencies: ["FacetStore"]),
         .testTarget(name: "FacetServerTests", dependencies: ["FacetServer"]),
         .testTarget(name: "FacetSeedsTests", dependencies: ["FacetSeeds"]),
+        .testTarget(name: "FacetSourcingTests", dependencies: ["FacetSourcing", "FacetStore", "FacetCore"]),
     ]
 )
