@@ -33,13 +33,17 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "FacetServer", dependencies: [
-            "FacetCore", "FacetStore", "CLibWebSockets", "CCurl",
+            "FacetCore", "FacetStore", "FacetSourcing", "CLibWebSockets", "CCurl",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "RoutingKit", package: "routing-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .target(name: "FacetSimulators", dependencies: [
+            "FacetCore", "FacetServer", "FacetSourcing", "FacetSeeds",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "facet", dependencies: [
-            "FacetCore", "FacetStore", "FacetServer", "FacetSeeds", "CLibWebSockets",
+            "FacetCore", "FacetStore", "FacetServer", "FacetSeeds", "FacetSourcing", "FacetSimulators", "CLibWebSockets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -34,6 +34,8 @@ struct Serve: ParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    @OptionGroup var brands: BrandOptions
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
@@ -56,6 +58,7 @@ struct Serve: ParsableCommand {
         configuration.smtpURL = smtpURL
         configuration.tlsCertificate = tlsCert
         configuration.tlsPrivateKey = tlsKey
+        try brands.apply(to: &configuration)
         let server = try FacetServer(configuration: configuration, logger: logger)
         try server.start()
         let signals = [SIGINT, SIGTERM].map { signal -> DispatchSourceSignal in
