@@ -22,6 +22,32 @@ public struct BrandHealth: Codable, Sendable, Equatable {
     public var cursor: String?
     public var syncing: Bool
     public var healthy: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case brand, name, baseURL, lastSuccessAt, lastAttemptAt, lastFullSyncAt, lagSeconds, itemsSynced, errors24h,
+             webhooksReceived, products, activeProducts, lastError, cursor, syncing, healthy
+    }
+
+    /// Fields not known yet are sent as null rather than left out.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(brand, forKey: .brand)
+        try c.encode(name, forKey: .name)
+        try c.encode(baseURL, forKey: .baseURL)
+        try c.encode(lastSuccessAt, forKey: .lastSuccessAt)
+        try c.encode(lastAttemptAt, forKey: .lastAttemptAt)
+        try c.encode(lastFullSyncAt, forKey: .lastFullSyncAt)
+        try c.encode(lagSeconds, forKey: .lagSeconds)
+        try c.encode(itemsSynced, forKey: .itemsSynced)
+        try c.encode(errors24h, forKey: .errors24h)
+        try c.encode(webhooksReceived, forKey: .webhooksReceived)
+        try c.encode(products, forKey: .products)
+        try c.encode(activeProducts, forKey: .activeProducts)
+        try c.encode(lastError, forKey: .lastError)
+        try c.encode(cursor, forKey: .cursor)
+        try c.encode(syncing, forKey: .syncing)
+        try c.encode(healthy, forKey: .healthy)
+    }
 }
 
 /// The answer of a live stock and price check.
@@ -78,7 +104,8 @@ public final class SourcingService: Sendable {
     let onHealth: @Sendable (BrandHealth) -> Void
     private let running = Mutex<Set<String>>([])
     private let lastPushed = Mutex<[String: String]>([:])
-    private let scheduler = Mutex<Task<Void, Never>?>(nil)
+    private let scheduler = Mutex<[Task<Void, Never>]>([])
+    private let ordersInFlight = Mutex<Set<String>>([])
 
     public init(database: FacetDatabase, dataDirectory: URL, brands: [BrandConfig], mappingRoot: URL, options: Options = Options(),
                 logger: Logger, onChanges: @escaping @Sendable ([CatalogChange]) -> Void = { _ in },
@@ -111,31 +138,44 @@ public final class SourcingService: Sendable {
     // MARK: schedule
 
     /// Runs the initial import (or a reconcile when due), then incremental syncs every interval.
+    /// Each brand has its own loop, so a slow brand never delays another; order
+    /// notifications that failed are retried on a loop of their own.
     public func start() {
-        let task = Task.detached { [self] in
-            while !Task.isCancelled {
-                await tick()
-                try? await Task.sleep(nanoseconds: UInt64(max(0.05, options.syncInterval) * 1e9))
-            }
-        }
-        scheduler.withLock { $0 = task }
-    }
-
-    public func stop() {
-        scheduler.withLock { $0?.cancel(); $0 = nil }
-    }
-
-    public func tick() async {
-        await withTaskGroup(of: Void.self) { group in
-            for brand in order {
-                group.addTask { [self] in
-                    let state = try? store.syncState(brand: brand)
-                    let due = state?.lastFullSyncAt.map { Date().timeIntervalSince($0) >= options.reconcileInterval } ?? true
-                    _ = try? await sync(brand: brand, full: due)
-                    await retryPendingOrders(brand: brand)
+        var tasks: [Task<Void, Never>] = order.map { brand in
+            Task.detached { [self] in
+                while !Task.isCancelled {
+                    await tick(brand: brand)
+                    try? await Task.sleep(nanoseconds: UInt64(max(0.05, options.syncInterval) * 1e9))
                 }
             }
         }
+        tasks.append(Task.detached { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(max(5, options.syncInterval) * 1e9))
+                for brand in order { await retryPendingOrders(brand: brand) }
+            }
+        })
+        scheduler.withLock { $0 = tasks }
+    }
+
+    public func stop() {
+        scheduler.withLock { tasks in
+            tasks.forEach { $0.cancel() }
+            tasks.removeAll()
+        }
+    }
+
+    /// One scheduled run for every brand (what the loops do, for callers that drive sync by hand).
+    public func tick() async {
+        await withTaskGroup(of: Void.self) { group in
+            for brand in order { group.addTask { [self] in await tick(brand: brand) } }
+        }
+    }
+
+    func tick(brand: String) async {
+        let state = try? store.syncState(brand: brand)
+        let due = state?.lastFullSyncAt.map { Date().timeIntervalSince($0) >= options.reconcileInterval } ?? true
+        _ = try? await sync(brand: brand, full: due)
     }
 
     public struct RunReport: Sendable {
@@ -403,6 +443,9 @@ public final class SourcingService: Sendable {
     }
 
     func send(_ record: BrandOrderRecord, connector: BrandConnector) async throws -> BrandOrderRecord {
+        // One attempt at a time per key; a concurrent caller gets the record as it stands.
+        guard ordersInFlight.withLock({ $0.insert(record.idempotencyKey).inserted }) else { return record }
+        defer { ordersInFlight.withLock { _ = $0.remove(record.idempotencyKey) } }
         do {
             let result = try await connector.createOrder(key: record.idempotencyKey, body: Array(record.request.utf8))
             return try store.updateBrandOrder(key: record.idempotencyKey, status: "sent", brandOrderId: result.orderId,
