@@ -76,7 +76,7 @@ public final class BrandSimulator: HTTPResponder, Sendable {
     }
 
     struct State: Sendable {
-        var products: [String: JSONValue] = [:]
+        var products: [String: JSONValue] = [:] { didSet { order = nil } }
         var changed: Set<String> = []
         var orders: [Order] = []
         var faults = Faults()
@@ -86,6 +86,8 @@ public final class BrandSimulator: HTTPResponder, Sendable {
         var webhooksSent = 0
         var webhookSeq = 0
         var createdSeq = 0
+        /// Listing order (updated time, key), rebuilt after a change.
+        var order: [(stamp: String, key: String)]?
     }
 
     public let brand: Brand
@@ -218,11 +220,6 @@ public final class BrandSimulator: HTTPResponder, Sendable {
         }
     }
 
-    func sorted(_ products: [String: JSONValue]) -> [(key: String, stamp: String, value: JSONValue)] {
-        products.map { (key: $0.key, stamp: $0.value[updatedKey]?.string ?? "", value: $0.value) }
-            .sorted { ($0.stamp, $0.key) < ($1.stamp, $1.key) }
-    }
-
     func list(_ request: HTTPRequest) -> HTTPResponse {
         let q = request.query
         let since = brand == .aurelia ? q["updated_since"] : q["modifiedSince"]
@@ -240,15 +237,32 @@ public final class BrandSimulator: HTTPResponder, Sendable {
                   let bar = text.firstIndex(of: "|") else { return error(400, "bad_cursor", "The cursor is not one this API issued.") }
             after = (String(text[..<bar]), String(text[text.index(after: bar)...]))
         }
-        let all = sorted(state.withLock { $0.products })
+        let updatedKey = self.updatedKey
+        let (order, products) = state.withLock { s -> ([(stamp: String, key: String)], [String: JSONValue]) in
+            if s.order == nil {
+                s.order = s.products.map { (stamp: $0.value[updatedKey]?.string ?? "", key: $0.key) }.sorted { ($0.stamp, $0.key) < ($1.stamp, $1.key) }
+            }
+            return (s.order!, s.products)
+        }
+        // Binary search for the first entry after the cursor (or at/after `since`).
+        var low = 0, high = order.count
+        while low < high {
+            let mid = (low + high) / 2
+            let entry = order[mid]
+            let before: Bool
+            if let after { before = (entry.stamp, entry.key) <= after } else if let since { before = entry.stamp < since } else { before = false }
+            if before { low = mid + 1 } else { high = mid }
+        }
         var page: [JSONValue] = []
         var last: (String, String)?
         var more = false
-        for entry in all {
+        var index = low
+        while index < order.count {
+            let entry = order[index]
+            index += 1
             if let since, entry.stamp < since { continue }
-            if let after, (entry.stamp, entry.key) <= after { continue }
             if page.count == limit { more = true; break }
-            page.append(entry.value)
+            if let value = products[entry.key] { page.append(value) }
             last = (entry.stamp, entry.key)
         }
         let next: JSONValue = more ? last.map { .string(Data("\($0.0)|\($0.1)".utf8).base64EncodedString()) } ?? .null : .null

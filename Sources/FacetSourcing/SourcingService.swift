@@ -106,6 +106,8 @@ public final class SourcingService: Sendable {
     private let lastPushed = Mutex<[String: String]>([:])
     private let scheduler = Mutex<[Task<Void, Never>]>([])
     private let ordersInFlight = Mutex<Set<String>>([])
+    /// Source URL → stored file, for photos already downloaded (saves a lookup per photo per sync).
+    private let imageCache = Mutex<[String: String]>([:])
 
     public init(database: FacetDatabase, dataDirectory: URL, brands: [BrandConfig], mappingRoot: URL, options: Options = Options(),
                 logger: Logger, onChanges: @escaping @Sendable ([CatalogChange]) -> Void = { _ in },
@@ -259,7 +261,9 @@ public final class SourcingService: Sendable {
         guard options.downloadImages else { return nil }
         var stored: [(sourceURL: String, fileName: String)] = []
         for url in urls {
+            if let name = imageCache.withLock({ $0[url] }) { stored.append((url, name)); continue }
             if let known = try? store.imageSource(url: url) {
+                if let name = known.fileName { imageCache.withLock { $0[url] = name } }
                 if let name = known.fileName { stored.append((url, name)); continue }
                 if !retryMissing { continue }
             }
@@ -273,6 +277,7 @@ public final class SourcingService: Sendable {
                 }
                 let saved = try images.store(response.body)
                 try store.recordImageSource(url: url, fileName: saved.fileName, bytes: saved.bytes, status: response.status)
+                imageCache.withLock { $0[url] = saved.fileName }
                 stored.append((url, saved.fileName))
             } catch {
                 try? store.recordImageSource(url: url, fileName: nil, bytes: nil, status: 415)

@@ -119,7 +119,7 @@ public struct CatalogStore: Sendable {
                                      product.baseCost.amount, product.baseCost.currency, product.moq, product.stock, json,
                                      item.native, "", product.sourceUpdatedAt, now, now, now, now])
             }
-            if let images = item.images {
+            if let images = item.images, try !sameImages(db, sku: product.sku, images) {
                 try db.execute(sql: "DELETE FROM catalogImage WHERE sku = ?", arguments: [product.sku])
                 for (position, image) in images.enumerated() {
                     try db.execute(sql: "INSERT INTO catalogImage (sku, position, sourceURL, fileName) VALUES (?, ?, ?, ?)",
@@ -129,6 +129,15 @@ public struct CatalogStore: Sendable {
             if let change { changes.append(change) }
         }
         return changes
+    }
+
+    static func sameImages(_ db: Database, sku: String, _ images: [(sourceURL: String, fileName: String)]) throws -> Bool {
+        let rows = try Row.fetchAll(db, sql: "SELECT sourceURL, fileName FROM catalogImage WHERE sku = ? ORDER BY position", arguments: [sku])
+        guard rows.count == images.count else { return false }
+        for (row, image) in zip(rows, images) where (row["sourceURL"] as String) != image.sourceURL || (row["fileName"] as String) != image.fileName {
+            return false
+        }
+        return true
     }
 
     /// Applies fresh stock (and cost, when given) for one product; nil when nothing changed.
