@@ -157,6 +157,31 @@ final class CatalogStoreTests: XCTestCase {
         XCTAssertEqual(try CatalogStore(database: database).syncState(brand: "aurelia").webhooksReceived, 1)
     }
 
+    func testAFullReconcileDiscontinuesWhatTheBrandNoLongerLists() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("facet-reconcile-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let database = try FacetDatabase(dataDirectory: dir)
+        let now = Date()
+        _ = try await database.writer.write { db in
+            try CatalogStore.upsert(db, ["A", "B", "C"].map { .init(product: Self.product($0), native: "{}", images: nil) }, at: now)
+        }
+        let gone = try await database.writer.write { db in
+            try CatalogStore.discontinueMissing(db, brand: "aurelia", listed: ["A", "C"], at: now)
+        }
+        XCTAssertEqual(gone.map(\.sku), ["B"])
+        XCTAssertEqual(gone.first?.kind, .discontinued)
+        let store = CatalogStore(database: database)
+        let b = try await store.product(sku: "B")
+        XCTAssertEqual(b?.status, .discontinued)
+        let again = try await database.writer.write { db in
+            try CatalogStore.discontinueMissing(db, brand: "aurelia", listed: ["A", "C"], at: now)
+        }
+        XCTAssertEqual(again, [])
+        let state = try store.syncState(brand: "aurelia")
+        XCTAssertEqual(state.products, 3)
+        XCTAssertEqual(state.activeProducts, 2)
+    }
+
     func testOrderNotificationKeepsOneRecordPerKey() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("facet-orders-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }

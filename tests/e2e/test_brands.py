@@ -224,3 +224,30 @@ def test_sync_survives_5xx_429_and_malformed_pages(world):
                    lambda p: p["baseCost"]["amount"] == 4321, timeout=SYNC_DEADLINE + 8)
     health = world.health("northbridge")
     assert health["lastError"] is None and health["healthy"] is True
+
+
+def test_catalog_changes_and_sync_health_are_pushed_on_the_admin_topic(world):
+    from .support import WS
+
+    ws = WS(world.facet, world.ops.session_cookie)
+    try:
+        ws.subscribe("admin")
+        sku = world.ops.get("/api/admin/catalog?brand=aurelia&status=active&limit=5").json()["products"][4]["sku"]
+        world.sims["aurelia"].change(action="price", sku=sku, cost=88888)
+        seen = {}
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not ("catalog.changed" in seen and "sync.status" in seen):
+            message = ws.recv(timeout=max(0.1, deadline - time.monotonic()))
+            if message["type"] != "event":
+                continue
+            if message["event"] == "catalog.changed" and any(c["sku"] == sku for c in message["data"]["changes"]):
+                seen["catalog.changed"] = next(c for c in message["data"]["changes"] if c["sku"] == sku)
+            if message["event"] == "sync.status" and message["data"]["brand"] == "aurelia":
+                seen["sync.status"] = message["data"]
+        change = seen["catalog.changed"]
+        assert change["kind"] == "updated" and "baseCost" in change["fields"] and change["baseCost"]["amount"] == 88888
+        status = seen["sync.status"]
+        for key in ("brand", "lastSuccessAt", "lagSeconds", "itemsSynced", "errors24h", "webhooksReceived"):
+            assert key in status
+    finally:
+        ws.close()
