@@ -10,6 +10,7 @@ import uuid
 import requests
 
 from .brands_support import BRAND_TIMEOUT, SECRETS, SYNC_INTERVAL, sign, world  # noqa: F401  (fixture)
+from .schemas import check_rest
 from .support import Client
 
 WEBHOOK_DEADLINE = 1.0
@@ -23,11 +24,13 @@ def test_full_import_of_both_brands(world):
         page = world.ops.get(f"/api/admin/catalog?brand={brand}&limit=1").json()
         assert page["total"] == at_brand
         health = world.health(brand)
+        check_rest("BrandSyncStatus", health)
         assert health["products"] == at_brand
         assert health["lastSuccessAt"] and health["lagSeconds"] is not None
         assert health["errors24h"] == 0
 
     aurelia = world.product("AUR-R-00013")
+    check_rest("CatalogProduct", aurelia)
     assert aurelia["brand"] == "aurelia" and aurelia["category"] == "ring"
     assert aurelia["baseCost"] == {"amount": 56000, "currency": "USD"}
     assert aurelia["priceTiers"][0] == {"minQuantity": 10, "unitCost": 53200}
@@ -106,6 +109,7 @@ def test_live_check_answers_live_then_from_cache_when_the_brand_is_down(world):
     else:
         sku = "NB-10004"
     live = world.ops.get(f"/api/admin/catalog/{sku}/live").json()
+    check_rest("LiveCheck", live)
     assert live["live"] is True and live["ageSeconds"] == 0
 
     try:
@@ -196,6 +200,7 @@ def test_order_notification_retried_after_a_timeout_creates_one_order(world):
         sim.control(reset=True)
     assert r.status_code == 201, r.text
     sent = r.json()
+    check_rest("BrandOrder", sent)
     assert sent["status"] == "sent" and sent["brand"] == "aurelia" and sent["brandOrderId"]
     mine = [o for o in sim.orders() if o["idempotencyKey"] == sent["idempotencyKey"]]
     assert len(mine) == 1
