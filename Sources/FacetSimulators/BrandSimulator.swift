@@ -370,7 +370,23 @@ public final class BrandSimulator: HTTPResponder, Sendable {
               parts[1].hasSuffix(".jpg") else { return error(404, "not_found", "No such image.") }
         let url = options.seeds.appendingPathComponent("images").appendingPathComponent(String(parts[0])).appendingPathComponent(String(parts[1]))
         guard let data = try? Data(contentsOf: url) else { return error(404, "not_found", "No such image.") }
-        return HTTPResponse(status: 200, contentType: "image/jpeg", headers: [("cache-control", "max-age=86400")], body: Array(data))
+        return HTTPResponse(status: 200, contentType: "image/jpeg", headers: [("cache-control", "max-age=86400")],
+                            body: Self.withCameraMetadata(Array(data)))
+    }
+
+    /// Real brand photos carry camera metadata (EXIF with GPS, comments); the simulator adds
+    /// some so that Facet's stripping is exercised.
+    static func withCameraMetadata(_ jpeg: [UInt8]) -> [UInt8] {
+        guard jpeg.count > 4, jpeg[0] == 0xFF, jpeg[1] == 0xD8 else { return jpeg }
+        func segment(_ marker: UInt8, _ payload: [UInt8]) -> [UInt8] {
+            [0xFF, marker, UInt8((payload.count + 2) >> 8), UInt8((payload.count + 2) & 0xFF)] + payload
+        }
+        let exif = segment(0xE1, Array("Exif\0\0BrandCam 5D; GPS 45.4642N 9.1900E; owner studio".utf8))
+        let comment = segment(0xFE, Array("retouched by the brand studio".utf8))
+        // After SOI and the JFIF APP0 segment, where cameras put them.
+        var insertAt = 2
+        if jpeg[2] == 0xFF, jpeg[3] == 0xE0, jpeg.count > 6 { insertAt = 4 + (Int(jpeg[4]) << 8 | Int(jpeg[5])) }
+        return Array(jpeg[..<insertAt]) + exif + comment + Array(jpeg[insertAt...])
     }
 
     // MARK: helpers

@@ -49,9 +49,13 @@ def test_full_import_of_both_brands(world):
     # Photos are re-served from our content-addressed store, without metadata.
     image = aurelia["images"][0]
     assert image["url"].startswith("/api/images/") and image["url"].endswith(".jpg")
+    original = requests.get(image["sourceURL"], headers={"Authorization": "Bearer test-aurelia-key"}, timeout=10).content
+    assert b"Exif" in original and b"GPS" in original  # the brand's photo carries camera metadata
     r = requests.get(world.facet.base + image["url"], timeout=10)
     assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
-    assert r.content[:3] == b"\xff\xd8\xff" and b"Exif" not in r.content
+    assert r.content[:3] == b"\xff\xd8\xff" and b"Exif" not in r.content and b"GPS" not in r.content
+    assert b"retouched" not in r.content and len(r.content) < len(original)
+    assert r.content.endswith(b"\xff\xd9")
     assert image["url"].split("/")[-1].startswith(__import__("hashlib").sha256(r.content).hexdigest())
 
 
