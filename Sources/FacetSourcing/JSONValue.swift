@@ -32,8 +32,27 @@ public enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 
+    /// Parses with JSONSerialization (much faster than a Codable enum that tries each case).
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try convert(JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]))
+    }
+
+    static func convert(_ value: Any) throws -> JSONValue {
+        switch value {
+        case let string as String: return .string(string)
+        case let number as NSNumber:
+            // JSON true/false come back as boolean NSNumbers ("c"); JSON never yields a char otherwise.
+            if String(cString: number.objCType) == "c" { return .bool(number.boolValue) }
+            return .number(number.doubleValue)
+        case let array as [Any]: return .array(try array.map(convert))
+        case let object as [String: Any]:
+            var result: [String: JSONValue] = [:]
+            result.reserveCapacity(object.count)
+            for (key, item) in object { result[key] = try convert(item) }
+            return .object(result)
+        case is NSNull: return .null
+        default: throw MappingError(description: "unsupported JSON value \(type(of: value))")
+        }
     }
 
     public func encoded() -> [UInt8] {

@@ -367,7 +367,7 @@ public final class SourcingService: Sendable {
             if native == nil { native = try await connector.product(sku: sku) }
             if native == nil, type == "product.discontinued" {
                 let changes = try await database.writer.write { db -> [CatalogChange] in
-                    guard var product = try CatalogStore.entry(db, sku: sku)?.product else { return [] }
+                    guard var product = try CatalogStore.entry(db, sku: sku)?.product, product.brand == brand else { return [] }
                     product.status = .discontinued
                     return try CatalogStore.upsert(db, [.init(product: product, native: "{}", images: nil)], at: Date())
                 }
@@ -394,7 +394,7 @@ public final class SourcingService: Sendable {
             }
             guard !readings.isEmpty else { throw SourcingError.badPayload("stock.changed needs data.items[].sku and stock_qty.") }
             let changes = try await database.writer.write { db in
-                try readings.compactMap { try CatalogStore.applyStock(db, sku: $0.0, stock: $0.1, cost: nil, at: Date()) }
+                try readings.compactMap { try CatalogStore.applyStock(db, brand: brand, sku: $0.0, stock: $0.1, cost: nil, at: Date()) }
             }
             announce(changes)
             return changes.count
@@ -421,7 +421,7 @@ public final class SourcingService: Sendable {
             guard let reading = readings.first(where: { $0.sku == sku }) else { return cached("the brand did not list this SKU") }
             let now = Date()
             let change = try await database.writer.write { db in
-                try CatalogStore.applyStock(db, sku: sku, stock: reading.stock, cost: reading.cost, at: now)
+                try CatalogStore.applyStock(db, brand: product.brand, sku: sku, stock: reading.stock, cost: reading.cost, at: now)
             }
             if let change { announce([change]) }
             let fresh = change?.product ?? product

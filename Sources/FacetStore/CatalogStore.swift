@@ -90,6 +90,8 @@ public struct CatalogStore: Sendable {
             let row = try Row.fetchOne(db, sql: "SELECT product FROM catalogProduct WHERE sku = ?", arguments: [product.sku])
             let old: CatalogProduct? = try row.map { try decoder.decode(CatalogProduct.self, from: Data(($0["product"] as String).utf8)) }
             var change: CatalogChange?
+            // A SKU belongs to the brand that first listed it; another brand cannot overwrite it.
+            if let old, old.brand != product.brand { continue }
             if let old {
                 let fields = CatalogChange.differences(old, product)
                 if !fields.isEmpty {
@@ -141,8 +143,9 @@ public struct CatalogStore: Sendable {
     }
 
     /// Applies fresh stock (and cost, when given) for one product; nil when nothing changed.
-    public static func applyStock(_ db: Database, sku: String, stock: Int, cost: Int64?, at now: Date) throws -> CatalogChange? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT product FROM catalogProduct WHERE sku = ?", arguments: [sku]) else { return nil }
+    public static func applyStock(_ db: Database, brand: String, sku: String, stock: Int, cost: Int64?, at now: Date) throws -> CatalogChange? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT product FROM catalogProduct WHERE sku = ? AND brand = ?",
+                                         arguments: [sku, brand]) else { return nil }
         let old = try decoder.decode(CatalogProduct.self, from: Data((row["product"] as String).utf8))
         var product = old
         product.stock = max(0, stock)

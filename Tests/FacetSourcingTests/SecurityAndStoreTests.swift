@@ -150,6 +150,21 @@ final class CatalogStoreTests: XCTestCase {
             try CatalogStore.upsert(db, [.init(product: Self.product("A", cost: 1200, status: .discontinued), native: "{}", images: nil)], at: now)
         }
         XCTAssertEqual(gone.first?.kind, .discontinued)
+        // Another brand cannot take over the SKU, nor change its stock.
+        var foreign = Self.product("A", cost: 1)
+        foreign.brand = "northbridge"
+        let intruder = foreign
+        let hijack = try await database.writer.write { db in
+            try CatalogStore.upsert(db, [.init(product: intruder, native: "{}", images: nil)], at: now)
+        }
+        XCTAssertEqual(hijack, [])
+        let stock = try await database.writer.write { db in
+            try CatalogStore.applyStock(db, brand: "northbridge", sku: "A", stock: 999, cost: nil, at: now)
+        }
+        XCTAssertNil(stock)
+        let kept = try await CatalogStore(database: database).product(sku: "A")
+        XCTAssertEqual(kept?.brand, "aurelia")
+        XCTAssertEqual(kept?.baseCost.amount, 1200)
         let fresh = try await database.writer.write { db in try CatalogStore.recordDelivery(db, brand: "aurelia", id: "wh_1", type: "x", at: now) }
         let again = try await database.writer.write { db in try CatalogStore.recordDelivery(db, brand: "aurelia", id: "wh_1", type: "x", at: now) }
         XCTAssertTrue(fresh)
