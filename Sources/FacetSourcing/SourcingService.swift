@@ -203,6 +203,8 @@ public final class SourcingService: Sendable {
             let since = full ? nil : state.cursor
             var cursor: String?
             var listed = Set<String>()
+            // A full run asks once more for photos that were missing last time (once per URL).
+            let retry = full ? RetryOnce() : nil
             repeat {
                 let page = try await connector.page(since: since, cursor: cursor)
                 report.pages += 1
@@ -211,7 +213,7 @@ public final class SourcingService: Sendable {
                 for item in page.items {
                     do {
                         let product = try connector.mapping.catalogProduct(from: item, baseURL: connector.config.baseURL)
-                        let photos = await fetchImages(product.imageURLs, connector: connector, retryMissing: full)
+                        let photos = await fetchImages(product.imageURLs, connector: connector, retryMissing: retry)
                         incoming.append(.init(product: product, native: String(decoding: item.encoded(), as: UTF8.self), images: photos))
                         listed.insert(product.sku)
                         if let at = product.sourceUpdatedAt, newest.map({ at > $0 }) ?? true { newest = at }
@@ -257,7 +259,12 @@ public final class SourcingService: Sendable {
     }
 
     /// Downloads each photo once (by URL, then by content); returns the stored ones in order.
-    func fetchImages(_ urls: [String], connector: BrandConnector, retryMissing: Bool) async -> [(sourceURL: String, fileName: String)]? {
+    final class RetryOnce: Sendable {
+        private let seen = Mutex<Set<String>>([])
+        func first(_ url: String) -> Bool { seen.withLock { $0.insert(url).inserted } }
+    }
+
+    func fetchImages(_ urls: [String], connector: BrandConnector, retryMissing: RetryOnce?) async -> [(sourceURL: String, fileName: String)]? {
         guard options.downloadImages else { return nil }
         var stored: [(sourceURL: String, fileName: String)] = []
         for url in urls {
@@ -265,7 +272,9 @@ public final class SourcingService: Sendable {
             if let known = try? store.imageSource(url: url) {
                 if let name = known.fileName { imageCache.withLock { $0[url] = name } }
                 if let name = known.fileName { stored.append((url, name)); continue }
-                if !retryMissing { continue }
+                guard let retryMissing, retryMissing.first(url) else { continue }
+            } else {
+                _ = retryMissing?.first(url) // fetched now: no second try in this run
             }
             do {
                 let response = try await connector.image(url: url)
@@ -377,7 +386,7 @@ public final class SourcingService: Sendable {
             guard let native else { throw SourcingError.failed("\(brand) has no product \(sku)") }
             var product = try connector.mapping.catalogProduct(from: native, baseURL: connector.config.baseURL)
             if type == "product.discontinued" { product.status = .discontinued }
-            let photos = await fetchImages(product.imageURLs, connector: connector, retryMissing: false)
+            let photos = await fetchImages(product.imageURLs, connector: connector, retryMissing: nil)
             let item = CatalogStore.Incoming(product: product, native: String(decoding: native.encoded(), as: UTF8.self), images: photos)
             let changes = try await database.writer.write { db in
                 let changes = try CatalogStore.upsert(db, [item], at: Date())
