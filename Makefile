@@ -16,7 +16,7 @@ APT_PACKAGES := pkg-config libwebsockets-dev libsqlite3-dev libcurl4-openssl-dev
 .PHONY: help deps build build-debug run test test-swift test-python python-env clean
 
 help:
-	@echo "make run    install what is missing, build, seed the demo data and start Facet on http://$(HOST):$(PORT)"
+	@echo "make run    install what is missing, build, and start Facet with both brand simulators on http://$(HOST):$(PORT)"
 	@echo "make test   the whole suite: Swift unit tests, end-to-end API/WebSocket tests, browser tests"
 
 # Installs the Debian packages that are not there yet (needs root, as on a fresh machine).
@@ -35,13 +35,11 @@ build: deps
 build-debug: deps
 	$(SWIFT) build --build-tests
 
+# `facet demo` migrates, creates the demo accounts, starts both brand simulators beside Facet,
+# imports their catalogs and prints the URL and logins.
 run: build
 	@mkdir -p $(DATA)
-	@.build/release/facet migrate --data $(DATA) >/dev/null
-	@echo "Demo accounts:"
-	@.build/release/facet seed load --data $(DATA)
-	@echo "Open http://$(HOST):$(PORT)"
-	.build/release/facet serve --host $(HOST) --port $(PORT) --data $(DATA) --web web
+	.build/release/facet demo --host $(HOST) --port $(PORT) --data $(DATA) --web web --seeds seeds
 
 python-env: deps
 	@test -x $(PY) || python3 -m venv $(VENV)

@@ -26,14 +26,24 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
+        .target(name: "FacetSourcing", dependencies: [
+            "FacetCore", "FacetStore", "CCurl",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "FacetServer", dependencies: [
-            "FacetCore", "FacetStore", "CLibWebSockets", "CCurl",
+            "FacetCore", "FacetStore", "FacetSourcing", "CLibWebSockets", "CCurl",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "RoutingKit", package: "routing-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .target(name: "FacetSimulators", dependencies: [
+            "FacetCore", "FacetServer", "FacetSourcing", "FacetSeeds",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "facet", dependencies: [
-            "FacetCore", "FacetStore", "FacetServer", "FacetSeeds", "CLibWebSockets",
+            "FacetCore", "FacetStore", "FacetServer", "FacetSeeds", "FacetSourcing", "FacetSimulators", "CLibWebSockets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -41,5 +51,6 @@ let package = Package(
         .testTarget(name: "FacetStoreTests", dependencies: ["FacetStore"]),
         .testTarget(name: "FacetServerTests", dependencies: ["FacetServer"]),
         .testTarget(name: "FacetSeedsTests", dependencies: ["FacetSeeds"]),
+        .testTarget(name: "FacetSourcingTests", dependencies: ["FacetSourcing", "FacetStore", "FacetCore"]),
     ]
 )

@@ -1,3 +1,4 @@
+import FacetSourcing
 import FacetStore
 import Foundation
 import Logging
@@ -12,7 +13,15 @@ public final class FacetServer: Sendable {
         let router = Router()
         let box = TransportBox()
         let publisher = Publisher(database: database) { event in box.outbox?.post(.event(event)) }
-        services = Services(configuration: configuration, database: database, publisher: publisher, logger: logger)
+        var sourcing: SourcingService?
+        if !configuration.brands.isEmpty {
+            sourcing = try SourcingService(
+                database: database, dataDirectory: configuration.dataDirectory, brands: configuration.brands,
+                mappingRoot: configuration.mappingRoot, options: configuration.sourcing, logger: logger,
+                onChanges: { changes in SourcingRoutes.publish(changes, publisher: publisher, logger: logger) },
+                onHealth: { health in _ = try? publisher.publish(topic: "admin", event: "sync.status", data: health) })
+        }
+        services = Services(configuration: configuration, database: database, publisher: publisher, sourcing: sourcing, logger: logger)
         let application = Application(services: services, router: router)
         transport = LWSServer(configuration: configuration, responder: application, realtime: application.realtime, logger: logger)
         let transport = transport
@@ -22,13 +31,23 @@ public final class FacetServer: Sendable {
         AuthRoutes.register(on: router)
         MeRoutes.register(on: router)
         AdminRoutes.register(on: router)
+        SourcingRoutes.register(on: router)
         HealthRoutes.register(on: router) { transport.webSocketCount.load(ordering: .relaxed) }
         router.on(.GET, "/ws") { _ in throw APIError(426, "upgrade_required", "Open /ws as a WebSocket.") }
         router.freeze()
     }
 
-    public func start() throws { try transport.start() }
-    public func stop() { transport.stop() }
+    public func start() throws {
+        try transport.start()
+        if services.configuration.startSync { services.sourcing?.start() }
+    }
+
+    public func stop() {
+        services.sourcing?.stop()
+        transport.stop()
+    }
+
+    public var port: Int { transport.boundPort }
     public func waitUntilStopped() { transport.waitUntilStopped() }
 }
 

@@ -1,4 +1,5 @@
 import FacetCore
+import FacetSourcing
 import FacetStore
 import Foundation
 import Logging
@@ -15,8 +16,10 @@ public final class Services: Sendable {
     public let sessions: SessionCache
     public let publisher: Publisher
     public let logger: Logger
+    /// Brand connectors and sync; nil when no brand is configured.
+    public let sourcing: SourcingService?
 
-    init(configuration: ServerConfiguration, database: FacetDatabase, publisher: Publisher, logger: Logger) {
+    init(configuration: ServerConfiguration, database: FacetDatabase, publisher: Publisher, sourcing: SourcingService?, logger: Logger) {
         self.configuration = configuration
         self.database = database
         self.accounts = AccountStore(database: database)
@@ -27,6 +30,7 @@ public final class Services: Sendable {
         self.loginLimiter = LoginRateLimiter()
         self.sessions = SessionCache(accounts: accounts)
         self.publisher = publisher
+        self.sourcing = sourcing
         self.logger = logger
     }
 }
@@ -51,6 +55,12 @@ public struct ServerConfiguration: Sendable {
     public enum EventLoop: String, Sendable, CaseIterable {
         case poll, libev
     }
+    /// Brands to sync from, and how (interval, timeouts); mapping files resolve against `mappingRoot`.
+    public var brands: [BrandConfig] = []
+    public var sourcing = SourcingService.Options()
+    public var mappingRoot = URL(fileURLWithPath: ".")
+    /// Start the brand sync schedule with the server (the benchmark drives it by hand).
+    public var startSync = true
 
     public init() {}
 

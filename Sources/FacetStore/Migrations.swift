@@ -47,6 +47,83 @@ enum Migrations {
                 t.primaryKey(["topic", "seq"])
             }
         }
+        migrator.registerMigration("v2-brand-catalog") { db in
+            // Brands' products as Facet holds them; `native` keeps the brand's own JSON (the true source).
+            try db.create(table: "catalogProduct") { t in
+                t.primaryKey("sku", .text)
+                t.column("brand", .text).notNull().indexed()
+                t.column("title", .text).notNull()
+                t.column("category", .text).notNull().indexed()
+                t.column("status", .text).notNull()
+                t.column("baseCostAmount", .integer).notNull()
+                t.column("currency", .text).notNull()
+                t.column("moq", .integer).notNull()
+                t.column("stock", .integer).notNull()
+                t.column("product", .text).notNull()
+                t.column("native", .text).notNull()
+                t.column("fingerprint", .text).notNull()
+                t.column("sourceUpdatedAt", .datetime)
+                t.column("syncedAt", .datetime).notNull()
+                t.column("stockCheckedAt", .datetime).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            // The content-addressed store's view of each product's photos, main view first.
+            try db.create(table: "catalogImage") { t in
+                t.column("sku", .text).notNull().references("catalogProduct", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("sourceURL", .text).notNull()
+                t.column("fileName", .text).notNull()
+                t.primaryKey(["sku", "position"])
+            }
+            // Each source URL is downloaded once; a missing photo is remembered too.
+            try db.create(table: "imageSource") { t in
+                t.primaryKey("sourceURL", .text)
+                t.column("fileName", .text)
+                t.column("bytes", .integer)
+                t.column("httpStatus", .integer).notNull()
+                t.column("fetchedAt", .datetime).notNull()
+            }
+            try db.create(table: "brandSyncState") { t in
+                t.primaryKey("brand", .text)
+                t.column("cursor", .text)
+                t.column("lastSuccessAt", .datetime)
+                t.column("lastAttemptAt", .datetime)
+                t.column("lastFullSyncAt", .datetime)
+                t.column("lastError", .text)
+                t.column("itemsSynced", .integer).notNull().defaults(to: 0)
+                t.column("webhooksReceived", .integer).notNull().defaults(to: 0)
+            }
+            try db.create(table: "brandSyncError") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("brand", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("message", .text).notNull()
+                t.column("kind", .text).notNull()
+            }
+            try db.create(index: "brandSyncError_brand_at", on: "brandSyncError", columns: ["brand", "at"])
+            try db.create(table: "webhookDelivery") { t in
+                t.column("brand", .text).notNull()
+                t.column("deliveryId", .text).notNull()
+                t.column("type", .text).notNull()
+                t.column("receivedAt", .datetime).notNull()
+                t.primaryKey(["brand", "deliveryId"])
+            }
+            // Order notifications to brands; the idempotency key is reused on every retry.
+            try db.create(table: "brandOrder") { t in
+                t.primaryKey("idempotencyKey", .text)
+                t.column("brand", .text).notNull()
+                t.column("facetOrderId", .text).notNull()
+                t.column("request", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("brandOrderId", .text)
+                t.column("brandStatus", .text)
+                t.column("attempts", .integer).notNull()
+                t.column("lastError", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -37,6 +37,8 @@ struct Serve: ParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    @OptionGroup var brands: BrandOptions
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
@@ -60,6 +62,7 @@ struct Serve: ParsableCommand {
         configuration.tlsCertificate = tlsCert
         configuration.tlsPrivateKey = tlsKey
         configuration.eventLoop = eventLoop
+        try brands.apply(to: &configuration)
         let server = try FacetServer(configuration: configuration, logger: logger)
         try server.start()
         // Under libev the event loop owns SIGINT (lws routes it to the server's stop).

@@ -50,7 +50,7 @@ enum LWSHeaders {
         ("cookie", WSI_TOKEN_HTTP_COOKIE), ("origin", WSI_TOKEN_ORIGIN), ("host", WSI_TOKEN_HOST),
         ("content-type", WSI_TOKEN_HTTP_CONTENT_TYPE), ("content-length", WSI_TOKEN_HTTP_CONTENT_LENGTH),
         ("user-agent", WSI_TOKEN_HTTP_USER_AGENT), ("transfer-encoding", WSI_TOKEN_HTTP_TRANSFER_ENCODING),
-        ("accept", WSI_TOKEN_HTTP_ACCEPT),
+        ("accept", WSI_TOKEN_HTTP_ACCEPT), ("authorization", WSI_TOKEN_HTTP_AUTHORIZATION),
     ]
 
     static func all(_ wsi: OpaquePointer) -> [String: String] {
@@ -58,7 +58,26 @@ enum LWSHeaders {
         for (name, token) in forwarded {
             if let value = value(wsi, token) { headers[name] = value }
         }
+        for name in custom {
+            if let value = customValue(wsi, name) { headers[name] = value }
+        }
         return headers
+    }
+
+    /// Headers lws has no token for (brand APIs, webhooks, idempotency), read by name.
+    static let custom = ["x-api-key", "idempotency-key", "x-facet-webhook-id", "x-facet-webhook-timestamp", "x-facet-webhook-signature"]
+
+    static func customValue(_ wsi: OpaquePointer, _ name: String) -> String? {
+        let canonical = name.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: "-")
+        for spelling in [name, canonical] {
+            let key = spelling + ":"
+            let length = lws_hdr_custom_length(wsi, key, Int32(key.utf8.count))
+            guard length >= 0 else { continue }
+            var buffer = [CChar](repeating: 0, count: Int(length) + 1)
+            guard lws_hdr_custom_copy(wsi, &buffer, Int32(buffer.count), key, Int32(key.utf8.count)) >= 0 else { continue }
+            return String(cString: buffer)
+        }
+        return nil
     }
 }
 

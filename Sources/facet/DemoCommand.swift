@@ -1,0 +1,126 @@
+import ArgumentParser
+import FacetServer
+import FacetSimulators
+import FacetSourcing
+import FacetStore
+import Foundation
+import Logging
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start Facet with both demo brand simulators wired to it, import their catalogs, and serve.",
+        discussion: """
+            The simulators listen on free loopback ports; Facet gets their URLs and API keys, they get Facet's \
+            webhook URL and secrets. The demo accounts are created (as `facet seed load`), the initial import runs, \
+            then Facet serves on --host/--port. SIGINT or SIGTERM stops everything.
+            """)
+
+    @Option(help: "Address Facet listens on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Facet's TCP port.")
+    var port: Int = 8080
+
+    @OptionGroup var data: DataOption
+
+    @Option(help: ArgumentHelp("Folder of static web files.", valueName: "dir"))
+    var web: String = "web"
+
+    @Option(help: ArgumentHelp("The demo world (brands/ and images/).", valueName: "dir"))
+    var seeds: String = "seeds"
+
+    @Option(help: "Seconds between incremental brand syncs.")
+    var syncInterval: Double = 60
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
+        guard syncInterval >= 0.1 else { throw ValidationError("--sync-interval must be at least 0.1 s.") }
+    }
+
+    func run() async throws {
+        CommandLogging.bootstrap(level: logLevel)
+        let logger = Logger(label: "facet")
+        ResourceLimits.raiseOpenFiles()
+        let seedsURL = URL(fileURLWithPath: seeds, isDirectory: true).standardizedFileURL
+        let simData = data.url.appendingPathComponent("brand-sims")
+        let base = "http://\(host):\(port)"
+
+        // Both simulators first, so Facet can reach them as it starts.
+        var configs: [BrandConfig] = []
+        var sims: [(BrandSimulator, LWSServer, String)] = []
+        for kind in BrandSimulator.Brand.allCases {
+            let simPort = try FreePort.find()
+            let key = "demo-\(kind.rawValue)-" + Self.token()
+            let secret = "whsec-" + Self.token()
+            var options = BrandSimulator.Options(brand: kind, seeds: seedsURL, data: simData, apiKey: key)
+            options.webhookURL = "\(base)/api/webhooks/brands/\(kind.rawValue)"
+            options.webhookSecret = secret
+            var simLogger = Logger(label: "brand-sim.\(kind.rawValue)")
+            simLogger.logLevel = .warning // their access logs would drown Facet's
+            let simulator = try BrandSimulator(options: options, logger: simLogger)
+            let server = try SimulatorHost.start(simulator, host: "127.0.0.1", port: simPort, logger: simLogger)
+            let url = "http://127.0.0.1:\(simPort)"
+            sims.append((simulator, server, url))
+            configs.append(BrandConfig(brand: kind.rawValue, baseURL: url, apiKey: key, webhookSecrets: [secret],
+                                       mappingFile: seedsURL.appendingPathComponent("brands/\(kind.rawValue)/mapping.json").path))
+        }
+
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.dataDirectory = data.url
+        configuration.webRoot = URL(fileURLWithPath: web, isDirectory: true).standardizedFileURL
+        configuration.brands = configs
+        configuration.sourcing.syncInterval = syncInterval
+        configuration.startSync = false
+        let server = try FacetServer(configuration: configuration, logger: logger)
+
+        say("Demo accounts:")
+        for account in SeedLoad.demo {
+            _ = try await StaffAccounts.upsert(database: server.services.database, email: account.email, password: account.password,
+                                               role: account.role, name: account.name, company: account.company)
+            say("  \(account.role.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(account.email)  password: \(account.password)")
+        }
+        try server.start()
+        for (simulator, _, url) in sims { say("Brand simulator \(simulator.brand.rawValue): \(url) (\(simulator.productCount) products)") }
+
+        let sourcing = server.services.sourcing!
+        let started = Date()
+        await withTaskGroup(of: Void.self) { group in
+            for brand in sourcing.brands {
+                group.addTask {
+                    do {
+                        let report = try await sourcing.sync(brand: brand, full: true)
+                        say("Imported \(brand): \(report?.items ?? 0) products, \(report?.changes ?? 0) changes")
+                    } catch {
+                        say("Import of \(brand) failed (it will be retried): \(error)")
+                    }
+                }
+            }
+        }
+        say(String(format: "Initial import took %.1f s", Date().timeIntervalSince(started)))
+        sourcing.start()
+        let simServers = sims.map(\.1)
+        let signals = StopSignals {
+            server.stop()
+            for sim in simServers { sim.stop() }
+        }
+        say("Open \(base)  (sync every \(Int(syncInterval)) s; brand webhooks at \(base)/api/webhooks/brands/<brand>)")
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                server.waitUntilStopped()
+                for sim in simServers { sim.waitUntilStopped() }
+                continuation.resume()
+            }.start()
+        }
+        signals.cancel()
+    }
+
+    static func token() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<24).map { _ in String("abcdefghijklmnopqrstuvwxyz0123456789".randomElement(using: &generator)!) }.joined()
+    }
+}
