@@ -36,19 +36,18 @@ public enum AttributeExtractor {
 
     public static func extract(_ p: NormalizedPiece) -> ExtractedAttributes {
         // Classify masked, non-specular, not-too-dark pixels by hue and chroma.
-        var yellow: Float = 0, rose: Float = 0, white: Float = 0, total: Float = 0
+        var yellow: Float = 0, rose: Float = 0, neutralMid: Float = 0, neutralBright: Float = 0, total: Float = 0
         var colourBins = [String: Float]()
-        var bright: Float = 0, pearlish: Float = 0
+        var sparkle: Float = 0
         for i in 0..<p.lab.count where p.mask[i] > 0.5 {
             let (l, a, b) = p.lab[i]
-            if p.specular[i] { bright += 1; continue }
+            if p.specular[i] { sparkle += 1; continue }
             if l < 18 { continue }
             total += 1
             let c = hypotf(a, b)
             var hue = atan2f(b, a) * 180 / .pi; if hue < 0 { hue += 360 }
             if c < 9 {
-                white += 1
-                if l > 80 { pearlish += 1 }
+                if l > 78 { neutralBright += 1 } else { neutralMid += 1 }
             } else if hue >= 60 && hue < 105 && c < 75 {
                 yellow += 1
             } else if hue >= 25 && hue < 60 && c < 45 {
@@ -56,7 +55,7 @@ public enum AttributeExtractor {
             } else if c >= 18 {
                 colourBins[colourName(hue: hue, chroma: c, l: l), default: 0] += 1
             } else {
-                white += 0.5
+                neutralMid += 0.5
             }
         }
         guard total > 30 else {
@@ -64,15 +63,16 @@ public enum AttributeExtractor {
                                        stones: .init(value: AttributeGuess.unknownValue, confidence: 0), stoneColours: [])
         }
         let coloured = colourBins.values.reduce(0, +)
+        let white = neutralMid + neutralBright
         let metalTotal = max(1, yellow + rose + white)
-        let fy = yellow / metalTotal, fr = rose / metalTotal, fw = white / metalTotal
+        let fy = yellow / metalTotal, fr = rose / metalTotal, fw = white / metalTotal, fwMid = neutralMid / metalTotal
         var metal: String
         var conf: Float
-        if fy > 0.22 && fw > 0.30 && min(fy, fw) > 0.22 {
-            metal = "two-tone"; conf = 0.5 + min(fy, fw)
+        if fy > 0.3 && fwMid > 0.3 {
+            metal = "two-tone"; conf = 0.45 + min(fy, fwMid)
         } else if fr > 0.35 && fr > fy * 0.8 {
-            metal = "rose"; conf = fr
-        } else if fy >= fw * 0.6 && fy > 0.25 {
+            metal = "rose"; conf = 0.2 + fr
+        } else if (fy + fr) >= fw * 0.6 && fy > 0.25 {
             metal = "yellow"; conf = 0.4 + fy
         } else {
             metal = "white"; conf = 0.3 + fw
@@ -81,17 +81,19 @@ public enum AttributeExtractor {
         let metalGuess = Double(conf) >= minimumConfidence ? AttributeGuess(value: metal, confidence: Double(conf))
                                                         : AttributeGuess(value: AttributeGuess.unknownValue, confidence: Double(conf))
 
-        // Stones.
+        // Stones: coloured pixels off the metal's hues; on gold, bright neutral pixels are
+        // clear stones; on white metal only the sparkle tells.
         let fColoured = coloured / total
-        let fSparkle = bright / max(1, total + bright)
+        let fSparkle = sparkle / max(1, total + sparkle)
+        let fBrightOnGold = metal == "yellow" || metal == "rose" ? neutralBright / total : 0
         var names = colourBins.filter { $0.value / total > 0.02 }.sorted { $0.value > $1.value }.map(\.key)
         names = Array(names.prefix(3))
         let stone: String
         var sconf: Float
-        if fColoured > 0.04 {
+        if fColoured > 0.03 {
             stone = "coloured"; sconf = min(0.95, 0.5 + fColoured * 3)
-        } else if fSparkle > 0.05 {
-            stone = "clear"; sconf = min(0.9, 0.4 + fSparkle * 3)
+        } else if fBrightOnGold > 0.05 || fSparkle > 0.06 {
+            stone = "clear"; sconf = min(0.9, 0.5 + max(fBrightOnGold, fSparkle) * 2)
         } else {
             stone = "none"; sconf = 0.55; names = []
         }
@@ -106,7 +108,7 @@ public enum AttributeExtractor {
         case 20..<60: return "red"
         case 60..<105: return "yellow"
         case 105..<200: return "green"
-        case 200..<290: return "blue"
+        case 200..<310: return "blue"
         default: return "purple"
         }
     }

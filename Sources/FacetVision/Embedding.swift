@@ -69,6 +69,8 @@ public struct ImageAnalysis: Sendable {
     public let perceptualHash: UInt64
     public let embedding: [Float]
     public let attributes: ExtractedAttributes
+    /// Keypoints for geometric verification of a shortlist (may be kept on disk).
+    public let keypoints: KeypointSet
 }
 
 public struct VisionPipeline: Sendable {
@@ -90,6 +92,40 @@ public struct VisionPipeline: Sendable {
         for i in 0..<grey.count { grey[i] = grey[i] * piece.mask[i] + (1 - piece.mask[i]) }
         let hash = Features.perceptualHash(grey: grey, width: n, height: n)
         return ImageAnalysis(width: image.width, height: image.height, piece: piece, perceptualHash: hash,
-                             embedding: embedder.embed(piece), attributes: AttributeExtractor.extract(piece))
+                             embedding: embedder.embed(piece), attributes: AttributeExtractor.extract(piece),
+                             keypoints: Keypoints.detect(grey: Self.keypointCrop(image, piece)))
+    }
+
+    /// A contrast-normalised grey crop of the piece at `Keypoints.side`, from the full image.
+    static func keypointCrop(_ image: RGBAImage, _ piece: NormalizedPiece) -> [Float] {
+        let k = Keypoints.side
+        let sidePx = piece.cropInSource.side * Float(image.width)
+        let scale = min(4, Float(k) / max(1, sidePx))
+        let fw = max(8, Int(Float(image.width) * scale)), fh = max(8, Int(Float(image.height) * scale))
+        let full = Resample.toFloat(image, width: fw, height: fh)
+        let bg = (Float(1), Float(1), Float(1))
+        let crop = Resample.crop(full, x: piece.cropInSource.x * Float(fw), y: piece.cropInSource.y * Float(fh),
+                                 width: piece.cropInSource.side * Float(fw), height: piece.cropInSource.side * Float(fw),
+                                 to: k, k, fill: bg)
+        var g = Resample.grey(crop)
+        // Flatten the background (per the piece mask) so a changed background does not move
+        // keypoints, and normalise contrast on the piece.
+        let n = NormalizedPiece.side
+        var mask = [Float](repeating: 1, count: k * k)
+        if piece.foregroundFound {
+            for y in 0..<k {
+                for x in 0..<k {
+                    let fx = (Float(x) + 0.5) * Float(n) / Float(k) - 0.5, fy = (Float(y) + 0.5) * Float(n) / Float(k) - 0.5
+                    let ix = max(0, min(n - 1, Int(fx.rounded()))), iy = max(0, min(n - 1, Int(fy.rounded())))
+                    mask[y * k + x] = piece.mask[iy * n + ix]
+                }
+            }
+        }
+        var sum: Float = 0, sq: Float = 0, ws: Float = 0
+        for i in 0..<g.count { sum += mask[i] * g[i]; sq += mask[i] * g[i] * g[i]; ws += mask[i] }
+        let mean = ws > 0 ? sum / ws : 0.5
+        let sd = sqrtf(max(1e-4, sq / max(ws, 1) - mean * mean))
+        for i in 0..<g.count { g[i] = mask[i] * ((g[i] - mean) / (4 * sd) + 0.5) + (1 - mask[i]) * 1.2 }
+        return g
     }
 }

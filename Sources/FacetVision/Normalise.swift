@@ -22,6 +22,8 @@ public struct NormalizedPiece: Sendable {
     public let coverage: Float
     /// The white-balance gains that were applied (R, G, B).
     public let gains: (Float, Float, Float)
+    /// The square crop in the source image, as fractions of its width and height (x, y, side × width).
+    public let cropInSource: (x: Float, y: Float, side: Float)
 }
 
 public enum Normaliser {
@@ -124,7 +126,8 @@ public enum Normaliser {
             if l.0 > 92 && hypotf(l.1, l.2) < 12 { spec[i] = true }
         }
         return NormalizedPiece(crop: crop, mask: cmask, specular: spec, lab: lab, backgroundLab: bgLab,
-                               foregroundFound: found, coverage: coverage, gains: gains)
+                               foregroundFound: found, coverage: coverage, gains: gains,
+                               cropInSource: ((cx - sideLen / 2) / Float(ww), (cy - sideLen / 2) / Float(wh), sideLen / Float(ww)))
     }
 
     static func labOf(_ c: (Float, Float, Float)) -> (Float, Float, Float) {

@@ -21,3 +21,30 @@ public struct SimilarityCalibration: Sendable, Codable {
         similarity(distance: Embedding.distance(a, b))
     }
 }
+
+extension SimilarityCalibration {
+    /// Inlier counts of the geometric check that confirm or deny an exact match.
+    public static let confirmInliers = 14
+    public static let denyInliers = 5
+    public static let supportInliers = 6
+    public static let supportDistance: Float = 0.45
+
+    /// Similarity with the shortlist's geometric verification folded in: many consistent
+    /// keypoint matches lift a candidate to the exact-match band; too few keep it below 95 %.
+    /// `inliers == nil` means the candidate was not verified.
+    public func similarity(distance d: Float, inliers: Int?) -> Double {
+        let base = similarity(distance: d)
+        guard let inliers else { return min(base, 94.9) }
+        if inliers >= Self.confirmInliers {
+            let lift = 95 + 4.9 * min(1, Double(inliers - Self.confirmInliers) / 40)
+            return max(base, lift)
+        }
+        // Some consistent matches and a close embedding together confirm.
+        if inliers >= Self.supportInliers && d < Self.supportDistance {
+            return max(base, 95 + Double(Self.supportDistance - d) * 2)
+        }
+        // Few consistent matches: the embedding alone must be closer to reach 95 %.
+        if inliers <= Self.denyInliers { return similarity(distance: d * 1.2) }
+        return base
+    }
+}
