@@ -43,7 +43,7 @@ run: build
 
 python-env: deps
 	@test -x $(PY) || python3 -m venv $(VENV)
-	@$(PY) -m pip install -q --disable-pip-version-check -r tests/e2e/requirements.txt -r tests/browser/requirements.txt
+	@$(PY) -m pip install -q --disable-pip-version-check -r tests/e2e/requirements.txt -r tests/browser/requirements.txt -r scripts/requirements-eval.txt
 
 test: build-debug python-env test-swift test-python
 

@@ -18,7 +18,10 @@ let package = Package(
         .systemLibrary(name: "CLibWebSockets", pkgConfig: "libwebsockets",
                        providers: [.apt(["libwebsockets-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CImageCodecs",
+                       providers: [.apt(["libturbojpeg0-dev", "libpng-dev", "libwebp-dev", "libheif-dev", "libgif-dev"])]),
         .target(name: "FacetCore"),
+        .target(name: "FacetVision", dependencies: ["FacetCore", "CImageCodecs"]),
         .target(name: "FacetSeeds"),
         .target(name: "FacetStore", dependencies: [
             "FacetCore",
@@ -43,7 +46,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "facet", dependencies: [
-            "FacetCore", "FacetStore", "FacetServer", "FacetSeeds", "FacetSourcing", "FacetSimulators", "CLibWebSockets",
+            "FacetCore", "FacetStore", "FacetServer", "FacetSeeds", "FacetSourcing", "FacetSimulators", "FacetVision",
+            "CLibWebSockets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -52,5 +56,6 @@ let package = Package(
         .testTarget(name: "FacetServerTests", dependencies: ["FacetServer"]),
         .testTarget(name: "FacetSeedsTests", dependencies: ["FacetSeeds"]),
         .testTarget(name: "FacetSourcingTests", dependencies: ["FacetSourcing", "FacetStore", "FacetCore"]),
+        .testTarget(name: "FacetVisionTests", dependencies: ["FacetVision", "CImageCodecs"]),
     ]
 )

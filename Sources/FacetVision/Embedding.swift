@@ -1,0 +1,131 @@
+import Foundation
+
+/// Turns an image into one fixed-length, L2-normalised vector. The hand-built embedder below
+/// is the default; a learned model can take its place behind this protocol.
+public protocol Embedder: Sendable {
+    /// A name and version; vectors from different identifiers are not comparable.
+    var identifier: String { get }
+    var dimension: Int { get }
+    func embed(_ piece: NormalizedPiece) -> [Float]
+}
+
+/// Concatenated, weighted, per-block L2-normalised hand-built descriptors.
+public struct HandcraftedEmbedder: Embedder {
+    public struct Weights: Sendable {
+        public var thumbnail: Float = 1.0
+        public var edges: Float = 0.8
+        public var chroma: Float = 0.5
+        public var texture: Float = 0.35
+        public var shape: Float = 0.3
+        public init() {}
+    }
+    public let weights: Weights
+    public static let thumbSide = 12
+    public var identifier: String { "facet-handcrafted-v1" }
+    public var dimension: Int { Self.thumbSide * Self.thumbSide + 128 + 36 + 20 + 9 }
+
+    public init(weights: Weights = Weights()) { self.weights = weights }
+
+    public func embed(_ piece: NormalizedPiece) -> [Float] {
+        var v: [Float] = []
+        v.reserveCapacity(dimension)
+        func add(_ block: [Float], _ w: Float) {
+            let n = sqrtf(block.reduce(0) { $0 + $1 * $1 })
+            v += block.map { n > 0 ? $0 / n * w : 0 }
+        }
+        add(Features.thumbnail(piece, side: Self.thumbSide), weights.thumbnail)
+        add(Features.edgeOrientation(piece), weights.edges)
+        add(Features.chromaHistogram(piece), weights.chroma)
+        add(Features.texture(piece), weights.texture)
+        add(Features.shape(piece), weights.shape)
+        return Embedding.normalised(v)
+    }
+}
+
+public enum Embedding {
+    public static func normalised(_ v: [Float]) -> [Float] {
+        let n = sqrtf(v.reduce(0) { $0 + $1 * $1 })
+        return n > 0 ? v.map { $0 / n } : v
+    }
+
+    /// Euclidean distance between two unit vectors (0 … 2).
+    public static func distance(_ a: [Float], _ b: [Float]) -> Float {
+        precondition(a.count == b.count)
+        var s: Float = 0
+        for i in 0..<a.count { let d = a[i] - b[i]; s += d * d }
+        return sqrtf(s)
+    }
+
+    /// Compact storage: Float16 bits, two bytes per dimension.
+    public static func pack(_ v: [Float]) -> [UInt16] { v.map { Float16($0).bitPattern } }
+    public static func unpack(_ p: [UInt16]) -> [Float] { p.map { Float(Float16(bitPattern: $0)) } }
+}
+
+/// Everything the search needs from one photo.
+public struct ImageAnalysis: Sendable {
+    public let width: Int
+    public let height: Int
+    public let piece: NormalizedPiece
+    public let perceptualHash: UInt64
+    public let embedding: [Float]
+    public let attributes: ExtractedAttributes
+    /// Keypoints for geometric verification of a shortlist (may be kept on disk).
+    public let keypoints: KeypointSet
+}
+
+public struct VisionPipeline: Sendable {
+    public let embedder: any Embedder
+    public let limits: DecodeLimits
+
+    public init(embedder: any Embedder = HandcraftedEmbedder(), limits: DecodeLimits = .standard) {
+        self.embedder = embedder; self.limits = limits
+    }
+
+    public func analyze(bytes: [UInt8]) throws -> ImageAnalysis {
+        analyze(try ImageDecoder.decode(bytes, limits: limits))
+    }
+
+    public func analyze(_ image: RGBAImage) -> ImageAnalysis {
+        let piece = Normaliser.normalise(image)
+        let n = NormalizedPiece.side
+        var grey = Resample.grey(piece.crop)
+        for i in 0..<grey.count { grey[i] = grey[i] * piece.mask[i] + (1 - piece.mask[i]) }
+        let hash = Features.perceptualHash(grey: grey, width: n, height: n)
+        return ImageAnalysis(width: image.width, height: image.height, piece: piece, perceptualHash: hash,
+                             embedding: embedder.embed(piece), attributes: AttributeExtractor.extract(piece),
+                             keypoints: Keypoints.detect(grey: Self.keypointCrop(image, piece)))
+    }
+
+    /// A contrast-normalised grey crop of the piece at `Keypoints.side`, from the full image.
+    static func keypointCrop(_ image: RGBAImage, _ piece: NormalizedPiece) -> [Float] {
+        let k = Keypoints.side
+        let sidePx = piece.cropInSource.side * Float(image.width)
+        let scale = min(4, Float(k) / max(1, sidePx))
+        let fw = max(8, Int(Float(image.width) * scale)), fh = max(8, Int(Float(image.height) * scale))
+        let full = Resample.toFloat(image, width: fw, height: fh)
+        let bg = (Float(1), Float(1), Float(1))
+        let crop = Resample.crop(full, x: piece.cropInSource.x * Float(fw), y: piece.cropInSource.y * Float(fh),
+                                 width: piece.cropInSource.side * Float(fw), height: piece.cropInSource.side * Float(fw),
+                                 to: k, k, fill: bg)
+        var g = Resample.grey(crop)
+        // Flatten the background (per the piece mask) so a changed background does not move
+        // keypoints, and normalise contrast on the piece.
+        let n = NormalizedPiece.side
+        var mask = [Float](repeating: 1, count: k * k)
+        if piece.foregroundFound {
+            for y in 0..<k {
+                for x in 0..<k {
+                    let fx = (Float(x) + 0.5) * Float(n) / Float(k) - 0.5, fy = (Float(y) + 0.5) * Float(n) / Float(k) - 0.5
+                    let ix = max(0, min(n - 1, Int(fx.rounded()))), iy = max(0, min(n - 1, Int(fy.rounded())))
+                    mask[y * k + x] = piece.mask[iy * n + ix]
+                }
+            }
+        }
+        var sum: Float = 0, sq: Float = 0, ws: Float = 0
+        for i in 0..<g.count { sum += mask[i] * g[i]; sq += mask[i] * g[i] * g[i]; ws += mask[i] }
+        let mean = ws > 0 ? sum / ws : 0.5
+        let sd = sqrtf(max(1e-4, sq / max(ws, 1) - mean * mean))
+        for i in 0..<g.count { g[i] = mask[i] * ((g[i] - mean) / (4 * sd) + 0.5) + (1 - mask[i]) * 1.2 }
+        return g
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+
+/// Oriented FAST corners with rotated BRIEF descriptors (ORB-like), on the normalised crop.
+public struct KeypointSet: Sendable {
+    public var x: [Float] = []
+    public var y: [Float] = []
+    /// 256-bit descriptors, four words per keypoint.
+    public var descriptors: [UInt64] = []
+    public var count: Int { x.count }
+}
+
+public enum Keypoints {
+    /// Side of the square grey crop keypoints are found on.
+    public static let side = 192
+    static let patchRadius: Float = 11
+    static let border = 18
+
+    /// The 256 BRIEF point pairs, fixed by a seed so every image uses the same pattern.
+    static let pattern: [(Float, Float, Float, Float)] = {
+        var rng = SeededRandom(seed: 0x0b1e_f00d)
+        func g() -> Float {
+            // Approximately Gaussian (sum of uniforms), σ ≈ radius / 2.5, clamped to the patch.
+            let s = (0..<4).map { _ in Float(rng.uniform(-1, 1)) }.reduce(0, +) / 4 * 1.7
+            return max(-1, min(1, s)) * patchRadius
+        }
+        return (0..<256).map { _ in (g(), g(), g(), g()) }
+    }()
+
+    static let circle: [(Int, Int)] = [(0, -3), (1, -3), (2, -2), (3, -1), (3, 0), (3, 1), (2, 2), (1, 3),
+                                       (0, 3), (-1, 3), (-2, 2), (-3, 1), (-3, 0), (-3, -1), (-2, -2), (-1, -3)]
+
+    /// Keypoints at two scales (the crop and 0.7 of it, mapped back to crop coordinates), the
+    /// FAST threshold lowered for flat or small images until enough corners are found.
+    public static func detect(grey g: [Float]) -> KeypointSet {
+        var set = KeypointSet()
+        for t: Float in [0.045, 0.03, 0.018] {
+            set = detect(grey: g, n: side, maxPoints: 260, threshold: t)
+            if set.count >= 120 { break }
+        }
+        let small = 134
+        let gs = Resample.shrink(g, side, side, to: small, small)
+        var s2 = KeypointSet()
+        for t: Float in [0.045, 0.03, 0.018] {
+            s2 = detect(grey: gs, n: small, maxPoints: 140, threshold: t)
+            if s2.count >= 70 { break }
+        }
+        let k = Float(side) / Float(small)
+        set.x += s2.x.map { ($0 + 0.5) * k - 0.5 }; set.y += s2.y.map { ($0 + 0.5) * k - 0.5 }
+        set.descriptors += s2.descriptors
+        return set
+    }
+
+    static func detect(grey g: [Float], n: Int, maxPoints: Int, threshold: Float) -> KeypointSet {
+        var score = [Float](repeating: 0, count: n * n)
+        for y in 3..<(n - 3) {
+            for x in 3..<(n - 3) {
+                let c = g[y * n + x]
+                // Quick rejection on the four compass points.
+                var quick = 0
+                for k in [0, 4, 8, 12] {
+                    let v = g[(y + circle[k].1) * n + x + circle[k].0]
+                    if v > c + threshold || v < c - threshold { quick += 1 }
+                }
+                if quick < 2 { continue }
+                var ring = [Int](repeating: 0, count: 16)
+                var s: Float = 0
+                for k in 0..<16 {
+                    let v = g[(y + circle[k].1) * n + x + circle[k].0]
+                    ring[k] = v > c + threshold ? 1 : (v < c - threshold ? -1 : 0)
+                    s += abs(v - c)
+                }
+                var best = 0
+                for sign in [1, -1] {
+                    var run = 0
+                    for k in 0..<32 { if ring[k % 16] == sign { run += 1; best = max(best, run) } else { run = 0 } }
+                }
+                if best >= 9 { score[y * n + x] = s }
+            }
+        }
+        // Non-maximum suppression and the strongest points.
+        var cands: [(Float, Int, Int)] = []
+        for y in border..<(n - border) {
+            for x in border..<(n - border) {
+                let s = score[y * n + x]
+                if s == 0 { continue }
+                var isMax = true
+                for dy in -2...2 { for dx in -2...2 where (dx != 0 || dy != 0) && score[(y + dy) * n + x + dx] > s { isMax = false } }
+                if isMax { cands.append((s, x, y)) }
+            }
+        }
+        cands.sort { $0.0 > $1.0 }
+        // Smooth for the descriptor tests.
+        var sm = [Float](repeating: 0, count: n * n)
+        for y in 2..<(n - 2) {
+            for x in 2..<(n - 2) {
+                var a: Float = 0
+                for dy in -2...2 { for dx in -2...2 { a += g[(y + dy) * n + x + dx] } }
+                sm[y * n + x] = a / 25
+            }
+        }
+        var set = KeypointSet()
+        for (_, x, y) in cands.prefix(maxPoints) {
+            // Orientation from the intensity centroid.
+            var m10: Float = 0, m01: Float = 0
+            let r = Int(patchRadius)
+            for dy in -r...r { for dx in -r...r where dx * dx + dy * dy <= r * r {
+                let v = g[(y + dy) * n + x + dx]; m10 += Float(dx) * v; m01 += Float(dy) * v
+            } }
+            let ang = atan2f(m01, m10), cs = cosf(ang), sn = sinf(ang)
+            var d: [UInt64] = [0, 0, 0, 0]
+            for (i, p) in pattern.enumerated() {
+                let ax = Int((cs * p.0 - sn * p.1).rounded()) + x, ay = Int((sn * p.0 + cs * p.1).rounded()) + y
+                let bx = Int((cs * p.2 - sn * p.3).rounded()) + x, by = Int((sn * p.2 + cs * p.3).rounded()) + y
+                if sm[ay * n + ax] < sm[by * n + bx] { d[i / 64] |= 1 << UInt64(i % 64) }
+            }
+            set.x.append(Float(x)); set.y.append(Float(y)); set.descriptors += d
+        }
+        return set
+    }
+
+    /// Inliers of the best similarity transform (rotation, scale, translation) between
+    /// ratio-tested descriptor matches, found by RANSAC with a fixed seed.
+    public static func inliers(_ a: KeypointSet, _ b: KeypointSet, tolerance: Float = 6) -> Int {
+        guard a.count >= 3, b.count >= 3 else { return 0 }
+        var matches: [(Int, Int)] = []
+        a.descriptors.withUnsafeBufferPointer { da in
+            b.descriptors.withUnsafeBufferPointer { db in
+                for i in 0..<a.count {
+                    var best = 257, second = 257, bj = -1
+                    for j in 0..<b.count {
+                        let d = (da[i * 4] ^ db[j * 4]).nonzeroBitCount + (da[i * 4 + 1] ^ db[j * 4 + 1]).nonzeroBitCount
+                            + (da[i * 4 + 2] ^ db[j * 4 + 2]).nonzeroBitCount + (da[i * 4 + 3] ^ db[j * 4 + 3]).nonzeroBitCount
+                        if d < best { second = best; best = d; bj = j } else if d < second { second = d }
+                    }
+                    if best < 70 && Float(best) < 0.85 * Float(second) { matches.append((i, bj)) }
+                }
+            }
+        }
+        guard matches.count >= 3 else { return matches.count >= 2 ? 0 : 0 }
+        var rng = SeededRandom(seed: 7)
+        var bestCount = 0
+        let tol2 = tolerance * tolerance
+        for _ in 0..<300 {
+            let m1 = matches[Int(rng.next() % UInt64(matches.count))], m2 = matches[Int(rng.next() % UInt64(matches.count))]
+            if m1.0 == m2.0 || m1.1 == m2.1 { continue }
+            // Similarity from two point pairs: q = s R p + t, using complex arithmetic.
+            let p1 = (a.x[m1.0], a.y[m1.0]), p2 = (a.x[m2.0], a.y[m2.0])
+            let q1 = (b.x[m1.1], b.y[m1.1]), q2 = (b.x[m2.1], b.y[m2.1])
+            let dp = (p2.0 - p1.0, p2.1 - p1.1), dq = (q2.0 - q1.0, q2.1 - q1.1)
+            let den = dp.0 * dp.0 + dp.1 * dp.1
+            if den < 25 { continue }
+            let ca = (dq.0 * dp.0 + dq.1 * dp.1) / den, sa = (dq.1 * dp.0 - dq.0 * dp.1) / den
+            let scale = sqrtf(ca * ca + sa * sa)
+            if scale < 0.4 || scale > 2.5 { continue }
+            let tx = q1.0 - (ca * p1.0 - sa * p1.1), ty = q1.1 - (sa * p1.0 + ca * p1.1)
+            var count = 0
+            for (i, j) in matches {
+                let px = ca * a.x[i] - sa * a.y[i] + tx - b.x[j], py = sa * a.x[i] + ca * a.y[i] + ty - b.y[j]
+                if px * px + py * py < tol2 { count += 1 }
+            }
+            bestCount = max(bestCount, count)
+        }
+        return bestCount
+    }
+}

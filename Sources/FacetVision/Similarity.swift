@@ -1,0 +1,50 @@
+import Foundation
+
+/// Maps descriptor distances to a calibrated 0–100 % similarity: 95 % sits at the distance
+/// that separates edited copies of one photo from different designs.
+public struct SimilarityCalibration: Sendable, Codable {
+    /// Embedding distance that maps to 95 %.
+    public var d95: Float
+    /// Distance scale of the decay below 95 %.
+    public var falloff: Float
+
+    public init(d95: Float = 0.30, falloff: Float = 0.25) { self.d95 = d95; self.falloff = falloff }
+    public static let standard = SimilarityCalibration()
+
+    /// 100 at distance 0, 95 at `d95`, decaying towards 0 beyond it.
+    public func similarity(distance d: Float) -> Double {
+        if d <= d95 { return Double(100 - 5 * d / d95) }
+        return Double(95 * expf(-(d - d95) / falloff))
+    }
+
+    public func similarity(_ a: [Float], _ b: [Float]) -> Double {
+        similarity(distance: Embedding.distance(a, b))
+    }
+}
+
+extension SimilarityCalibration {
+    /// Inlier counts of the geometric check that confirm or deny an exact match.
+    public static let confirmInliers = 14
+    public static let denyInliers = 5
+    public static let supportInliers = 6
+    public static let supportDistance: Float = 0.45
+
+    /// Similarity with the shortlist's geometric verification folded in: many consistent
+    /// keypoint matches lift a candidate to the exact-match band; too few keep it below 95 %.
+    /// `inliers == nil` means the candidate was not verified.
+    public func similarity(distance d: Float, inliers: Int?) -> Double {
+        let base = similarity(distance: d)
+        guard let inliers else { return min(base, 94.9) }
+        if inliers >= Self.confirmInliers {
+            let lift = 95 + 4.9 * min(1, Double(inliers - Self.confirmInliers) / 40)
+            return max(base, lift)
+        }
+        // Some consistent matches and a close embedding together confirm.
+        if inliers >= Self.supportInliers && d < Self.supportDistance {
+            return max(base, 95 + Double(Self.supportDistance - d) * 2)
+        }
+        // Few consistent matches: the embedding alone must be closer to reach 95 %.
+        if inliers <= Self.denyInliers { return similarity(distance: d * 1.2) }
+        return base
+    }
+}

@@ -1,0 +1,61 @@
+import FacetVision
+import Foundation
+
+struct WorldFigures: Codable {
+    var images: Int
+    var products: Int
+    var recallAt1: Double
+    var recallAt8: Double
+    var attributes: [String: ClassificationFigures]
+}
+
+/// Part 2: the rendered demo world, whose attributes are known.
+enum WorldEval {
+    static func run(path: String, pipeline: VisionPipeline, log: (String) -> Void) throws -> WorldFigures? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        struct Row { let path: String; let product: String; let category: String; let metal: String; let stones: String }
+        var rows: [Row] = []
+        for line in text.split(separator: "\n") {
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let p = obj["path"] as? String, FileManager.default.fileExists(atPath: p),
+                  let product = obj["productId"] as? String, let category = obj["category"] as? String,
+                  let attrs = obj["attributes"] as? [String: Any] else { continue }
+            let metalRaw = (attrs["metalColor"] as? String) ?? ""
+            let metal = metalRaw == "two_tone" ? "two-tone" : metalRaw
+            let gems = (attrs["gemstones"] as? [[String: Any]]) ?? []
+            var stones = "none"
+            if gems.contains(where: { ($0["type"] as? String) == "pearl" }) { stones = "pearl" }
+            else if gems.contains(where: { let c = ($0["color"] as? String) ?? ""; return c != "colorless" && c != "white" && !c.isEmpty }) { stones = "coloured" }
+            else if !gems.isEmpty { stones = "clear" }
+            rows.append(Row(path: p, product: product, category: category, metal: metal, stones: stones))
+        }
+        guard !rows.isEmpty else { return nil }
+        log("demo world: analysing \(rows.count) rendered images")
+        let analyses: [ImageAnalysis?] = Parallel.map(rows) { r in
+            guard let b = try? [UInt8](Data(contentsOf: URL(fileURLWithPath: r.path))) else { return nil }
+            return try? pipeline.analyze(bytes: b)
+        }
+        var hit1 = 0, hit8 = 0, asked = 0
+        for (i, r) in rows.enumerated() {
+            guard let a = analyses[i] else { continue }
+            let others = rows.indices.filter { $0 != i && rows[$0].category == r.category && analyses[$0] != nil }
+            guard others.contains(where: { rows[$0].product == r.product }) else { continue }
+            asked += 1
+            let ranked = others.map { ($0, Embedding.distance(a.embedding, analyses[$0]!.embedding)) }.sorted { $0.1 < $1.1 }
+            if rows[ranked[0].0].product == r.product { hit1 += 1 }
+            if ranked.prefix(8).contains(where: { rows[$0.0].product == r.product }) { hit8 += 1 }
+        }
+        var mt: [String] = [], mp: [String] = [], st: [String] = [], sp: [String] = []
+        for (i, r) in rows.enumerated() {
+            guard let a = analyses[i]?.attributes else { continue }
+            if AttributeExtractor.metalValues.contains(r.metal) { mt.append(r.metal); mp.append(a.metal.value) }
+            st.append(r.stones); sp.append(a.stones.value)
+        }
+        return WorldFigures(images: rows.count, products: Set(rows.map(\.product)).count,
+                            recallAt1: Double(hit1) / Double(max(1, asked)), recallAt8: Double(hit8) / Double(max(1, asked)),
+                            attributes: [
+                                "metal": ClassificationFigures(truth: mt, predicted: mp, classes: AttributeExtractor.metalValues),
+                                "stones": ClassificationFigures(truth: st, predicted: sp, classes: AttributeExtractor.stoneValues),
+                            ])
+    }
+}
