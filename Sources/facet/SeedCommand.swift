@@ -1,8 +1,4 @@
 import ArgumentParser
-
-// The demo-world commands need the FacetSeeds library target; until the package links it
-// into `facet`, only the account loader is offered.
-#if canImport(FacetSeeds)
 import FacetSeeds
 import Foundation
 
@@ -126,13 +122,3 @@ struct SeedStats: AsyncParsableCommand {
     }
 }
 
-#else
-
-struct Seed: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "seed",
-        abstract: "Demo data: accounts (the demo world needs the FacetSeeds target).",
-        subcommands: [SeedLoad.self])
-}
-
-#endif
