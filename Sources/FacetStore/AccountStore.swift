@@ -26,17 +26,17 @@ public struct AccountStore: Sendable {
     }
 
     public func user(id: String) async throws -> UserRecord? {
-        try await database.writer.read { db in try UserRecord.fetchOne(db, key: id) }
+        try database.read { db in try UserRecord.fetchOne(db, key: id) }
     }
 
     public func user(email: String) async throws -> UserRecord? {
-        try await database.writer.read { db in
+        try database.read { db in
             try UserRecord.filter(Column("email") == email).fetchOne(db)
         }
     }
 
     public func buyers(limit: Int = 500) async throws -> [UserRecord] {
-        try await database.writer.read { db in
+        try database.read { db in
             try UserRecord.filter(Column("role") == Role.buyer.rawValue)
                 .order(Column("createdAt").desc).limit(limit).fetchAll(db)
         }
@@ -59,7 +59,7 @@ public struct AccountStore: Sendable {
     }
 
     public func sessionUser(token: String, now: Date = Date()) throws -> UserRecord? {
-        try database.writer.read { db in
+        try database.read { db in
             try UserRecord.fetchOne(db, sql: """
                 SELECT user.* FROM session JOIN user ON user.id = session.userId
                 WHERE session.tokenHash = ? AND session.expiresAt > ?
@@ -120,7 +120,7 @@ public struct AccountStore: Sendable {
     /// Owner of a resource topic (search, quote, order); nil when unknown.
     /// Resource tables arrive with their features; until then nothing is owned.
     public func owner(of kind: Topic.Kind, id: String) throws -> String? {
-        try database.writer.read { db in
+        try database.read { db in
             let table: String
             switch kind {
             case .buyer: return id

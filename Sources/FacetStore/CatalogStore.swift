@@ -179,7 +179,7 @@ public struct CatalogStore: Sendable {
     }
 
     public func entry(sku: String) async throws -> CatalogEntry? {
-        try await database.writer.read { db in
+        try database.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM catalogProduct WHERE sku = ?", arguments: [sku]) else { return nil }
             return try Self.entry(db, row: row, withImages: true)
         }
@@ -200,7 +200,7 @@ public struct CatalogStore: Sendable {
     }
 
     public func list(_ query: Query) async throws -> (entries: [CatalogEntry], total: Int) {
-        try await database.writer.read { db in
+        try database.read { db in
             var clauses: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
             if let brand = query.brand { clauses.append("brand = ?"); arguments.append(brand) }
@@ -242,7 +242,7 @@ public struct CatalogStore: Sendable {
 
     /// (file name or nil, HTTP status) for a source URL already fetched.
     public func imageSource(url: String) throws -> (fileName: String?, status: Int)? {
-        try database.writer.read { db in
+        try database.read { db in
             try Row.fetchOne(db, sql: "SELECT fileName, httpStatus FROM imageSource WHERE sourceURL = ?", arguments: [url])
                 .map { ($0["fileName"], $0["httpStatus"]) }
         }
@@ -265,7 +265,7 @@ public struct CatalogStore: Sendable {
     // MARK: sync state
 
     public func syncState(brand: String, now: Date = Date()) throws -> BrandSyncState {
-        try database.writer.read { db in
+        try database.read { db in
             let row = try Row.fetchOne(db, sql: "SELECT * FROM brandSyncState WHERE brand = ?", arguments: [brand])
             let errors = try Int.fetchOne(db, sql: "SELECT count(*) FROM brandSyncError WHERE brand = ? AND at > ?",
                                           arguments: [brand, now.addingTimeInterval(-86_400)]) ?? 0
@@ -362,14 +362,14 @@ public struct CatalogStore: Sendable {
     }
 
     public func pendingBrandOrders() throws -> [BrandOrderRecord] {
-        try database.writer.read { db in
+        try database.read { db in
             try String.fetchAll(db, sql: "SELECT idempotencyKey FROM brandOrder WHERE status = 'pending' ORDER BY createdAt")
                 .compactMap { try Self.order(db, key: $0) }
         }
     }
 
     public func brandOrders(limit: Int = 100) throws -> [BrandOrderRecord] {
-        try database.writer.read { db in
+        try database.read { db in
             try String.fetchAll(db, sql: "SELECT idempotencyKey FROM brandOrder ORDER BY createdAt DESC LIMIT ?", arguments: [limit])
                 .compactMap { try Self.order(db, key: $0) }
         }

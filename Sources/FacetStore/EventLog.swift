@@ -49,7 +49,7 @@ public struct EventLog: Sendable {
     /// Synchronous because the realtime hub answers a subscribe on its own thread; it
     /// is one indexed range read.
     public func replay(topic: String, after since: Int64?, limit: Int = 1000) throws -> Replay {
-        try database.writer.read { db in
+        try database.read { db in
             let bounds = try Row.fetchOne(db, sql: "SELECT min(seq) AS lo, max(seq) AS hi FROM event WHERE topic = ?",
                                           arguments: [topic])
             let lo: Int64? = bounds?["lo"]
@@ -68,7 +68,7 @@ public struct EventLog: Sendable {
     }
 
     public func recent(topic: String, event: String, limit: Int) async throws -> [StoredEvent] {
-        try await database.writer.read { db in
+        try database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT topic, seq, event, data, at FROM event WHERE topic = ? AND event = ? ORDER BY seq DESC LIMIT ?
                 """, arguments: [topic, event, limit]).map(Self.stored)

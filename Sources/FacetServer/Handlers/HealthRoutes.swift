@@ -6,7 +6,7 @@ enum HealthRoutes {
 
     static func register(on router: Router, webSockets: @escaping @Sendable () -> Int) {
         router.on(.GET, "/api/health") { context in
-            _ = try context.services.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+            _ = try context.services.database.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
             return .json(Health(status: "ok", version: FacetVersion.current,
                                 uptimeSeconds: Int(Date().timeIntervalSince(started)),
                                 connections: .init(websocket: webSockets()),
