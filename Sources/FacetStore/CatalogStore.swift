@@ -89,7 +89,7 @@ public struct CatalogStore: Sendable {
             let product = item.product
             let encoded = try encoder.encode(product)
             let json = String(decoding: encoded, as: UTF8.self)
-            let fingerprint = SHA256.hash(data: encoded + Data(item.native.utf8)).map { String(format: "%02x", $0) }.joined()
+            let fingerprint = hex(SHA256.hash(data: encoded + Data(item.native.utf8)))
             let row = try Row.fetchOne(db, sql: "SELECT brand, product, fingerprint FROM catalogProduct WHERE sku = ?", arguments: [product.sku])
             if let row, (row["fingerprint"] as String) == fingerprint, (row["brand"] as String) == product.brand {
                 // Nothing changed at the brand: only note that it was seen.
@@ -138,6 +138,18 @@ public struct CatalogStore: Sendable {
             if let change { changes.append(change) }
         }
         return changes
+    }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func replaceImages(_ db: Database, sku: String, _ images: [(sourceURL: String, fileName: String)]) throws {
