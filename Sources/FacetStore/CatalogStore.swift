@@ -1,3 +1,4 @@
+import Crypto
 import FacetCore
 import Foundation
 import GRDB
@@ -86,8 +87,18 @@ public struct CatalogStore: Sendable {
         var changes: [CatalogChange] = []
         for item in items {
             let product = item.product
-            let json = String(decoding: try encoder.encode(product), as: UTF8.self)
-            let row = try Row.fetchOne(db, sql: "SELECT product FROM catalogProduct WHERE sku = ?", arguments: [product.sku])
+            let encoded = try encoder.encode(product)
+            let json = String(decoding: encoded, as: UTF8.self)
+            let fingerprint = hex(SHA256.hash(data: encoded + Data(item.native.utf8)))
+            let row = try Row.fetchOne(db, sql: "SELECT brand, product, fingerprint FROM catalogProduct WHERE sku = ?", arguments: [product.sku])
+            if let row, (row["fingerprint"] as String) == fingerprint, (row["brand"] as String) == product.brand {
+                // Nothing changed at the brand: only note that it was seen.
+                try db.execute(sql: "UPDATE catalogProduct SET syncedAt = ? WHERE sku = ?", arguments: [now, product.sku])
+                if let images = item.images, try !sameImages(db, sku: product.sku, images) {
+                    try replaceImages(db, sku: product.sku, images)
+                }
+                continue
+            }
             let old: CatalogProduct? = try row.map { try decoder.decode(CatalogProduct.self, from: Data(($0["product"] as String).utf8)) }
             var change: CatalogChange?
             // A SKU belongs to the brand that first listed it; another brand cannot overwrite it.
@@ -106,7 +117,7 @@ public struct CatalogStore: Sendable {
                     WHERE sku = ?
                     """, arguments: [product.brand, product.title, product.category.rawValue, product.status.rawValue,
                                      product.baseCost.amount, product.baseCost.currency, product.moq, product.stock,
-                                     json, item.native, "", product.sourceUpdatedAt, now, now, change != nil, now, product.sku])
+                                     json, item.native, fingerprint, product.sourceUpdatedAt, now, now, change != nil, now, product.sku])
             } else {
                 change = CatalogChange(kind: product.status == .discontinued ? .discontinued : .created, sku: product.sku,
                                        brand: product.brand, category: product.category,
@@ -119,18 +130,34 @@ public struct CatalogStore: Sendable {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [product.sku, product.brand, product.title, product.category.rawValue, product.status.rawValue,
                                      product.baseCost.amount, product.baseCost.currency, product.moq, product.stock, json,
-                                     item.native, "", product.sourceUpdatedAt, now, now, now, now])
+                                     item.native, fingerprint, product.sourceUpdatedAt, now, now, now, now])
             }
             if let images = item.images, try !sameImages(db, sku: product.sku, images) {
-                try db.execute(sql: "DELETE FROM catalogImage WHERE sku = ?", arguments: [product.sku])
-                for (position, image) in images.enumerated() {
-                    try db.execute(sql: "INSERT INTO catalogImage (sku, position, sourceURL, fileName) VALUES (?, ?, ?, ?)",
-                                   arguments: [product.sku, position, image.sourceURL, image.fileName])
-                }
+                try replaceImages(db, sku: product.sku, images)
             }
             if let change { changes.append(change) }
         }
         return changes
+    }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func replaceImages(_ db: Database, sku: String, _ images: [(sourceURL: String, fileName: String)]) throws {
+        try db.execute(sql: "DELETE FROM catalogImage WHERE sku = ?", arguments: [sku])
+        for (position, image) in images.enumerated() {
+            try db.execute(sql: "INSERT INTO catalogImage (sku, position, sourceURL, fileName) VALUES (?, ?, ?, ?)",
+                           arguments: [sku, position, image.sourceURL, image.fileName])
+        }
     }
 
     static func sameImages(_ db: Database, sku: String, _ images: [(sourceURL: String, fileName: String)]) throws -> Bool {
@@ -153,7 +180,7 @@ public struct CatalogStore: Sendable {
         let fields = CatalogChange.differences(old, product)
         let json = String(decoding: try encoder.encode(product), as: UTF8.self)
         try db.execute(sql: """
-            UPDATE catalogProduct SET stock = ?, baseCostAmount = ?, product = ?, stockCheckedAt = ?,
+            UPDATE catalogProduct SET stock = ?, baseCostAmount = ?, product = ?, stockCheckedAt = ?, fingerprint = '',
               updatedAt = CASE WHEN ? THEN ? ELSE updatedAt END WHERE sku = ?
             """, arguments: [product.stock, product.baseCost.amount, json, now, !fields.isEmpty, now, sku])
         guard !fields.isEmpty else { return nil }
@@ -170,7 +197,7 @@ public struct CatalogStore: Sendable {
             var product = try decoder.decode(CatalogProduct.self, from: Data((row["product"] as String).utf8))
             product.status = .discontinued
             let json = String(decoding: try encoder.encode(product), as: UTF8.self)
-            try db.execute(sql: "UPDATE catalogProduct SET status = 'discontinued', product = ?, updatedAt = ? WHERE sku = ?",
+            try db.execute(sql: "UPDATE catalogProduct SET status = 'discontinued', product = ?, fingerprint = '', updatedAt = ? WHERE sku = ?",
                            arguments: [json, now, product.sku])
             changes.append(CatalogChange(kind: .discontinued, sku: product.sku, brand: brand, category: product.category,
                                          fields: ["status"], product: product, at: now))
