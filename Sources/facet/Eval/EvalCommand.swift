@@ -46,6 +46,9 @@ struct Eval: ParsableCommand {
     @Option(help: "Write per-query scores to this TSV file.")
     var dump: String?
 
+    @Option(help: "Write each labelled image's attribute evidence to this TSV file.")
+    var dumpAttributes: String?
+
     @Flag(help: "Print the figures as one JSON object.")
     var json = false
 
@@ -149,6 +152,7 @@ struct Eval: ParsableCommand {
         }
 
         // Part 3: labels.
+        var attributeLines: [String] = []
         let labelsURL = root.appendingPathComponent("LABELS.tsv")
         if FileManager.default.fileExists(atPath: labelsURL.path) {
             let labels = try TSV.read(labelsURL)
@@ -157,6 +161,7 @@ struct Eval: ParsableCommand {
             var mt: [String] = [], mp: [String] = [], st: [String] = [], sp: [String] = []
             for (i, e) in entries.enumerated() {
                 guard let a = originals[i]?.attributes, let row = byFile[e.file] else { continue }
+                attributeLines.append("real\t\(e.file)\t\(row["metal"] ?? "")\t\(row["stones"] ?? "")\t\(EvalReport.evidenceJSON(a))")
                 if let m = row["metal"], AttributeExtractor.metalValues.contains(m) { mt.append(m); mp.append(a.metal.value) }
                 if let s = row["stones"], AttributeExtractor.stoneValues.contains(s) { st.append(s); sp.append(a.stones.value) }
             }
@@ -166,7 +171,10 @@ struct Eval: ParsableCommand {
             ]
         }
 
-        if !noWorld { report.world = try? WorldEval.run(path: world, pipeline: pipeline, log: log) }
+        if !noWorld {
+            report.world = try? WorldEval.run(path: world, pipeline: pipeline, log: log) { attributeLines.append($0) }
+        }
+        if let dumpAttributes { try attributeLines.joined(separator: "\n").write(toFile: dumpAttributes, atomically: true, encoding: .utf8) }
 
         if json {
             let enc = JSONEncoder()
@@ -183,6 +191,12 @@ struct Eval: ParsableCommand {
 }
 
 struct EvalReport: Codable {
+    static func evidenceJSON(_ a: ExtractedAttributes) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return (try? String(decoding: enc.encode(a.evidence), as: UTF8.self)) ?? "{}"
+    }
+
     var photos = 0
     var editedCopies = 0
     var nearDuplicates: [String: DetectionFigures] = [:]

@@ -11,7 +11,8 @@ struct WorldFigures: Codable {
 
 /// Part 2: the rendered demo world, whose attributes are known.
 enum WorldEval {
-    static func run(path: String, pipeline: VisionPipeline, log: (String) -> Void) throws -> WorldFigures? {
+    static func run(path: String, pipeline: VisionPipeline, log: (String) -> Void,
+                    dump: (String) -> Void = { _ in }) throws -> WorldFigures? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         struct Row { let path: String; let product: String; let category: String; let metal: String; let stones: String }
         var rows: [Row] = []
@@ -48,6 +49,7 @@ enum WorldEval {
         var mt: [String] = [], mp: [String] = [], st: [String] = [], sp: [String] = []
         for (i, r) in rows.enumerated() {
             guard let a = analyses[i]?.attributes else { continue }
+            dump("world\t\(r.path)\t\(r.metal)\t\(r.stones)\t\(EvalReport.evidenceJSON(a))")
             if AttributeExtractor.metalValues.contains(r.metal) { mt.append(r.metal); mp.append(a.metal.value) }
             st.append(r.stones); sp.append(a.stones.value)
         }
