@@ -43,6 +43,9 @@ struct Eval: ParsableCommand {
     @Option(help: "Candidates verified geometrically per query (0: embedding only).")
     var shortlist: Int = 16
 
+    @Option(help: "Write the edited copies to this folder and keep them.")
+    var keepCopies: String?
+
     @Option(help: "Write per-query scores to this TSV file.")
     var dump: String?
 
@@ -68,9 +71,10 @@ struct Eval: ParsableCommand {
         }
 
         // Part 1: edited copies.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("facet-eval-\(seed)-\(getpid())")
+        let dir = keepCopies.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("facet-eval-\(seed)-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { if keepCopies == nil { try? FileManager.default.removeItem(at: dir) } }
         var plans: [(photo: Int, copy: Int, edits: [ImageEdit])] = []
         var rng = SeededRandom(seed: seed)
         for (i, _) in entries.enumerated() where originals[i] != nil {
