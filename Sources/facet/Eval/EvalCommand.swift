@@ -220,7 +220,11 @@ struct EvalReport: Codable {
         }
         if let w = world {
             s += "\nPart 2 — demo world: \(w.images) rendered images, \(w.products) products\n"
-            s += String(format: "  same-product recall@1 %.3f  recall@8 %.3f (other views of the product, within the category)\n", w.recallAt1, w.recallAt8)
+            if let r1 = w.recallAt1, let r8 = w.recallAt8 {
+                s += String(format: "  same-product recall@1 %.3f  recall@8 %.3f over %d images with another view of their product\n", r1, r8, w.sameProductQueries)
+            } else {
+                s += "  same-product recall: n/a (no product has two rendered views yet)\n"
+            }
             for (k, f) in w.attributes.sorted(by: { $0.key < $1.key }) {
                 s += f.render(k, classes: k == "metal" ? AttributeExtractor.metalValues : AttributeExtractor.stoneValues)
             }

@@ -4,8 +4,10 @@ import Foundation
 struct WorldFigures: Codable {
     var images: Int
     var products: Int
-    var recallAt1: Double
-    var recallAt8: Double
+    /// Images with another rendered view of the same product (the queries of the recall figures).
+    var sameProductQueries: Int
+    var recallAt1: Double?
+    var recallAt8: Double?
     var attributes: [String: ClassificationFigures]
 }
 
@@ -54,7 +56,9 @@ enum WorldEval {
             st.append(r.stones); sp.append(a.stones.value)
         }
         return WorldFigures(images: rows.count, products: Set(rows.map(\.product)).count,
-                            recallAt1: Double(hit1) / Double(max(1, asked)), recallAt8: Double(hit8) / Double(max(1, asked)),
+                            sameProductQueries: asked,
+                            recallAt1: asked == 0 ? nil : Double(hit1) / Double(asked),
+                            recallAt8: asked == 0 ? nil : Double(hit8) / Double(asked),
                             attributes: [
                                 "metal": ClassificationFigures(truth: mt, predicted: mp, classes: AttributeExtractor.metalValues),
                                 "stones": ClassificationFigures(truth: st, predicted: sp, classes: AttributeExtractor.stoneValues),
