@@ -28,13 +28,15 @@ static void facet_png_read(png_structp png, png_bytep out, png_size_t n) {
 }
 
 static void facet_png_silent(png_structp png, png_const_charp msg) { (void)png; (void)msg; }
+/* Errors jump back to the caller's setjmp without printing. */
+static void facet_png_error(png_structp png, png_const_charp msg) { (void)msg; png_longjmp(png, 1); }
 
 /* Decodes a PNG into RGBA8. `out` must hold width*height*4 bytes for the width and height
  * given (taken from IHDR by the caller, who checked them against its pixel cap first).
  * Returns 0 on success, -1 when the stream is corrupt or truncated, -2 on size mismatch. */
 static inline int facet_png_decode_rgba(const uint8_t *data, size_t length, uint8_t *out,
                                         uint32_t width, uint32_t height) {
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, facet_png_silent);
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, facet_png_error, facet_png_silent);
     if (!png) return -1;
     png_infop info = png_create_info_struct(png);
     if (!info) { png_destroy_read_struct(&png, NULL, NULL); return -1; }
@@ -98,7 +100,7 @@ static void facet_png_flush(png_structp png) { (void)png; }
  * On success *out is malloc'd (free with free()) and 0 is returned. */
 static inline int facet_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height,
                                    int channels, int interlaced, uint8_t **out, size_t *out_length) {
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, facet_png_silent);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, facet_png_error, facet_png_silent);
     if (!png) return -1;
     png_infop info = png_create_info_struct(png);
     struct facet_png_writer writer = { NULL, 0, 0, 0 };

@@ -16,6 +16,8 @@ public struct ExtractedAttributes: Sendable, Equatable, Codable {
     public var metal: AttributeGuess
     public var stones: AttributeGuess
     public var stoneColours: [String]
+    /// The pixel fractions the rules decided on (for explanations and tuning).
+    public var evidence: [String: Double] = [:]
     public static let whiteMetalNote = "silver, white gold and platinum look alike in photos"
 }
 
@@ -99,7 +101,11 @@ public enum AttributeExtractor {
         }
         let stoneGuess = Double(sconf) >= minimumConfidence ? AttributeGuess(value: stone, confidence: Double(sconf))
                                                          : AttributeGuess(value: AttributeGuess.unknownValue, confidence: Double(sconf))
-        return ExtractedAttributes(metal: metalGuess, stones: stoneGuess, stoneColours: stone == "coloured" ? names : [])
+        var result = ExtractedAttributes(metal: metalGuess, stones: stoneGuess, stoneColours: stone == "coloured" ? names : [])
+        result.evidence = ["yellow": Double(fy), "rose": Double(fr), "white": Double(fw), "whiteMid": Double(fwMid),
+                           "coloured": Double(fColoured), "sparkle": Double(fSparkle), "brightOnGold": Double(fBrightOnGold),
+                           "brightNeutral": Double(neutralBright / total), "pixels": Double(total)]
+        return result
     }
 
     static func colourName(hue: Float, chroma: Float, l: Float) -> String {

@@ -112,22 +112,47 @@ public enum ImageEdit: Sendable, CustomStringConvertible {
             }
             return RGBAImage(width: w, height: h, pixels: out)
         case .backgroundSwap(let r, let g, let b):
-            // Pixels close to the border colour (RGB distance, feathered) take the new colour.
+            // The background is what is close to the border colour and connected to the border
+            // (a flood fill, as a cut-out tool would select it); it takes the new colour, keeping
+            // its shading, with a one-pixel feather. Highlights inside the piece are left alone.
             let bg = Self.borderMedian(img)
-            var out = img
+            let w = img.width, h = img.height
             let rgb = img.rgb()
-            for i in 0..<(img.width * img.height) {
+            func dist(_ i: Int) -> Double {
                 let dr = Double(rgb[i * 3]) - Double(bg.0), dg = Double(rgb[i * 3 + 1]) - Double(bg.1), db = Double(rgb[i * 3 + 2]) - Double(bg.2)
-                let d = (dr * dr + dg * dg + db * db).squareRoot()
-                let a = max(0, min(1, (40 - d) / 20))   // 1 = background
-                let src = [rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]], dst = [r, g, b]
-                for k in 0..<3 {
-                    // Keep the original shading on the new colour.
-                    let shade = Double(src[k]) / max(1, Double([bg.0, bg.1, bg.2][k]))
-                    let nv = min(255, Double(dst[k]) * shade)
-                    out.pixels[i * 4 + k] = UInt8(max(0, min(255, a * nv + (1 - a) * Double(src[k]))))
+                return (dr * dr + dg * dg + db * db).squareRoot()
+            }
+            var isBg = [Bool](repeating: false, count: w * h)
+            var stack: [Int] = []
+            for x in 0..<w { stack.append(x); stack.append((h - 1) * w + x) }
+            for y in 0..<h { stack.append(y * w); stack.append(y * w + w - 1) }
+            while let i = stack.popLast() {
+                if isBg[i] || dist(i) > 40 { continue }
+                isBg[i] = true
+                let x = i % w, y = i / w
+                if x > 0 { stack.append(i - 1) }; if x < w - 1 { stack.append(i + 1) }
+                if y > 0 { stack.append(i - w) }; if y < h - 1 { stack.append(i + w) }
+            }
+            var out = img
+            let dst = [Double(r), Double(g), Double(b)], ref = [Double(bg.0), Double(bg.1), Double(bg.2)]
+            for y in 0..<h {
+                for x in 0..<w {
+                    let i = y * w + x
+                    var n = 0, c = 0
+                    for dy in -1...1 { for dx in -1...1 {
+                        let xx = x + dx, yy = y + dy
+                        guard xx >= 0, yy >= 0, xx < w, yy < h else { continue }
+                        n += 1; if isBg[yy * w + xx] { c += 1 }
+                    } }
+                    let a = Double(c) / Double(n)
+                    if a == 0 { continue }
+                    for k in 0..<3 {
+                        let src = Double(rgb[i * 3 + k])
+                        let nv = min(255, dst[k] * src / max(1, ref[k]))
+                        out.pixels[i * 4 + k] = UInt8(max(0, min(255, a * nv + (1 - a) * src)))
+                    }
+                    out.pixels[i * 4 + 3] = 255
                 }
-                out.pixels[i * 4 + 3] = 255
             }
             return out
         case .watermark(let text, let x, let y, let size):

@@ -108,8 +108,10 @@ public struct VisionPipeline: Sendable {
                                  width: piece.cropInSource.side * Float(fw), height: piece.cropInSource.side * Float(fw),
                                  to: k, k, fill: bg)
         var g = Resample.grey(crop)
-        // Flatten the background (per the piece mask) so a changed background does not move
-        // keypoints, and normalise contrast on the piece.
+        // Normalise contrast on the piece (per its mask), so light changes and a changed
+        // background do not move the FAST threshold. (Flattening the background to a constant
+        // was tried and lost more than it gained: enclosed background regions that a cut-out
+        // leaves behind then change the descriptors around the piece's edges.)
         let n = NormalizedPiece.side
         var mask = [Float](repeating: 1, count: k * k)
         if piece.foregroundFound {
@@ -125,7 +127,7 @@ public struct VisionPipeline: Sendable {
         for i in 0..<g.count { sum += mask[i] * g[i]; sq += mask[i] * g[i] * g[i]; ws += mask[i] }
         let mean = ws > 0 ? sum / ws : 0.5
         let sd = sqrtf(max(1e-4, sq / max(ws, 1) - mean * mean))
-        for i in 0..<g.count { g[i] = mask[i] * ((g[i] - mean) / (4 * sd) + 0.5) + (1 - mask[i]) * 1.2 }
+        for i in 0..<g.count { g[i] = (g[i] - mean) / (4 * sd) + 0.5 }
         return g
     }
 }

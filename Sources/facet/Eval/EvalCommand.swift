@@ -43,8 +43,14 @@ struct Eval: ParsableCommand {
     @Option(help: "Candidates verified geometrically per query (0: embedding only).")
     var shortlist: Int = 16
 
+    @Option(help: "Write the edited copies to this folder and keep them.")
+    var keepCopies: String?
+
     @Option(help: "Write per-query scores to this TSV file.")
     var dump: String?
+
+    @Option(help: "Write each labelled image's attribute evidence to this TSV file.")
+    var dumpAttributes: String?
 
     @Flag(help: "Print the figures as one JSON object.")
     var json = false
@@ -65,9 +71,10 @@ struct Eval: ParsableCommand {
         }
 
         // Part 1: edited copies.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("facet-eval-\(seed)-\(getpid())")
+        let dir = keepCopies.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("facet-eval-\(seed)-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { if keepCopies == nil { try? FileManager.default.removeItem(at: dir) } }
         var plans: [(photo: Int, copy: Int, edits: [ImageEdit])] = []
         var rng = SeededRandom(seed: seed)
         for (i, _) in entries.enumerated() where originals[i] != nil {
@@ -149,6 +156,7 @@ struct Eval: ParsableCommand {
         }
 
         // Part 3: labels.
+        var attributeLines: [String] = []
         let labelsURL = root.appendingPathComponent("LABELS.tsv")
         if FileManager.default.fileExists(atPath: labelsURL.path) {
             let labels = try TSV.read(labelsURL)
@@ -157,6 +165,7 @@ struct Eval: ParsableCommand {
             var mt: [String] = [], mp: [String] = [], st: [String] = [], sp: [String] = []
             for (i, e) in entries.enumerated() {
                 guard let a = originals[i]?.attributes, let row = byFile[e.file] else { continue }
+                attributeLines.append("real\t\(e.file)\t\(row["metal"] ?? "")\t\(row["stones"] ?? "")\t\(EvalReport.evidenceJSON(a))")
                 if let m = row["metal"], AttributeExtractor.metalValues.contains(m) { mt.append(m); mp.append(a.metal.value) }
                 if let s = row["stones"], AttributeExtractor.stoneValues.contains(s) { st.append(s); sp.append(a.stones.value) }
             }
@@ -166,7 +175,10 @@ struct Eval: ParsableCommand {
             ]
         }
 
-        if !noWorld { report.world = try? WorldEval.run(path: world, pipeline: pipeline, log: log) }
+        if !noWorld {
+            report.world = try? WorldEval.run(path: world, pipeline: pipeline, log: log) { attributeLines.append($0) }
+        }
+        if let dumpAttributes { try attributeLines.joined(separator: "\n").write(toFile: dumpAttributes, atomically: true, encoding: .utf8) }
 
         if json {
             let enc = JSONEncoder()
@@ -183,6 +195,12 @@ struct Eval: ParsableCommand {
 }
 
 struct EvalReport: Codable {
+    static func evidenceJSON(_ a: ExtractedAttributes) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return (try? String(decoding: enc.encode(a.evidence), as: UTF8.self)) ?? "{}"
+    }
+
     var photos = 0
     var editedCopies = 0
     var nearDuplicates: [String: DetectionFigures] = [:]
@@ -202,7 +220,11 @@ struct EvalReport: Codable {
         }
         if let w = world {
             s += "\nPart 2 — demo world: \(w.images) rendered images, \(w.products) products\n"
-            s += String(format: "  same-product recall@1 %.3f  recall@8 %.3f (other views of the product, within the category)\n", w.recallAt1, w.recallAt8)
+            if let r1 = w.recallAt1, let r8 = w.recallAt8 {
+                s += String(format: "  same-product recall@1 %.3f  recall@8 %.3f over %d images with another view of their product\n", r1, r8, w.sameProductQueries)
+            } else {
+                s += "  same-product recall: n/a (no product has two rendered views yet)\n"
+            }
             for (k, f) in w.attributes.sorted(by: { $0.key < $1.key }) {
                 s += f.render(k, classes: k == "metal" ? AttributeExtractor.metalValues : AttributeExtractor.stoneValues)
             }

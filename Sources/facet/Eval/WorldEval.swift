@@ -4,14 +4,17 @@ import Foundation
 struct WorldFigures: Codable {
     var images: Int
     var products: Int
-    var recallAt1: Double
-    var recallAt8: Double
+    /// Images with another rendered view of the same product (the queries of the recall figures).
+    var sameProductQueries: Int
+    var recallAt1: Double?
+    var recallAt8: Double?
     var attributes: [String: ClassificationFigures]
 }
 
 /// Part 2: the rendered demo world, whose attributes are known.
 enum WorldEval {
-    static func run(path: String, pipeline: VisionPipeline, log: (String) -> Void) throws -> WorldFigures? {
+    static func run(path: String, pipeline: VisionPipeline, log: (String) -> Void,
+                    dump: (String) -> Void = { _ in }) throws -> WorldFigures? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         struct Row { let path: String; let product: String; let category: String; let metal: String; let stones: String }
         var rows: [Row] = []
@@ -48,11 +51,14 @@ enum WorldEval {
         var mt: [String] = [], mp: [String] = [], st: [String] = [], sp: [String] = []
         for (i, r) in rows.enumerated() {
             guard let a = analyses[i]?.attributes else { continue }
+            dump("world\t\(r.path)\t\(r.metal)\t\(r.stones)\t\(EvalReport.evidenceJSON(a))")
             if AttributeExtractor.metalValues.contains(r.metal) { mt.append(r.metal); mp.append(a.metal.value) }
             st.append(r.stones); sp.append(a.stones.value)
         }
         return WorldFigures(images: rows.count, products: Set(rows.map(\.product)).count,
-                            recallAt1: Double(hit1) / Double(max(1, asked)), recallAt8: Double(hit8) / Double(max(1, asked)),
+                            sameProductQueries: asked,
+                            recallAt1: asked == 0 ? nil : Double(hit1) / Double(asked),
+                            recallAt8: asked == 0 ? nil : Double(hit8) / Double(asked),
                             attributes: [
                                 "metal": ClassificationFigures(truth: mt, predicted: mp, classes: AttributeExtractor.metalValues),
                                 "stones": ClassificationFigures(truth: st, predicted: sp, classes: AttributeExtractor.stoneValues),
