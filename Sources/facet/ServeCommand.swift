@@ -31,8 +31,8 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("PEM private key for --tls-cert.", valueName: "file"))
     var tlsKey: String?
 
-    @Option(help: "poll (libwebsockets' own loop, the default) or libev (epoll: cheaper wake-ups with thousands of WebSockets; experimental) (env FACET_EVENT_LOOP).")
-    var eventLoop: ServerConfiguration.EventLoop = ServerConfiguration.EventLoop(rawValue: env("FACET_EVENT_LOOP") ?? "") ?? .poll
+    @Option(help: "libev (epoll: cheap wake-ups with thousands of WebSockets; the default) or poll (libwebsockets' own loop) (env FACET_EVENT_LOOP).")
+    var eventLoop: ServerConfiguration.EventLoop = ServerConfiguration.EventLoop(rawValue: env("FACET_EVENT_LOOP") ?? "") ?? .libev
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info

@@ -84,6 +84,11 @@ public final class LWSServer: @unchecked Sendable {
         if configuration.eventLoop == .libev {
             // epoll through libev: wake-ups cost O(ready sockets) instead of poll()'s O(all sockets).
             info.options |= UInt64(LWS_SERVER_OPTION_LIBEV)
+            // lws dlopens its libev plugin and unloads it at context destroy, but libev leaves
+            // thread-exit hooks behind that would then point into unmapped code: pin both.
+            for library in ["libev.so.4", "libwebsockets-evlib_ev.so"] {
+                _ = dlopen(library, RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE)
+            }
             info.signal_cb = eventLibSignal
             // libev lets one loop per process watch a signal, so one libev server per process.
             LWSServer.signalTargets.withLock { $0.append(self) }
