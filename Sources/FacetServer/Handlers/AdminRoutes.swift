@@ -17,25 +17,11 @@ enum AdminRoutes {
         return .json(["buyers": list.map(UserView.init)])
     }
 
-    struct Onboarding: Decodable {
-        var email: String?
-        var sendInvite: Bool?
-        var profile: ProfileInput
-
-        init(from decoder: Decoder) throws {
-            let container = try decoder.container(keyedBy: Keys.self)
-            email = try container.decodeIfPresent(String.self, forKey: .email)
-            sendInvite = try container.decodeIfPresent(Bool.self, forKey: .sendInvite)
-            profile = try ProfileInput(from: decoder)
-        }
-        enum Keys: String, CodingKey { case email, sendInvite }
-    }
-
     /// Ops onboarding a buyer they already know (by phone, at a fair): the account is
     /// verified, has no password, and the buyer gets a link to set one.
     @Sendable static func createBuyer(_ context: RequestContext) async throws -> HTTPResponse {
         _ = try context.requireStaff()
-        let input = try context.body(Onboarding.self)
+        let input = try context.body(AccountInput.self)
         let user = try await AuthRoutes.createBuyer(input.profile, email: input.email, password: nil, verified: true, context: context)
         if input.sendInvite ?? true {
             let token = try await context.services.accounts.issueToken(userId: user.id, purpose: .reset, lifetime: 7 * 24 * 3600)

@@ -18,22 +18,8 @@ enum AuthRoutes {
         router.on(.POST, "/api/auth/password-reset/confirm", confirmReset)
     }
 
-    struct Registration: Decodable {
-        var email: String?
-        var password: String?
-        var profile: ProfileInput
-
-        init(from decoder: Decoder) throws {
-            let container = try decoder.container(keyedBy: Keys.self)
-            email = try container.decodeIfPresent(String.self, forKey: .email)
-            password = try container.decodeIfPresent(String.self, forKey: .password)
-            profile = try ProfileInput(from: decoder)
-        }
-        enum Keys: String, CodingKey { case email, password }
-    }
-
     @Sendable static func register(_ context: RequestContext) async throws -> HTTPResponse {
-        let input = try context.body(Registration.self)
+        let input = try context.body(AccountInput.self)
         guard let password = input.password else { throw ValidationFailure(field: "password", message: "password is required.") }
         let user = try await createBuyer(input.profile, email: input.email, password: password, verified: false, context: context)
         try await sendVerification(to: user, context: context)

@@ -55,3 +55,22 @@ struct ProfileInput: Decodable {
         }
     }
 }
+
+/// An account as submitted: sign-up sends a password, staff onboarding may ask for an invite
+/// instead. The profile fields sit at the same level as the e-mail in the JSON.
+struct AccountInput: Decodable {
+    var email: String?
+    var password: String?
+    var sendInvite: Bool?
+    var profile: ProfileInput
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        email = try container.decodeIfPresent(String.self, forKey: .email)
+        password = try container.decodeIfPresent(String.self, forKey: .password)
+        sendInvite = try container.decodeIfPresent(Bool.self, forKey: .sendInvite)
+        profile = try ProfileInput(from: decoder)
+    }
+
+    enum Keys: String, CodingKey { case email, password, sendInvite }
+}

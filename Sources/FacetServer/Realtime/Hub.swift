@@ -70,8 +70,6 @@ final class Hub {
         }
     }
 
-    func subscriberCount(_ topic: String) -> Int { topics[topic]?.count ?? 0 }
-
     func receive(_ message: ClientMessage, on connection: Connection) {
         switch message {
         case .ping:

@@ -18,14 +18,8 @@ public final class Publisher: Sendable {
 
     @discardableResult
     public func publish<T: Encodable>(topic: String, event: String, data: T) throws -> StoredEvent {
-        let json = String(decoding: try JSONCoding.encoder.encode(data), as: UTF8.self)
-        return try order.withLock { _ in
-            let stored = try database.writer.write { db in
-                try EventLog.append(db, topic: topic, event: event, data: json, at: Date())
-            }
-            deliver(stored)
-            return stored
-        }
+        let pending = try PendingEvent(topic: topic, event: event, data: data)
+        return try transaction { _, events in events = [pending] }[0]
     }
 
     /// A state change and the events announcing it commit in one transaction, and the

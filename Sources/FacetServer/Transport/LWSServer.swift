@@ -25,7 +25,6 @@ public final class LWSServer: @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
     private let inFlight = Atomic<Int>(0)
     let webSocketCount = Atomic<Int>(0)
-    private var thread: Thread?
     private let finished = Mutex<Bool>(false)
     private let finishedCondition = NSCondition()
     public private(set) var boundPort: Int = 0
@@ -107,7 +106,6 @@ public final class LWSServer: @unchecked Sendable {
         let thread = Thread { [self] in serviceLoop() }
         thread.name = "lws-service"
         thread.stackSize = 4 << 20
-        self.thread = thread
         thread.start()
     }
 
