@@ -21,7 +21,12 @@ let package = Package(
         .systemLibrary(name: "CImageCodecs",
                        providers: [.apt(["libturbojpeg0-dev", "libpng-dev", "libwebp-dev", "libheif-dev", "libgif-dev"])]),
         .target(name: "FacetCore"),
-        .target(name: "FacetVision", dependencies: ["FacetCore", "CImageCodecs"]),
+        // Pixel and vector loops are 20-50× slower unoptimised; debug builds (and so the test
+        // suite's server) optimise these two modules too.
+        .target(name: "FacetVision", dependencies: ["FacetCore", "CImageCodecs"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "FacetMatching", dependencies: ["FacetCore", "FacetVision"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "FacetSeeds"),
         .target(name: "FacetStore", dependencies: [
             "FacetCore",
@@ -36,7 +41,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "FacetServer", dependencies: [
-            "FacetCore", "FacetStore", "FacetSourcing", "CLibWebSockets", "CCurl",
+            "FacetCore", "FacetStore", "FacetSourcing", "FacetVision", "FacetMatching", "CLibWebSockets", "CCurl",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "RoutingKit", package: "routing-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -47,7 +52,7 @@ let package = Package(
         ]),
         .executableTarget(name: "facet", dependencies: [
             "FacetCore", "FacetStore", "FacetServer", "FacetSeeds", "FacetSourcing", "FacetSimulators", "FacetVision",
-            "CLibWebSockets",
+            "FacetMatching", "CLibWebSockets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -56,6 +61,7 @@ let package = Package(
         .testTarget(name: "FacetServerTests", dependencies: ["FacetServer"]),
         .testTarget(name: "FacetSeedsTests", dependencies: ["FacetSeeds"]),
         .testTarget(name: "FacetSourcingTests", dependencies: ["FacetSourcing", "FacetStore", "FacetCore"]),
+        .testTarget(name: "FacetMatchingTests", dependencies: ["FacetMatching", "FacetVision", "FacetCore"]),
         .testTarget(name: "FacetVisionTests", dependencies: ["FacetVision", "CImageCodecs"]),
     ]
 )

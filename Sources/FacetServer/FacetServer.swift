@@ -21,7 +21,10 @@ public final class FacetServer: Sendable {
                 onChanges: { changes in SourcingRoutes.publish(changes, publisher: publisher, logger: logger) },
                 onHealth: { health in _ = try? publisher.publish(topic: "admin", event: "sync.status", data: health) })
         }
-        services = Services(configuration: configuration, database: database, publisher: publisher, sourcing: sourcing, logger: logger)
+        let search = SearchService(database: database, dataDirectory: configuration.dataDirectory, publisher: publisher,
+                                   sourcing: sourcing, options: configuration.search, logger: logger)
+        services = Services(configuration: configuration, database: database, publisher: publisher, sourcing: sourcing,
+                            search: search, logger: logger)
         let application = Application(services: services, router: router)
         transport = LWSServer(configuration: configuration, responder: application, realtime: application.realtime, logger: logger)
         let transport = transport
@@ -32,12 +35,15 @@ public final class FacetServer: Sendable {
         MeRoutes.register(on: router)
         AdminRoutes.register(on: router)
         SourcingRoutes.register(on: router)
+        SearchRoutes.register(on: router)
+        MarkupRoutes.register(on: router)
         HealthRoutes.register(on: router) { transport.webSocketCount.load(ordering: .relaxed) }
         router.on(.GET, "/ws") { _ in throw APIError(426, "upgrade_required", "Open /ws as a WebSocket.") }
         router.freeze()
     }
 
     public func start() throws {
+        services.search?.start()
         try transport.start()
         if services.configuration.startSync { services.sourcing?.start() }
     }
@@ -45,6 +51,7 @@ public final class FacetServer: Sendable {
     public func stop() {
         services.sourcing?.stop()
         transport.stop()
+        services.search?.stop()
     }
 
     public var port: Int { transport.boundPort }

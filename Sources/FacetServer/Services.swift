@@ -18,8 +18,10 @@ public final class Services: Sendable {
     public let logger: Logger
     /// Brand connectors and sync; nil when no brand is configured.
     public let sourcing: SourcingService?
+    /// Image search: index, matcher, pipeline and its compute threads.
+    public let search: SearchService?
 
-    init(configuration: ServerConfiguration, database: FacetDatabase, publisher: Publisher, sourcing: SourcingService?, logger: Logger) {
+    init(configuration: ServerConfiguration, database: FacetDatabase, publisher: Publisher, sourcing: SourcingService?, search: SearchService?, logger: Logger) {
         self.configuration = configuration
         self.database = database
         self.accounts = AccountStore(database: database)
@@ -31,6 +33,7 @@ public final class Services: Sendable {
         self.sessions = SessionCache(accounts: accounts)
         self.publisher = publisher
         self.sourcing = sourcing
+        self.search = search
         self.logger = logger
     }
 }
@@ -46,6 +49,8 @@ public struct ServerConfiguration: Sendable {
     public var tlsCertificate: String?
     public var tlsPrivateKey: String?
     public var maxJSONBody = 1 << 20
+    /// Image uploads: the decoder's 20 MB limit plus room for the multipart envelope.
+    public var maxUploadBody = 20_000_000 + 64 * 1024
     public var maxInboundWebSocketMessage = 64 * 1024
     public var maxQueuedFramesPerConnection = 512
     public var scryptLogRounds = PasswordHasher.defaultLogRounds
@@ -58,11 +63,17 @@ public struct ServerConfiguration: Sendable {
     /// Brands to sync from, and how (interval, timeouts); mapping files resolve against `mappingRoot`.
     public var brands: [BrandConfig] = []
     public var sourcing = SourcingService.Options()
+    public var search = SearchService.Options()
     public var mappingRoot = URL(fileURLWithPath: ".")
     /// Start the brand sync schedule with the server (the benchmark drives it by hand).
     public var startSync = true
 
     public init() {}
+
+    /// Only the image upload may send more than a JSON body.
+    public func bodyLimit(method: HTTPMethod, path: String) -> Int {
+        method == .POST && path == "/api/searches" ? maxUploadBody : maxJSONBody
+    }
 
     public var resolvedPublicURL: String {
         if let publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }

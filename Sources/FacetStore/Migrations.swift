@@ -124,6 +124,60 @@ enum Migrations {
                 t.column("updatedAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v3-search") { db in
+            // One row per buyer search; the result columns hold the final state as JSON so a
+            // reload shows exactly what the live page showed.
+            try db.create(table: "search") { t in
+                t.primaryKey("id", .text)
+                t.column("buyerId", .text).notNull().references("user", onDelete: .cascade)
+                t.column("category", .text).notNull()
+                t.column("maxPriceAmount", .integer)
+                t.column("currency", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("stage", .text).notNull()
+                t.column("imageFile", .text).notNull()
+                t.column("attributes", .text)
+                t.column("exactMatch", .text)
+                t.column("alternatives", .text)
+                t.column("notes", .text)
+                t.column("error", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("completedAt", .datetime)
+            }
+            try db.create(index: "search_buyer_created", on: "search", columns: ["buyerId", "createdAt"])
+            // Opaque offer ids: buyers never see a SKU or a listing id, only these.
+            try db.create(table: "offer") { t in
+                t.primaryKey("id", .text)
+                t.column("source", .text).notNull()
+                t.column("ref", .text).notNull().unique()
+                t.column("createdAt", .datetime).notNull()
+            }
+            // Vision features per stored photo (content-addressed, so shared by every product
+            // that uses the same file); keypoints live here, not in the in-memory index.
+            try db.create(table: "imageFeature") { t in
+                t.primaryKey("fileName", .text)
+                t.column("embedder", .text).notNull()
+                t.column("embedding", .blob).notNull()
+                t.column("keypoints", .blob).notNull()
+                t.column("attributes", .text).notNull()
+                t.column("computedAt", .datetime).notNull()
+            }
+            try db.create(table: "markup") { t in
+                t.primaryKey("scope", .text)
+                t.column("basisPoints", .integer).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.column("updatedBy", .text)
+            }
+            try db.create(table: "markupAudit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("scope", .text).notNull()
+                t.column("oldBasisPoints", .integer)
+                t.column("newBasisPoints", .integer)
+                t.column("actorId", .text).notNull()
+                t.column("actorEmail", .text).notNull()
+                t.column("at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

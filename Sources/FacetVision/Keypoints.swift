@@ -7,6 +7,7 @@ public struct KeypointSet: Sendable {
     /// 256-bit descriptors, four words per keypoint.
     public var descriptors: [UInt64] = []
     public var count: Int { x.count }
+    public init() {}
 }
 
 public enum Keypoints {

@@ -289,8 +289,9 @@ public final class LWSServer: @unchecked Sendable {
         if stopping.load(ordering: .acquiring) {
             return respondNow(exchange, wsi, .error(APIError(503, "shutting_down", "The server is restarting; try again shortly.")), close: true)
         }
-        if declared > configuration.maxJSONBody {
-            return respondNow(exchange, wsi, .error(.payloadTooLarge(limit: configuration.maxJSONBody)), close: true)
+        let limit = configuration.bodyLimit(method: method, path: path)
+        if declared > limit {
+            return respondNow(exchange, wsi, .error(.payloadTooLarge(limit: limit)), close: true)
         }
         if request.header("transfer-encoding") != nil && request.header("content-length") == nil {
             return respondNow(exchange, wsi, .error(APIError(411, "length_required", "Send the body with a Content-Length.")), close: true)
@@ -308,8 +309,9 @@ public final class LWSServer: @unchecked Sendable {
     private func httpBody(_ wsi: OpaquePointer, _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
         let id = connectionID(wsi)
         guard let exchange = exchanges[id], exchange.phase == .readingBody, let input else { return 0 }
-        if exchange.request.body.count + length > configuration.maxJSONBody {
-            return respondNow(exchange, wsi, .error(.payloadTooLarge(limit: configuration.maxJSONBody)), close: true)
+        let limit = configuration.bodyLimit(method: exchange.request.method, path: exchange.request.path)
+        if exchange.request.body.count + length > limit {
+            return respondNow(exchange, wsi, .error(.payloadTooLarge(limit: limit)), close: true)
         }
         exchange.request.body.append(contentsOf: UnsafeRawBufferPointer(start: input, count: length))
         return 0

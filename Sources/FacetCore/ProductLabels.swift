@@ -1,0 +1,42 @@
+/// The attributes a photo can be compared on, in one vocabulary for catalog products,
+/// marketplace listings and what the vision reads from an upload:
+/// metal `yellow|rose|white|two-tone`, stones `none|clear|coloured|pearl`, stoneColour
+/// (`red`, `blue`, …), and the catalog words for style, craftsmanship, pattern, setting.
+public enum ProductLabels {
+    public static let compared = ["metal", "stones", "stoneColour", "style", "craftsmanship", "pattern", "setting"]
+    /// Attributes only neighbour voting can tell (colour rules decide metal and stones).
+    public static let voted = ["style", "craftsmanship", "pattern", "setting"]
+
+    public static func labels(of product: CatalogProduct) -> [String: String] {
+        var labels: [String: String] = [:]
+        if case let .text(colour)? = product.attributes["metalColor"] {
+            labels["metal"] = metal(colour)
+        } else if case let .text(metal)? = product.attributes["metal"] {
+            labels["metal"] = Self.metal(metal)
+        }
+        let gems = product.gemstones
+        if gems.contains(where: { $0.type == "pearl" }) {
+            labels["stones"] = "pearl"
+        } else if let coloured = gems.first(where: { !["colorless", "white", ""].contains($0.color ?? "") }) {
+            labels["stones"] = "coloured"
+            labels["stoneColour"] = coloured.color
+        } else {
+            labels["stones"] = gems.isEmpty ? "none" : "clear"
+        }
+        for key in voted {
+            if case let .text(value)? = product.attributes[key] { labels[key] = value }
+        }
+        return labels
+    }
+
+    /// Metal names and metal colours to the colour a photo can show.
+    public static func metal(_ raw: String) -> String {
+        switch raw {
+        case "yellow", "yellow_gold", "gold", "gold_vermeil": "yellow"
+        case "rose", "rose_gold", "rose_gold_plated": "rose"
+        case "white", "white_gold", "silver", "platinum", "rhodium": "white"
+        case "two_tone", "two-tone": "two-tone"
+        default: raw
+        }
+    }
+}

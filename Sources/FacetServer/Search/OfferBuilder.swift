@@ -1,0 +1,63 @@
+import FacetCore
+import FacetSourcing
+import Foundation
+
+/// Turns a catalog product into the buyer's offer: our own title and specifications (never
+/// the brand's words or SKU), our photos, and prices with the markup applied.
+struct OfferBuilder {
+    let markups: MarkupTable
+
+    func inventory(id: String, product: CatalogProduct, files: [String], similarity: Double,
+                   matches: [String: AttributeMatch], live: LiveCheck?) -> Offer {
+        let stock = live?.stock ?? product.stock
+        let base = live.map { Money(amount: $0.baseCost.amount, currency: $0.baseCost.currency) }
+            ?? Money(amount: product.baseCost.amount, currency: product.baseCost.currency)
+        let bp = markups.basisPoints(for: product.category)
+        let price = Money(amount: Pricing.apply(bp, to: base.amount), currency: base.currency)
+        let ready = stock >= max(1, product.moq)
+        let days = ready ? (product.leadTimes.readyDays ?? 5) : (product.leadTimes.madeToOrderDays ?? 30)
+        return Offer(id: id, title: Self.title(product), category: product.category, source: .inventory,
+                     images: files.map(ImageURL.path), price: price, priceRange: nil,
+                     priceTiers: product.priceTiers.map {
+                         OfferTier(minQuantity: $0.minQuantity, unitPrice: Money(amount: Pricing.apply(bp, to: $0.unitCost), currency: base.currency))
+                     },
+                     moq: product.moq, moqUnit: product.category == .earring ? "pairs" : "pieces",
+                     deliveryDays: DayRange(min: days, max: days + (ready ? 2 : 7)),
+                     availability: ready ? "ready_stock" : "on_order", availableQuantity: stock,
+                     stockAsOf: live?.asOf, stockLive: live?.live, similarity: similarity, matches: matches,
+                     specifications: Self.specifications(product))
+    }
+
+    /// "Eternity ring, 14k yellow gold, diamond": built from attributes, not the brand's title.
+    static func title(_ p: CatalogProduct) -> String {
+        func text(_ key: String) -> String? {
+            if case let .text(v)? = p.attributes[key], v != "none", !v.isEmpty { return v.replacingOccurrences(of: "_", with: " ") }
+            return nil
+        }
+        var head = p.category.rawValue
+        if let type = text("type"), !type.contains(p.category.rawValue) { head = "\(type) \(p.category.rawValue)" }
+        var parts = [head.prefix(1).uppercased() + head.dropFirst()]
+        let metal = [text("purity"), text("metal")].compactMap { $0 }.joined(separator: " ")
+        if !metal.isEmpty { parts.append(metal) }
+        if let gem = p.gemstones.first(where: { $0.role == "center" }) ?? p.gemstones.first {
+            parts.append(gem.type.replacingOccurrences(of: "_", with: " "))
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    static func specifications(_ p: CatalogProduct) -> [String: String] {
+        var specs: [String: String] = [:]
+        for key in ["type", "metal", "purity", "plating", "setting", "craftsmanship", "pattern", "style"] {
+            if case let .text(v)? = p.attributes[key] { specs[key] = v }
+        }
+        if case let .list(sizes)? = p.attributes["ringSizes"] { specs["ringSizes"] = sizes.joined(separator: ", ") }
+        if case let .list(lengths)? = p.attributes["chainLengthsCm"] { specs["chainLengthsCm"] = lengths.joined(separator: ", ") }
+        if !p.gemstones.isEmpty {
+            specs["gemstones"] = p.gemstones.map { g in
+                [String(g.count), "×", g.cut, g.color, g.type.replacingOccurrences(of: "_", with: " "), "(\(g.role))"]
+                    .compactMap { $0 }.joined(separator: " ")
+            }.joined(separator: "; ")
+        }
+        return specs
+    }
+}

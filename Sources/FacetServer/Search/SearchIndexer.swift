@@ -1,0 +1,149 @@
+import FacetCore
+import FacetMatching
+import FacetSourcing
+import FacetStore
+import FacetVision
+import Foundation
+import Logging
+import Synchronization
+
+/// Keeps the in-memory index equal to the catalog: loads every active product's photos at
+/// start (features computed once per stored file and kept in SQLite), then follows the
+/// catalog change stream so a discontinued item leaves search at once.
+public final class SearchIndexer: Sendable {
+    public let index: CatalogIndex
+    let pipeline: VisionPipeline
+    let features: FeatureStore
+    let images: ImageStore
+    let pool: ComputePool
+    let logger: Logger
+    private let progress = Mutex((loaded: false, computed: 0, failed: 0))
+    private let pending = Mutex<[String: CatalogChange]>([:])
+
+    init(database: FacetDatabase, imagesDirectory: URL, pipeline: VisionPipeline, pool: ComputePool, logger: Logger) {
+        self.pipeline = pipeline
+        self.index = CatalogIndex(dimension: pipeline.embedder.dimension)
+        self.features = FeatureStore(database: database)
+        self.images = ImageStore(directory: imagesDirectory)
+        self.pool = pool
+        self.logger = logger
+    }
+
+    public var loaded: Bool { progress.withLock { $0.loaded } }
+
+    /// Indexes the whole active catalog; photos without stored features are analysed on the pool.
+    func load() async {
+        let started = Date()
+        do {
+            let catalog = try features.activeCatalog()
+            for chunk in stride(from: 0, to: catalog.count, by: 64).map({ Array(catalog[$0..<min($0 + 64, catalog.count)]) }) {
+                try await index(chunk.map { (product: $0.product, files: $0.files) })
+            }
+            let stats = index.stats
+            logger.info("search index loaded", metadata: ["products": "\(stats.items)", "images": "\(stats.images)",
+                                                           "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))"])
+        } catch {
+            logger.error("search index load failed", metadata: ["error": "\(error)"])
+        }
+        progress.withLock { $0.loaded = true }
+    }
+
+    /// Follows brand sync: created and updated products are (re)indexed, discontinued ones
+    /// removed at once. Changes are coalesced per SKU and indexed in batches, so an initial
+    /// import of thousands of products is analysed on every compute thread.
+    func follow(_ stream: AsyncStream<CatalogChange>) async {
+        let (kicks, kick) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let drain = Task { [self] in
+            for await _ in kicks {
+                while true {
+                    let batch = pending.withLock { p -> [CatalogChange] in
+                        let take = Array(p.values.prefix(256))
+                        for c in take { p.removeValue(forKey: c.sku) }
+                        return take
+                    }
+                    if batch.isEmpty { break }
+                    try? await index(batch.map { (product: $0.product, files: (try? features.catalogImages(sku: $0.sku)) ?? []) })
+                }
+            }
+        }
+        for await change in stream {
+            let ref = Self.ref(sku: change.sku)
+            if change.kind == .discontinued || change.product.status != .active {
+                pending.withLock { _ = $0.removeValue(forKey: change.sku) }
+                index.remove(ref)
+                continue
+            }
+            // Price and stock changes do not move a product in the index; offers read them fresh.
+            guard change.kind == .created || !Set(change.fields).isDisjoint(with: ["images", "category", "attributes", "gemstones", "status"])
+                    || !index.contains(ref) else { continue }
+            pending.withLock { $0[change.sku] = change }
+            kick.yield()
+        }
+        kick.finish()
+        await drain.value
+    }
+
+    private func index(_ products: [(product: CatalogProduct, files: [String])]) async throws {
+        let all = products.flatMap(\.files)
+        var known = try features.features(all, embedder: pipeline.embedder.identifier)
+        let missing = Array(Set(all.filter { known[$0] == nil }))
+        if !missing.isEmpty {
+            let computed = try await analyse(missing)
+            try features.put(computed)
+            for f in computed { known[f.fileName] = f }
+            progress.withLock { $0.computed += computed.count; $0.failed += missing.count - computed.count }
+        }
+        for (product, files) in products {
+            let vectors = files.compactMap { f in known[f].map { (fileName: f, embedding: FeatureCodec.embedding($0.embedding)) } }
+            index.upsert(IndexedItem(ref: Self.ref(sku: product.sku), source: .inventory, labels: ProductLabels.labels(of: product)),
+                         category: product.category, images: vectors)
+        }
+    }
+
+    /// Analyses files spread over every compute thread.
+    func analyse(_ files: [String]) async throws -> [StoredFeature] {
+        let parts = max(1, min(pool.threads, files.count))
+        return try await withThrowingTaskGroup(of: [StoredFeature].self) { group in
+            for k in 0..<parts {
+                let share = stride(from: k, to: files.count, by: parts).map { files[$0] }
+                group.addTask { [self] in try await pool.run { share.compactMap { self.analyse(fileName: $0) } } }
+            }
+            var all: [StoredFeature] = []
+            for try await part in group { all += part }
+            return all
+        }
+    }
+
+    /// Features of one stored photo; nil when the file is missing or will not decode.
+    func analyse(fileName: String) -> StoredFeature? {
+        guard let url = images.file(named: fileName), let data = try? Data(contentsOf: url),
+              let a = try? pipeline.analyze(bytes: [UInt8](data)) else { return nil }
+        return StoredFeature(fileName: fileName, embedder: pipeline.embedder.identifier, embedding: FeatureCodec.embedding(a.embedding),
+                             keypoints: FeatureCodec.keypoints(a.keypoints), attributes: FeatureCodec.attributes(a.attributes))
+    }
+
+    /// Indexes a marketplace listing's photos (features computed now when missing).
+    func indexListing(ref: String, category: Category, labels: [String: String], files: [String]) async {
+        do {
+            var known = try features.features(files, embedder: pipeline.embedder.identifier)
+            let missing = files.filter { known[$0] == nil }
+            if !missing.isEmpty {
+                let computed = try await analyse(missing)
+                try features.put(computed)
+                for f in computed { known[f.fileName] = f }
+            }
+            let vectors = files.compactMap { f in known[f].map { (fileName: f, embedding: FeatureCodec.embedding($0.embedding)) } }
+            index.upsert(IndexedItem(ref: ref, source: .marketplace, labels: labels), category: category, images: vectors)
+        } catch {
+            logger.warning("marketplace listing not indexed", metadata: ["ref": "\(ref)", "error": "\(error)"])
+        }
+    }
+
+    func keypoints(_ files: [String]) -> [String: KeypointSet] {
+        let stored = (try? features.features(files, embedder: pipeline.embedder.identifier, withKeypoints: true)) ?? [:]
+        return stored.mapValues { FeatureCodec.keypoints($0.keypoints) }
+    }
+
+    static func ref(sku: String) -> String { "inv:" + sku }
+    static func ref(listing: String) -> String { "mk:" + listing }
+}

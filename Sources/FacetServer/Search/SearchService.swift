@@ -1,0 +1,112 @@
+import FacetCore
+import FacetMatching
+import FacetSourcing
+import FacetStore
+import FacetVision
+import Foundation
+import Logging
+
+/// Runs buyer searches: the upload is checked and stored at once, then the stages run in the
+/// background and each is published on `search:<id>` with everything known so far, and
+/// stored, so `GET /api/searches/<id>` shows the same state at any time.
+public final class SearchService: Sendable {
+    public struct Options: Sendable {
+        public var matcher = MatcherOptions()
+        public var currency = "USD"
+        public var computeThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        public var maxQueued = 256
+        public init() {}
+    }
+
+    let database: FacetDatabase
+    let searches: SearchStore
+    let markups: MarkupStore
+    let features: FeatureStore
+    let publisher: Publisher
+    let sourcing: SourcingService?
+    public let indexer: SearchIndexer
+    let pool: ComputePool
+    let pipeline: VisionPipeline
+    let matcher: Matcher
+    let imageStore: ImageStore
+    let options: Options
+    let logger: Logger
+
+    init(database: FacetDatabase, dataDirectory: URL, publisher: Publisher, sourcing: SourcingService?, options: Options, logger: Logger) {
+        self.database = database
+        self.searches = SearchStore(database: database)
+        self.markups = MarkupStore(database: database)
+        self.features = FeatureStore(database: database)
+        self.publisher = publisher
+        self.sourcing = sourcing
+        self.options = options
+        self.logger = logger
+        let pipeline = VisionPipeline()
+        self.pipeline = pipeline
+        let pool = ComputePool(threads: options.computeThreads, capacity: options.maxQueued)
+        self.pool = pool
+        let images = dataDirectory.appendingPathComponent("images")
+        self.imageStore = ImageStore(directory: images)
+        let indexer = SearchIndexer(database: database, imagesDirectory: images, pipeline: pipeline, pool: pool, logger: logger)
+        self.indexer = indexer
+        self.matcher = Matcher(index: indexer.index, options: options.matcher) { files in indexer.keypoints(files) }
+    }
+
+    /// Loads the index and follows catalog changes; searches may run meanwhile on what is loaded.
+    func start() {
+        _ = try? searches.failInterrupted()
+        let stream = sourcing?.changes.subscribe()
+        Task.detached { [self] in
+            await indexer.load()
+            if let stream { await indexer.follow(stream) }
+        }
+    }
+
+    func stop() { pool.stop() }
+
+    // MARK: starting a search
+
+    public struct Upload: Sendable {
+        public var bytes: [UInt8]
+        public var category: Category
+        public var maxPrice: Int64?
+    }
+
+    /// Decodes and stores the photo, records the search and announces `received`. Errors here
+    /// (bad image, busy) leave nothing behind.
+    func start(_ upload: Upload, buyer: UserRecord) async throws -> SearchRecord {
+        let pipeline = pipeline, imageStore = imageStore
+        let (image, stored): (RGBAImage, ImageStore.Stored)
+        do {
+            (image, stored) = try await pool.run {
+                let image = try ImageDecoder.decode(upload.bytes, limits: pipeline.limits)
+                // Re-encoding keeps only pixels: no EXIF, no GPS, no maker notes from the buyer's camera.
+                let jpeg = try ImageEncoder.jpeg(image, quality: 88)
+                return (image, try imageStore.store(jpeg))
+            }
+        } catch let error as VisionError {
+            throw APIError(error.httpStatus, error.httpStatus == 415 ? "unsupported_media_type" : error.httpStatus == 413 ? "image_too_large" : "invalid_image",
+                           "The image could not be used: \(error.description).")
+        } catch is ComputePool.Busy {
+            throw Self.busy
+        }
+        let record = SearchRecord(id: Identifier.make("s"), buyerId: buyer.id, category: upload.category, maxPriceAmount: upload.maxPrice,
+                                  currency: options.currency, imageFile: stored.fileName, createdAt: Date())
+        try publisher.transaction { db, events in
+            try SearchStore.insert(db, record)
+            events.append(try Self.event(SearchView(record)))
+        }
+        Task.detached { [self] in await run(record, image: image) }
+        return record
+    }
+
+    static let busy: APIError = {
+        var error = APIError(503, "busy", "Many searches are running right now; try again in a few seconds.")
+        error.headers = [("retry-after", "5")]
+        return error
+    }()
+
+    static func event(_ view: SearchView) throws -> PendingEvent {
+        try PendingEvent(topic: "search:\(view.id)", event: "search.stage", data: view)
+    }
+}

@@ -1,0 +1,95 @@
+import FacetCore
+import FacetMatching
+import FacetStore
+import Foundation
+
+/// The stages a search goes through, in order; every one is published, skipped ones too.
+public enum SearchStage: String, Codable, Sendable, CaseIterable {
+    case received
+    case extractingAttributes = "extracting_attributes"
+    case searchingInventory = "searching_inventory"
+    case checkingStock = "checking_stock"
+    case searchingMarketplace = "searching_marketplace"
+    case findingAlternatives = "finding_alternatives"
+    case done
+}
+
+/// A search as the buyer sees it: `GET /api/searches/<id>` and every `search.stage` event
+/// carry this shape. `exactMatch` is always present (null when none).
+public struct SearchView: Encodable, Sendable {
+    public var id: String
+    public var status: String
+    public var stage: String
+    public var category: Category
+    public var maxPrice: Money?
+    public var image: String
+    public var attributes: [String: QueryAttributes.Guess]
+    public var exactMatch: Offer?
+    public var alternatives: [Offer]
+    public var notes: [String]
+    public var error: String?
+    public var createdAt: Date
+    public var completedAt: Date?
+    /// Only while running: what the current stage is doing, e.g. "No exact match in stock".
+    public var detail: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, stage, category, maxPrice, image, attributes, exactMatch, alternatives, notes, error, createdAt, completedAt, detail
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(status, forKey: .status)
+        try c.encode(stage, forKey: .stage)
+        try c.encode(category, forKey: .category)
+        try c.encode(maxPrice, forKey: .maxPrice)
+        try c.encode(image, forKey: .image)
+        try c.encode(attributes, forKey: .attributes)
+        try c.encode(exactMatch, forKey: .exactMatch)
+        try c.encode(alternatives, forKey: .alternatives)
+        try c.encode(notes, forKey: .notes)
+        try c.encodeIfPresent(error, forKey: .error)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encodeIfPresent(completedAt, forKey: .completedAt)
+        try c.encodeIfPresent(detail, forKey: .detail)
+    }
+
+    init(_ r: SearchRecord) {
+        id = r.id
+        status = r.status
+        stage = r.stage
+        category = r.category
+        maxPrice = r.maxPriceAmount.map { Money(amount: $0, currency: r.currency) }
+        image = ImageURL.path(r.imageFile)
+        attributes = r.attributes.flatMap { try? JSONCoding.stored.decode(QueryAttributes.self, from: Data($0.utf8)).values } ?? [:]
+        exactMatch = r.exactMatch.flatMap { try? JSONCoding.stored.decode(Offer.self, from: Data($0.utf8)) }
+        alternatives = r.alternatives.flatMap { try? JSONCoding.stored.decode([Offer].self, from: Data($0.utf8)) } ?? []
+        notes = r.notes.flatMap { try? JSONCoding.stored.decode([String].self, from: Data($0.utf8)) } ?? []
+        error = r.error
+        createdAt = r.createdAt
+        completedAt = r.completedAt
+    }
+}
+
+/// Photos are served by Facet only, by content hash.
+enum ImageURL {
+    static func path(_ fileName: String) -> String { "/api/images/\(fileName)" }
+}
+
+extension JSONCoding {
+    /// Reads back what `encoder` wrote (its dates are ISO 8601 with fractional seconds).
+    static let stored: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+            return try Date(text, strategy: .iso8601)
+        }
+        return decoder
+    }()
+
+    static func text<T: Encodable>(_ value: T) -> String {
+        (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+    }
+}

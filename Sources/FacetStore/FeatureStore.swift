@@ -1,0 +1,121 @@
+import FacetCore
+import Foundation
+import GRDB
+
+/// Vision features of one stored photo, as opaque bytes (the matcher owns their layout).
+public struct StoredFeature: Sendable {
+    public var fileName: String
+    public var embedder: String
+    public var embedding: Data
+    public var keypoints: Data
+    public var attributes: String
+
+    public init(fileName: String, embedder: String, embedding: Data, keypoints: Data, attributes: String) {
+        self.fileName = fileName
+        self.embedder = embedder
+        self.embedding = embedding
+        self.keypoints = keypoints
+        self.attributes = attributes
+    }
+}
+
+/// An active catalog photo with what the index needs to place it.
+public struct IndexableImage: Sendable {
+    public var sku: String
+    public var position: Int
+    public var fileName: String
+    public var category: String
+}
+
+public struct FeatureStore: Sendable {
+    let database: FacetDatabase
+    public init(database: FacetDatabase) { self.database = database }
+
+    public func put(_ features: [StoredFeature], at now: Date = Date()) throws {
+        guard !features.isEmpty else { return }
+        try database.writer.write { db in
+            for f in features {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO imageFeature (fileName, embedder, embedding, keypoints, attributes, computedAt)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [f.fileName, f.embedder, f.embedding, f.keypoints, f.attributes, now])
+            }
+        }
+    }
+
+    /// Features for these files made by `embedder`; files without are left out.
+    public func features(_ fileNames: [String], embedder: String, withKeypoints: Bool = false) throws -> [String: StoredFeature] {
+        guard !fileNames.isEmpty else { return [:] }
+        return try database.read { db in
+            var result: [String: StoredFeature] = [:]
+            for chunk in stride(from: 0, to: fileNames.count, by: 500).map({ Array(fileNames[$0..<min($0 + 500, fileNames.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let columns = withKeypoints ? "fileName, embedder, embedding, keypoints, attributes" : "fileName, embedder, embedding, X'' AS keypoints, attributes"
+                let rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM imageFeature WHERE embedder = ? AND fileName IN (\(marks))",
+                                            arguments: StatementArguments([embedder] + chunk))
+                for row in rows {
+                    let f = StoredFeature(fileName: row["fileName"], embedder: row["embedder"], embedding: row["embedding"],
+                                          keypoints: row["keypoints"] ?? Data(), attributes: row["attributes"])
+                    result[f.fileName] = f
+                }
+            }
+            return result
+        }
+    }
+
+    /// Photos of active catalog products, main view first.
+    public func activeCatalogImages() throws -> [IndexableImage] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT i.sku, i.position, i.fileName, p.category FROM catalogImage i
+                JOIN catalogProduct p ON p.sku = i.sku WHERE p.status = 'active' ORDER BY i.sku, i.position
+                """).map { IndexableImage(sku: $0["sku"], position: $0["position"], fileName: $0["fileName"], category: $0["category"]) }
+        }
+    }
+
+    public func catalogImages(sku: String) throws -> [String] {
+        try database.read { db in
+            try String.fetchAll(db, sql: "SELECT fileName FROM catalogImage WHERE sku = ? ORDER BY position", arguments: [sku])
+        }
+    }
+}
+
+extension FeatureStore {
+    /// Every active product with its photos (main view first): what the search index holds.
+    public func activeCatalog() throws -> [(product: CatalogProduct, files: [String])] {
+        try database.read { db in
+            var files: [String: [String]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT i.sku, i.fileName FROM catalogImage i JOIN catalogProduct p ON p.sku = i.sku
+                WHERE p.status = 'active' ORDER BY i.sku, i.position
+                """) {
+                files[row["sku"], default: []].append(row["fileName"])
+            }
+            return try Row.fetchAll(db, sql: "SELECT sku, product FROM catalogProduct WHERE status = 'active'").compactMap { row in
+                let product = try CatalogStore.decoder.decode(CatalogProduct.self, from: Data((row["product"] as String).utf8))
+                return (product, files[product.sku] ?? [])
+            }
+        }
+    }
+}
+
+extension FeatureStore {
+    /// These products with their photos, for building offers; unknown SKUs are left out.
+    public func products(skus: [String]) throws -> [String: (product: CatalogProduct, files: [String])] {
+        guard !skus.isEmpty else { return [:] }
+        return try database.read { db in
+            let marks = Array(repeating: "?", count: skus.count).joined(separator: ",")
+            var files: [String: [String]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT sku, fileName FROM catalogImage WHERE sku IN (\(marks)) ORDER BY sku, position",
+                                        arguments: StatementArguments(skus)) {
+                files[row["sku"], default: []].append(row["fileName"])
+            }
+            var result: [String: (product: CatalogProduct, files: [String])] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT product FROM catalogProduct WHERE sku IN (\(marks))", arguments: StatementArguments(skus)) {
+                let product = try CatalogStore.decoder.decode(CatalogProduct.self, from: Data((row["product"] as String).utf8))
+                result[product.sku] = (product, files[product.sku] ?? [])
+            }
+            return result
+        }
+    }
+}
