@@ -1,0 +1,60 @@
+import Foundation
+
+/// Per-key token bucket plus a concurrency cap. A caller reserves its token at once (the
+/// bucket may go negative) and sleeps until it is due, so waiting callers keep their order
+/// and a burst of searches can never exceed `rate` per second beyond the first `burst`.
+public actor RateLimiter {
+    public struct Limits: Sendable, Equatable {
+        public var ratePerSecond: Double
+        public var burst: Int
+        public var concurrency: Int
+
+        public init(ratePerSecond: Double, burst: Int, concurrency: Int) {
+            self.ratePerSecond = ratePerSecond
+            self.burst = burst
+            self.concurrency = concurrency
+        }
+    }
+
+    struct Bucket {
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+        var inFlight = 0
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private var buckets: [String: Bucket] = [:]
+    private var limits: [String: Limits] = [:]
+    private let fallback: Limits
+
+    public init(default limits: Limits) { fallback = limits }
+
+    public func set(_ limits: Limits, for key: String) { self.limits[key] = limits }
+
+    func limitsFor(_ key: String) -> Limits { limits[key] ?? fallback }
+
+    /// Waits for a token and a free slot; pair with `release(_:)`.
+    public func acquire(_ key: String) async {
+        let l = limitsFor(key)
+        let now = ContinuousClock.now
+        var bucket = buckets[key] ?? Bucket(tokens: Double(l.burst), updated: now)
+        let elapsed = Double((now - bucket.updated).components.attoseconds) / 1e18 + Double((now - bucket.updated).components.seconds)
+        bucket.tokens = min(Double(l.burst), bucket.tokens + elapsed * l.ratePerSecond) - 1
+        bucket.updated = now
+        let wait = bucket.tokens < 0 ? -bucket.tokens / l.ratePerSecond : 0
+        buckets[key] = bucket
+        if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
+        while buckets[key]!.inFlight >= max(1, limitsFor(key).concurrency) {
+            await withCheckedContinuation { buckets[key]!.waiters.append($0) }
+        }
+        buckets[key]!.inFlight += 1
+    }
+
+    public func release(_ key: String) {
+        guard var bucket = buckets[key] else { return }
+        bucket.inFlight = max(0, bucket.inFlight - 1)
+        let next = bucket.waiters.isEmpty ? nil : bucket.waiters.removeFirst()
+        buckets[key] = bucket
+        next?.resume()
+    }
+}
