@@ -21,7 +21,9 @@ public final class FacetServer: Sendable {
                 onChanges: { changes in SourcingRoutes.publish(changes, publisher: publisher, logger: logger) },
                 onHealth: { health in _ = try? publisher.publish(topic: "admin", event: "sync.status", data: health) })
         }
-        services = Services(configuration: configuration, database: database, publisher: publisher, sourcing: sourcing, logger: logger)
+        let marketplace = try MarketplaceRoutes.makeService(configuration, database: database, publisher: publisher, logger: logger)
+        services = Services(configuration: configuration, database: database, publisher: publisher, sourcing: sourcing,
+                            marketplace: marketplace, logger: logger)
         let application = Application(services: services, router: router)
         transport = LWSServer(configuration: configuration, responder: application, realtime: application.realtime, logger: logger)
         let transport = transport
@@ -32,6 +34,7 @@ public final class FacetServer: Sendable {
         MeRoutes.register(on: router)
         AdminRoutes.register(on: router)
         SourcingRoutes.register(on: router)
+        MarketplaceRoutes.register(on: router)
         HealthRoutes.register(on: router) { transport.webSocketCount.load(ordering: .relaxed) }
         router.on(.GET, "/ws") { _ in throw APIError(426, "upgrade_required", "Open /ws as a WebSocket.") }
         router.freeze()

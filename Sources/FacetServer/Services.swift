@@ -18,8 +18,11 @@ public final class Services: Sendable {
     public let logger: Logger
     /// Brand connectors and sync; nil when no brand is configured.
     public let sourcing: SourcingService?
+    /// Tier-2 marketplace sourcing; nil when no marketplace is configured.
+    public let marketplace: MarketplaceService?
 
-    init(configuration: ServerConfiguration, database: FacetDatabase, publisher: Publisher, sourcing: SourcingService?, logger: Logger) {
+    init(configuration: ServerConfiguration, database: FacetDatabase, publisher: Publisher, sourcing: SourcingService?,
+         marketplace: MarketplaceService? = nil, logger: Logger) {
         self.configuration = configuration
         self.database = database
         self.accounts = AccountStore(database: database)
@@ -31,6 +34,7 @@ public final class Services: Sendable {
         self.sessions = SessionCache(accounts: accounts)
         self.publisher = publisher
         self.sourcing = sourcing
+        self.marketplace = marketplace
         self.logger = logger
     }
 }
@@ -59,6 +63,8 @@ public struct ServerConfiguration: Sendable {
     public var brands: [BrandConfig] = []
     public var sourcing = SourcingService.Options()
     public var mappingRoot = URL(fileURLWithPath: ".")
+    /// The marketplace (tier 2) to search; nil leaves it off.
+    public var marketplace: MarketplaceService.Options?
     /// Start the brand sync schedule with the server (the benchmark drives it by hand).
     public var startSync = true
 

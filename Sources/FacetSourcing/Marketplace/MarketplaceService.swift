@@ -71,7 +71,7 @@ public final class MarketplaceService: Sendable {
         policy.userAgent = options.userAgent
         policy.timeout = options.requestTimeout
         policy.backoff = options.backoff
-        let settings = try store.settings() ?? options.defaults
+        var settings = try store.settings() ?? options.defaults
         fetcher = PoliteFetcher(policy: policy, limits: Self.pageLimits(settings), logger: logger,
                                 transport: options.transport, resolver: options.resolver)
         var sources: [any MarketplaceSource] = []
@@ -80,18 +80,20 @@ public final class MarketplaceService: Sendable {
         }
         if let web = options.webURL { sources.append(AlibabaWebSource(baseURL: web, fetcher: fetcher)) }
         self.sources = sources
+        let names = Set(sources.map(\.name))
+        settings.sources = Dictionary(uniqueKeysWithValues: names.map { ($0, settings.sources[$0] ?? false) })
         current = Mutex(settings)
         states.withLock { s in for source in sources { s[source.name] = SourceState() } }
+        applyLimits()
     }
 
     static func pageLimits(_ s: MarketplaceSettings) -> RateLimiter.Limits {
         RateLimiter.Limits(ratePerSecond: s.requestsPerSecond, burst: s.burst, concurrency: s.concurrency)
     }
 
-    /// Applies the rate limits of the current settings to every host (call once after init).
-    public func applyLimits() async {
+    func applyLimits() {
         let s = settings
-        await fetcher.setLimits(page: Self.pageLimits(s),
+        fetcher.setLimits(page: Self.pageLimits(s),
                                 image: RateLimiter.Limits(ratePerSecond: s.imageRequestsPerSecond, burst: max(4, s.burst), concurrency: max(4, s.concurrency)),
                                 api: Self.pageLimits(s))
     }
@@ -122,7 +124,7 @@ public final class MarketplaceService: Sendable {
         try store.save(new, old: old, actorId: actorId, actorEmail: actorEmail)
         current.withLock { $0 = new }
         cache.withLock { $0.removeAll() }
-        await applyLimits()
+        applyLimits()
     }
 
     public func audit(limit: Int = 100) throws -> [MarketplaceAuditEntry] { try store.audit(limit: limit) }

@@ -31,12 +31,14 @@ public final class PoliteFetcher: Sendable {
     let transport: Transport
     let resolver: Resolver
     let logger: Logger
+    private let limits: Mutex<[Kind: RateLimiter.Limits]>
     private let robots = Mutex<[String: (rules: RobotsRules, fetchedAt: Date)]>([:])
     private let counters = Mutex<(requests: Int, retries: Int)>((0, 0))
 
     public init(policy: Policy, limits: RateLimiter.Limits, logger: Logger, transport: Transport? = nil, resolver: Resolver? = nil) {
         self.policy = policy
-        self.limiter = RateLimiter(default: limits)
+        self.limiter = RateLimiter()
+        self.limits = Mutex([.page: limits, .image: limits, .api: limits])
         let client = HTTPClient(userAgent: policy.userAgent)
         self.transport = transport ?? { try await client.send($0) }
         self.resolver = resolver ?? AddressPolicy.resolve
@@ -45,12 +47,8 @@ public final class PoliteFetcher: Sendable {
 
     public var requestCount: Int { counters.withLock { $0.requests } }
 
-    public func setLimits(page: RateLimiter.Limits, image: RateLimiter.Limits, api: RateLimiter.Limits) async {
-        for host in policy.allowedHosts {
-            await limiter.set(page, for: "\(host)#page")
-            await limiter.set(image, for: "\(host)#image")
-            await limiter.set(api, for: "\(host)#api")
-        }
+    public func setLimits(page: RateLimiter.Limits, image: RateLimiter.Limits, api: RateLimiter.Limits) {
+        limits.withLock { $0 = [.page: page, .image: image, .api: api] }
     }
 
     public func forgetRobots() { robots.withLock { $0.removeAll() } }
@@ -136,7 +134,7 @@ public final class PoliteFetcher: Sendable {
         let key = "\(target.host)#\(kind.rawValue)"
         var attempt = 0
         while true {
-            await limiter.acquire(key)
+            await limiter.acquire(key, limits: limits.withLock { $0[kind]! })
             counters.withLock { $0.requests += 1 }
             let result: Result<HTTPClientResponse, Error>
             do { result = .success(try await transport(request)) } catch { result = .failure(error) }

@@ -24,18 +24,12 @@ public actor RateLimiter {
     }
 
     private var buckets: [String: Bucket] = [:]
-    private var limits: [String: Limits] = [:]
-    private let fallback: Limits
 
-    public init(default limits: Limits) { fallback = limits }
+    public init() {}
 
-    public func set(_ limits: Limits, for key: String) { self.limits[key] = limits }
-
-    func limitsFor(_ key: String) -> Limits { limits[key] ?? fallback }
-
-    /// Waits for a token and a free slot; pair with `release(_:)`.
-    public func acquire(_ key: String) async {
-        let l = limitsFor(key)
+    /// Waits for a token and a free slot; pair with `release(_:)`. `l` may change between
+    /// calls (staff edit the settings); the bucket carries on from its current level.
+    public func acquire(_ key: String, limits l: Limits) async {
         let now = ContinuousClock.now
         var bucket = buckets[key] ?? Bucket(tokens: Double(l.burst), updated: now)
         let elapsed = Double((now - bucket.updated).components.attoseconds) / 1e18 + Double((now - bucket.updated).components.seconds)
@@ -44,7 +38,7 @@ public actor RateLimiter {
         let wait = bucket.tokens < 0 ? -bucket.tokens / l.ratePerSecond : 0
         buckets[key] = bucket
         if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
-        while buckets[key]!.inFlight >= max(1, limitsFor(key).concurrency) {
+        while buckets[key]!.inFlight >= max(1, l.concurrency) {
             await withCheckedContinuation { buckets[key]!.waiters.append($0) }
         }
         buckets[key]!.inFlight += 1
