@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "FacetStoreTests", dependencies: ["FacetStore"]),
         .testTarget(name: "FacetServerTests", dependencies: ["FacetServer"]),
         .testTarget(name: "FacetSeedsTests", dependencies: ["FacetSeeds"]),
-        .testTarget(name: "FacetSourcingTests", dependencies: ["FacetSourcing", "FacetStore", "FacetCore"]),
+        .testTarget(name: "FacetSourcingTests", dependencies: ["FacetSourcing", "FacetStore", "FacetCore"], exclude: ["Fixtures"]),
         .testTarget(name: "FacetVisionTests", dependencies: ["FacetVision", "CImageCodecs"]),
     ]
 )

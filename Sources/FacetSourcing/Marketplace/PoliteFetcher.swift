@@ -144,6 +144,8 @@ public final class PoliteFetcher: Sendable {
             case let .success(response):
                 guard Backoff.shouldRetry(status: response.status), attempt + 1 < policy.backoff.maxAttempts else { return response }
                 retryAfter = response.retryAfter
+                // Asked to wait longer than we would: give up rather than come back early.
+                if let retryAfter, retryAfter > policy.backoff.cap * 4 { return response }
             case let .failure(error):
                 if case HTTPClientError.tooLarge = error { throw MarketplaceError.badResponse("\(error)") }
                 guard attempt + 1 < policy.backoff.maxAttempts else { throw MarketplaceError.transport("\(error)") }
