@@ -203,6 +203,11 @@ public final class MarketplaceService: Sendable {
                     page = hit.page
                     stats.cacheHits += 1
                     record(source.name) { $0.cacheHits += 1 }
+                    if !page.listings.isEmpty {
+                        stats.listings += page.listings.count
+                        if stats.firstResultSeconds == nil { stats.firstResultSeconds = Date().timeIntervalSince(started) }
+                        deliver(page.listings)
+                    }
                 } else {
                     page = try await source.search(sourceQuery, page: number)
                     record(source.name) { $0.requests += 1; $0.listingsParsed += page.listings.count; $0.skipped += page.skipped }
@@ -210,19 +215,21 @@ public final class MarketplaceService: Sendable {
                     let before = page.listings.count
                     page.listings = page.listings.filter { within($0.price, ceiling: ceiling, floor: settings.minListedPrice, currency: query.currency) }
                     stats.filteredByPrice += before - page.listings.count
-                    page.listings = await withImages(page.listings, settings: settings, stats: &stats)
-                    try store.upsert(page.listings)
+                    let store = self.store
+                    var firstAt = stats.firstResultSeconds
+                    page.listings = try await withImages(page.listings, settings: settings, stats: &stats) { batch in
+                        try store.upsert(batch)
+                        if firstAt == nil { firstAt = Date().timeIntervalSince(started) }
+                        deliver(batch)
+                    }
+                    stats.firstResultSeconds = firstAt
+                    stats.listings += page.listings.count
                     cache.withLock { cache in
                         if cache.count > 1000 { cache.removeAll() }
                         cache[key] = (page, Date())
                     }
                 }
                 stats.pages += 1
-                if !page.listings.isEmpty {
-                    stats.listings += page.listings.count
-                    if stats.firstResultSeconds == nil { stats.firstResultSeconds = Date().timeIntervalSince(started) }
-                    deliver(page.listings)
-                }
                 if !page.hasMore { break }
             }
             record(source.name) { $0.lastSuccessAt = Date(); $0.lastError = nil }
@@ -271,9 +278,17 @@ public final class MarketplaceService: Sendable {
 
     // MARK: photos
 
-    func withImages(_ listings: [MarketplaceListing], settings: MarketplaceSettings, stats: inout MarketplaceSearchStats) async -> [MarketplaceListing] {
-        guard settings.imagesPerListing > 0 else { return listings }
-        let results = await withTaskGroup(of: (Int, [String], Int, Int).self) { group in
+    /// Stores each listing's photos; listings are handed to `ready` in small batches as their
+    /// photos land (the first at once), so a slow photo never holds back the rest of the page.
+    /// Returns the page's listings, in page order, with their stored file names.
+    func withImages(_ listings: [MarketplaceListing], settings: MarketplaceSettings, stats: inout MarketplaceSearchStats,
+                    ready: ([MarketplaceListing]) throws -> Void) async throws -> [MarketplaceListing] {
+        guard settings.imagesPerListing > 0, !listings.isEmpty else {
+            if !listings.isEmpty { try ready(listings) }
+            return listings
+        }
+        var out = listings
+        try await withThrowingTaskGroup(of: (Int, [String], Int, Int).self) { group in
             for (index, listing) in listings.enumerated() {
                 let urls = Array(listing.imageURLs.prefix(settings.imagesPerListing))
                 group.addTask {
@@ -286,15 +301,20 @@ public final class MarketplaceService: Sendable {
                     return (index, files, stored, failed)
                 }
             }
-            var all: [(Int, [String], Int, Int)] = []
-            for await result in group { all.append(result) }
-            return all
-        }
-        var out = listings
-        for (index, files, stored, failed) in results {
-            out[index].imageFiles = files
-            stats.imagesStored += stored
-            stats.imageFailures += failed
+            var pending: [MarketplaceListing] = []
+            var delivered = 0
+            for try await (index, files, stored, failed) in group {
+                out[index].imageFiles = files
+                stats.imagesStored += stored
+                stats.imageFailures += failed
+                pending.append(out[index])
+                if delivered == 0 || pending.count >= 5 {
+                    try ready(pending)
+                    delivered += pending.count
+                    pending.removeAll()
+                }
+            }
+            if !pending.isEmpty { try ready(pending) }
         }
         return out
     }

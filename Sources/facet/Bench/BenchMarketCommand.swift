@@ -120,6 +120,7 @@ struct BenchMarket: AsyncParsableCommand {
             if let first { firsts.append(first) }
         }
         let seconds = Date().timeIntervalSince(started)
+        say("first results (\(source)), s: " + firsts.map { String(format: "%.2f", $0) }.joined(separator: " "))
         let sorted = firsts.sorted()
         func pct(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         say(String(format: "end to end (%@): %d searches, %d with results, time to first result p50 %.2f s, p95 %.2f s, max %.2f s; %d listings in %.1f s (%.1f listings/s, photos included); %@",
