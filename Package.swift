@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "FacetStoreTests", dependencies: ["FacetStore"]),
         .testTarget(name: "FacetServerTests", dependencies: ["FacetServer"]),
         .testTarget(name: "FacetSeedsTests", dependencies: ["FacetSeeds"]),
-        .testTarget(name: "FacetSourcingTests", dependencies: ["FacetSourcing", "FacetStore", "FacetCore"]),
+        .testTarget(name: "FacetSourcingTests", dependencies: ["FacetSourcing", "FacetStore", "FacetCore"], exclude: ["Fixtures"]),
         .testTarget(name: "FacetMatchingTests", dependencies: ["FacetMatching", "FacetVision", "FacetCore"]),
         .testTarget(name: "FacetVisionTests", dependencies: ["FacetVision", "CImageCodecs"]),
     ]

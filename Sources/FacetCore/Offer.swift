@@ -84,7 +84,8 @@ public struct Offer: Codable, Sendable, Equatable {
     public var lowestUnitPrice: Int64? { price?.amount ?? priceRange?.min }
 }
 
-public struct DayRange: Codable, Sendable, Equatable {
+/// Days from order to delivery (or of lead time), inclusive.
+public struct DayRange: Codable, Sendable, Equatable, Hashable {
     public var min: Int
     public var max: Int
     public init(min: Int, max: Int) {

@@ -29,6 +29,25 @@ public enum ProductLabels {
         return labels
     }
 
+    /// Labels from attributes guessed out of a listing's title (metal, gemstone, stoneColor,
+    /// style, …). What the title does not say stays absent rather than assumed.
+    public static func labels(guessed a: [String: String]) -> [String: String] {
+        var labels: [String: String] = [:]
+        if let m = a["metal"] { labels["metal"] = metal(m) }
+        if let gem = a["gemstone"] {
+            if gem == "pearl" {
+                labels["stones"] = "pearl"
+            } else if let colour = a["stoneColor"], !["colorless", "white"].contains(colour) {
+                labels["stones"] = "coloured"
+                labels["stoneColour"] = colour
+            } else {
+                labels["stones"] = "clear"
+            }
+        }
+        for key in voted { if let v = a[key] { labels[key] = v } }
+        return labels
+    }
+
     /// Metal names and metal colours to the colour a photo can show.
     public static func metal(_ raw: String) -> String {
         switch raw {

@@ -59,15 +59,19 @@ public struct Matcher: Sendable {
         }
         let verified = Array(order.prefix(options.verify))
         let sets = keypoints(verified.compactMap { best[$0]?.fileName })
+        var inliers: [String: Int] = [:]
+        for ref in verified {
+            if let n = best[ref], let k = sets[n.fileName], queryKeypoints.count > 0 { inliers[ref] = Keypoints.inliers(queryKeypoints, k) }
+        }
+        let ranked = inliers.values.sorted(by: >)
         return order.compactMap { ref -> Candidate? in
             guard let n = best[ref] else { return nil }
-            var inliers: Int?
-            if verified.contains(ref), let k = sets[n.fileName], queryKeypoints.count > 0 {
-                inliers = Keypoints.inliers(queryKeypoints, k)
-            }
-            return Candidate(item: n.item, fileName: n.fileName, distance: n.distance, inliers: inliers,
-                             similarity: (calibration.similarity(distance: n.distance, inliers: inliers) * 10).rounded() / 10,
-                             vector: n.vector)
+            let own = inliers[ref]
+            // The most inliers of any other candidate: the first or second of the ranking.
+            let runnerUp = own == ranked.first ? (ranked.count > 1 ? ranked[1] : 0) : (ranked.first ?? 0)
+            let s = calibration.similarity(distance: n.distance, inliers: own, runnerUp: runnerUp)
+            return Candidate(item: n.item, fileName: n.fileName, distance: n.distance, inliers: own,
+                             similarity: (s * 10).rounded() / 10, vector: n.vector)
         }.sorted { $0.similarity > $1.similarity }
     }
 

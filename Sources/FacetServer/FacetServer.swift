@@ -21,10 +21,11 @@ public final class FacetServer: Sendable {
                 onChanges: { changes in SourcingRoutes.publish(changes, publisher: publisher, logger: logger) },
                 onHealth: { health in _ = try? publisher.publish(topic: "admin", event: "sync.status", data: health) })
         }
+        let marketplace = try MarketplaceRoutes.makeService(configuration, database: database, publisher: publisher, logger: logger)
         let search = SearchService(database: database, dataDirectory: configuration.dataDirectory, publisher: publisher,
-                                   sourcing: sourcing, options: configuration.search, logger: logger)
+                                   sourcing: sourcing, marketplace: marketplace, options: configuration.search, logger: logger)
         services = Services(configuration: configuration, database: database, publisher: publisher, sourcing: sourcing,
-                            search: search, logger: logger)
+                            marketplace: marketplace, search: search, logger: logger)
         let application = Application(services: services, router: router)
         transport = LWSServer(configuration: configuration, responder: application, realtime: application.realtime, logger: logger)
         let transport = transport
@@ -37,6 +38,7 @@ public final class FacetServer: Sendable {
         SourcingRoutes.register(on: router)
         SearchRoutes.register(on: router)
         MarkupRoutes.register(on: router)
+        MarketplaceRoutes.register(on: router)
         HealthRoutes.register(on: router) { transport.webSocketCount.load(ordering: .relaxed) }
         router.on(.GET, "/ws") { _ in throw APIError(426, "upgrade_required", "Open /ws as a WebSocket.") }
         router.freeze()

@@ -20,8 +20,11 @@ public final class Services: Sendable {
     public let sourcing: SourcingService?
     /// Image search: index, matcher, pipeline and its compute threads.
     public let search: SearchService?
+    /// Tier-2 marketplace sourcing; nil when no marketplace is configured.
+    public let marketplace: MarketplaceService?
 
-    init(configuration: ServerConfiguration, database: FacetDatabase, publisher: Publisher, sourcing: SourcingService?, search: SearchService?, logger: Logger) {
+    init(configuration: ServerConfiguration, database: FacetDatabase, publisher: Publisher, sourcing: SourcingService?,
+         marketplace: MarketplaceService? = nil, search: SearchService?, logger: Logger) {
         self.configuration = configuration
         self.database = database
         self.accounts = AccountStore(database: database)
@@ -34,6 +37,7 @@ public final class Services: Sendable {
         self.publisher = publisher
         self.sourcing = sourcing
         self.search = search
+        self.marketplace = marketplace
         self.logger = logger
     }
 }
@@ -65,6 +69,8 @@ public struct ServerConfiguration: Sendable {
     public var sourcing = SourcingService.Options()
     public var search = SearchService.Options()
     public var mappingRoot = URL(fileURLWithPath: ".")
+    /// The marketplace (tier 2) to search; nil leaves it off.
+    public var marketplace: MarketplaceService.Options?
     /// Start the brand sync schedule with the server (the benchmark drives it by hand).
     public var startSync = true
 

@@ -2,9 +2,9 @@ import FacetServer
 import Foundation
 import Logging
 
-/// Runs a brand simulator on a real port with the same transport as Facet.
+/// Runs a simulator (brand or marketplace) on a real port with the same transport as Facet.
 public enum SimulatorHost {
-    public static func start(_ simulator: BrandSimulator, host: String, port: Int, logger: Logger) throws -> LWSServer {
+    public static func start(_ simulator: some HTTPResponder, host: String, port: Int, logger: Logger) throws -> LWSServer {
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port

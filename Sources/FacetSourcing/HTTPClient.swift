@@ -11,6 +11,9 @@ public struct HTTPClientRequest: Sendable {
     public var timeout: Double
     /// Largest body accepted; a bigger one fails the request.
     public var maxBodyBytes: Int
+    /// curl `host:port:address` entries: connect to an address that was already checked,
+    /// so a second DNS answer cannot redirect the request (marketplace fetch policy).
+    public var resolve: [String] = []
 
     public init(method: String = "GET", url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
                 timeout: Double = 10, maxBodyBytes: Int = 32 << 20) {
@@ -185,6 +188,10 @@ public final class HTTPClient: Sendable {
         defer { facet_curl_buffer_free(&body); facet_curl_buffer_free(&head) }
         var list: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(list) }
+        var pins: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(pins) }
+        for entry in request.resolve { pins = curl_slist_append(pins, entry) }
+        if pins != nil { reusable = false } // a pooled handle would keep the pinned address
         for (name, value) in request.headers { list = curl_slist_append(list, "\(name): \(value)") }
         if request.body != nil, !request.headers.contains(where: { $0.0.lowercased() == "content-type" }) {
             list = curl_slist_append(list, "Content-Type: application/json")
@@ -198,6 +205,7 @@ public final class HTTPClient: Sendable {
         facet_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(min(request.timeout, 5) * 1000)))
         facet_curl_set_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
         facet_curl_set_slist(handle, CURLOPT_HTTPHEADER, list)
+        if pins != nil { facet_curl_set_slist(handle, CURLOPT_RESOLVE, pins) }
         facet_curl_set_body_sink(handle, &body)
         facet_curl_set_header_sink(handle, &head)
         if let payload = request.body {

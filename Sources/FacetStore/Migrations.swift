@@ -178,6 +178,32 @@ enum Migrations {
                 t.column("at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v4-marketplace") { db in
+            // Marketplace offers as Facet normalised them, kept so later searches need not fetch again.
+            try db.create(table: "marketplaceListing") { t in
+                t.primaryKey("id", .text)
+                t.column("source", .text).notNull()
+                t.column("offerId", .text).notNull()
+                t.column("category", .text).notNull().indexed()
+                t.column("listing", .text).notNull()
+                t.column("fetchedAt", .datetime).notNull()
+            }
+            // One row: the admin-editable settings as JSON.
+            try db.create(table: "marketplaceSettings") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("settings", .text).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.column("updatedBy", .text)
+            }
+            try db.create(table: "marketplaceAudit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull()
+                t.column("actorId", .text).notNull()
+                t.column("actorEmail", .text).notNull()
+                t.column("old", .text).notNull()
+                t.column("new", .text).notNull()
+            }
+        }
         return migrator
     }
 }

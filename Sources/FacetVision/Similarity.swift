@@ -28,13 +28,19 @@ extension SimilarityCalibration {
     public static let denyInliers = 5
     public static let supportInliers = 6
     public static let supportDistance: Float = 0.45
+    public static let dominance = 2.0
 
     /// Similarity with the shortlist's geometric verification folded in: many consistent
     /// keypoint matches lift a candidate to the exact-match band; too few keep it below 95 %.
     /// `inliers == nil` means the candidate was not verified.
-    public func similarity(distance d: Float, inliers: Int?) -> Double {
+    ///
+    /// `runnerUp` is the most inliers any *other* verified candidate got. Renders of one
+    /// template (and real pieces of one type) share much geometry, so a keypoint count only
+    /// lifts a candidate that stands out: at least `dominance` times the runner-up's.
+    public func similarity(distance d: Float, inliers: Int?, runnerUp: Int = 0) -> Double {
         let base = similarity(distance: d)
         guard let inliers else { return min(base, 94.9) }
+        if inliers > Self.denyInliers, Double(inliers) < Self.dominance * Double(runnerUp) { return base }
         if inliers >= Self.confirmInliers {
             let lift = 95 + 4.9 * min(1, Double(inliers - Self.confirmInliers) / 40)
             return max(base, lift)

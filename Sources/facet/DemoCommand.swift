@@ -68,7 +68,10 @@ struct Demo: AsyncParsableCommand {
                                        mappingFile: seedsURL.appendingPathComponent("brands/\(kind.rawValue)/mapping.json").path))
         }
 
+        let market = try MarketDemo.start(seeds: seedsURL)
+
         var configuration = ServerConfiguration()
+        configuration.marketplace = market.options
         configuration.host = host
         configuration.port = port
         configuration.dataDirectory = data.url
@@ -86,6 +89,7 @@ struct Demo: AsyncParsableCommand {
         }
         try server.start()
         for (simulator, _, url) in sims { say("Brand simulator \(simulator.brand.rawValue): \(url) (\(simulator.productCount) products)") }
+        say("Marketplace simulator: \(market.url) (\(market.simulator.offerCount) offers, 300-800 ms a page)")
 
         let sourcing = server.services.sourcing!
         let started = Date()
@@ -103,7 +107,7 @@ struct Demo: AsyncParsableCommand {
         }
         say(String(format: "Initial import took %.1f s", Date().timeIntervalSince(started)))
         sourcing.start()
-        let simServers = sims.map(\.1)
+        let simServers = sims.map(\.1) + [market.server]
         let signals = StopSignals {
             server.stop()
             for sim in simServers { sim.stop() }

@@ -39,6 +39,8 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var brands: BrandOptions
 
+    @OptionGroup var marketplace: MarketplaceOptions
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
@@ -63,6 +65,7 @@ struct Serve: ParsableCommand {
         configuration.tlsPrivateKey = tlsKey
         configuration.eventLoop = eventLoop
         try brands.apply(to: &configuration)
+        marketplace.apply(to: &configuration)
         let server = try FacetServer(configuration: configuration, logger: logger)
         try server.start()
         // Under libev the event loop owns SIGINT (lws routes it to the server's stop).

@@ -59,6 +59,7 @@ class BrandWorld:
     facet: Server
     ops: Client
     sims: dict
+    market: object | None = None  # marketplace_support.MarketSim when started with one
 
     def product(self, sku: str) -> dict | None:
         r = self.ops.get(f"/api/admin/catalog/{sku}")
@@ -115,6 +116,16 @@ def _stop(proc: subprocess.Popen) -> int:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> BrandWorld:
+    yield from _world(tmp_path_factory, with_market=False)
+
+
+@pytest.fixture(scope="module")
+def sourcing_world(tmp_path_factory) -> BrandWorld:
+    """Both brands and the marketplace simulator (web pages, 300–800 ms per page as in production)."""
+    yield from _world(tmp_path_factory, with_market=True)
+
+
+def _world(tmp_path_factory, with_market: bool):
     if not FACET_BIN.exists():
         pytest.fail(f"facet binary not found at {FACET_BIN}", pytrace=False)
     root = tmp_path_factory.mktemp("brands")
@@ -135,6 +146,20 @@ def world(tmp_path_factory) -> BrandWorld:
             sims[brand] = Sim(brand, port, proc, log)
             _wait_http(sims[brand].base + "/health", proc, log, f"brand-sim {brand}")
 
+        market = None
+        extra: list[str] = []
+        if with_market:
+            from .marketplace_support import MarketSim
+            port = _free_port()
+            log = root / "market-sim.log"
+            with open(log, "wb") as out:
+                proc = subprocess.Popen([str(FACET_BIN), "market-sim", "--port", str(port), "--seeds", str(REPO / "seeds"),
+                                         "--latency-ms", "300-800"], cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+            procs.append(proc)
+            market = MarketSim(port, proc, log)
+            _wait_http(market.base + "/health", proc, log, "facet market-sim")
+            extra = ["--marketplace-url", market.base, "--marketplace-source", "web", "--marketplace-allow-loopback"]
+
         config = root / "brands.json"
         config.write_text(json.dumps({"brands": [
             {"brand": b, "baseURL": s.base, "apiKey": KEYS[b], "webhookSecrets": [SECRETS[b]],
@@ -149,14 +174,14 @@ def world(tmp_path_factory) -> BrandWorld:
             proc = subprocess.Popen(
                 [str(FACET_BIN), "serve", "--port", str(facet_port), "--data", str(data), "--web", str(REPO / "web"),
                  "--brands", str(config), "--sync-interval", str(SYNC_INTERVAL), "--brand-timeout", str(BRAND_TIMEOUT),
-                 "--mapping-root", str(REPO)],
+                 "--mapping-root", str(REPO)] + extra,
                 cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
         procs.append(proc)
         facet = Server(host="127.0.0.1", port=facet_port, data=data, proc=proc, log=log)
         _wait_http(facet.base + "/api/health", proc, log, "facet serve")
         ops = Client(facet)
         assert login(ops, OPS_EMAIL, OPS_PASSWORD).status_code == 200
-        w = BrandWorld(facet=facet, ops=ops, sims=sims)
+        w = BrandWorld(facet=facet, ops=ops, sims=sims, market=market)
         # The initial import runs at start-up.
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

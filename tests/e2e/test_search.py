@@ -15,7 +15,7 @@ import zlib
 import pytest
 from PIL import Image
 
-from .brands_support import world  # noqa: F401  (module fixture: both brand sims + facet serve)
+from .brands_support import sourcing_world  # noqa: F401  (module fixture: brand sims, market sim, facet serve)
 from .conftest import REPO
 from .schemas import check_rest
 from .support import WS, assert_error, new_buyer
@@ -26,7 +26,8 @@ IMAGES = REPO / "seeds" / "images"
 
 
 @pytest.fixture(scope="module")
-def ready(world):  # noqa: F811
+def ready(sourcing_world):  # noqa: F811
+    world = sourcing_world
     active = world.ops.get("/api/admin/catalog", params={"status": "active", "limit": 1}).json()["total"]
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
@@ -45,6 +46,17 @@ def buyer(ready):
 def catalog_photo(sku: str) -> bytes:
     brand = "aurelia" if sku.startswith("AUR") else "northbridge"
     return (IMAGES / brand / f"{sku}-1.jpg").read_bytes()
+
+
+def unstocked_listing(category: str, offset: int = 0) -> dict:
+    """A marketplace listing of a design no brand stocks (from the demo world's own records)."""
+    listings = json.loads((REPO / "seeds" / "marketplace" / "listings.json").read_text())["listings"]
+    picks = [l for l in listings if l["category"] == category and l["groundTruth"]["relation"] == "unrelated"]
+    return picks[offset]
+
+
+def listing_photo(listing: dict) -> bytes:
+    return (REPO / listing["mainImage"]).read_bytes()
 
 
 def edited(data: bytes, *, scale: float = 0.8, quality: int = 70, crop: int = 6) -> bytes:
@@ -263,8 +275,11 @@ def test_nothing_buyer_facing_names_a_brand_sku_supplier_or_foreign_url(ready, b
         forbidden.append(re.compile(re.escape(f"127.0.0.1:{sim.port}")))
     texts = []
     ws = WS(ready.facet, buyer.cookie)
-    for category, sku in (("ring", some_sku(ready, "ring")["sku"]), ("bracelet", some_sku(ready, "bracelet")["sku"])):
-        r = post_search(buyer.client, edited(catalog_photo(sku)), category)
+    uploads = [("ring", edited(catalog_photo(some_sku(ready, "ring")["sku"]))),
+               ("bracelet", edited(catalog_photo(some_sku(ready, "bracelet")["sku"]))),
+               ("pendant", edited(listing_photo(unstocked_listing("pendant", 3))))]
+    for category, photo in uploads:
+        r = post_search(buyer.client, photo, category)
         texts.append(r.text)
         sid = r.json()["id"]
         ws.subscribe(f"search:{sid}", since=0)
@@ -286,3 +301,53 @@ def test_nothing_buyer_facing_names_a_brand_sku_supplier_or_foreign_url(ready, b
     for text in texts:
         for pattern in forbidden:
             assert not pattern.search(text), f"{pattern.pattern} in a buyer-facing payload: {text[:300]}"
+
+
+def test_a_design_we_do_not_stock_is_sourced_with_an_approximate_range(ready, buyer):
+    listing = unstocked_listing("earring")
+    ws = WS(ready.facet, buyer.cookie)
+    started = time.monotonic()
+    r = post_search(buyer.client, edited(listing_photo(listing)), "earring", max_price="900")
+    sid = r.json()["id"]
+    ws.subscribe(f"search:{sid}", since=0)
+    stages, first_sourced, internal_before_marketplace = [], None, None
+    while not stages or stages[-1] != "done":
+        data = ws.expect("event", timeout=60)["data"]
+        stages.append(data["stage"])
+        if data["stage"] == "searching_marketplace" and internal_before_marketplace is None:
+            internal_before_marketplace = len(data["alternatives"])
+        if first_sourced is None and any(o["source"] == "marketplace" for o in data["alternatives"]):
+            first_sourced = time.monotonic() - started
+    ws.close()
+    assert [s for i, s in enumerate(stages) if i == 0 or stages[i - 1] != s] == STAGES
+    assert internal_before_marketplace and internal_before_marketplace >= 5, "internal results waited for the marketplace"
+    result = finished(buyer.client, sid)
+    assert result["exactMatch"] is None, json.dumps(result["exactMatch"])
+    sourced = [o for o in result["alternatives"] if o["source"] == "marketplace"]
+    assert sourced, json.dumps(result)[:1500]
+    assert first_sourced is not None
+    for o in sourced:
+        check_offer(o, "earring")
+        assert "price" not in o and o["availability"] == "sourced_to_order"
+        assert o["priceRange"]["min"] < o["priceRange"]["max"] and o["priceRange"]["min"] % 100 == 0
+        assert o["priceRange"]["min"] <= 90000
+    assert any(o["source"] == "inventory" for o in result["alternatives"])
+    # Found once, known afterwards: the listing is in the index for the next search.
+    status = ready.ops.get("/api/admin/search-index").json()
+    assert status["items"] > ready.ops.get("/api/admin/catalog", params={"status": "active", "limit": 1}).json()["total"]
+
+
+def test_a_captcha_mid_search_still_delivers_internal_results(ready, buyer):
+    ready.market.control(captcha=True)
+    try:
+        listing = unstocked_listing("bangle", 1)
+        sid = post_search(buyer.client, edited(listing_photo(listing)), "bangle").json()["id"]
+        result = finished(buyer.client, sid)
+        assert result["status"] == "done"
+        assert len(result["alternatives"]) >= 5
+        assert any("not reachable" in n for n in result["notes"]), result["notes"]
+        web = next(s for s in ready.ops.get("/api/admin/marketplace").json()["sources"] if s["name"] == "web")
+        assert web.get("pausedUntil")
+    finally:
+        ready.market.control(captcha=False)
+        ready.ops.post("/api/admin/marketplace/sources/web/resume")

@@ -85,13 +85,7 @@ enum SearchRoutes {
         guard user.role.isStaff || (user.role == .buyer && user.isVerified) else { throw APIError.notVerified }
         let search = try service(context)
         let id = context.parameter("id")
-        guard let (source, ref) = try search.searches.offerRef(id: id), source == "inventory", ref.hasPrefix("inv:") else {
-            throw APIError.notFound("No offer \(id).")
-        }
-        let sku = String(ref.dropFirst(4))
-        guard let p = try search.features.products(skus: [sku])[sku], p.product.status == .active else {
-            throw APIError.notFound("This item is no longer available.")
-        }
+        guard let (_, ref) = try search.searches.offerRef(id: id) else { throw APIError.notFound("No offer \(id).") }
         var attributes: QueryAttributes?
         var similarity = 0.0
         if let searchId = context.request.query["search"], let record = try? owned(context, searchId) {
@@ -99,10 +93,26 @@ enum SearchRoutes {
             attributes = view.attributes.isEmpty ? nil : QueryAttributes(values: view.attributes)
             similarity = ([view.exactMatch].compactMap { $0 } + view.alternatives).first { $0.id == id }?.similarity ?? 0
         }
-        let labels = ProductLabels.labels(of: p.product)
-        let matches = attributes.map { AttributeComparison.matches($0, labels) } ?? [:]
-        let offer = OfferBuilder(markups: try search.markups.table())
-            .inventory(id: id, product: p.product, files: p.files, similarity: similarity, matches: matches, live: nil)
+        let builder = OfferBuilder(markups: try search.markups.table())
+        let offer: Offer
+        let labels: [String: String]
+        if ref.hasPrefix("inv:") {
+            let sku = String(ref.dropFirst(4))
+            guard let p = try search.features.products(skus: [sku])[sku], p.product.status == .active else {
+                throw APIError.notFound("This item is no longer available.")
+            }
+            labels = ProductLabels.labels(of: p.product)
+            offer = builder.inventory(id: id, product: p.product, files: p.files, similarity: similarity,
+                                      matches: attributes.map { AttributeComparison.matches($0, labels) } ?? [:], live: nil)
+        } else {
+            guard let marketplace = search.marketplace, let listing = try marketplace.listing(id: String(ref.dropFirst(3))) else {
+                throw APIError.notFound("This item is no longer available.")
+            }
+            labels = ProductLabels.labels(guessed: listing.attributes)
+            offer = builder.marketplace(id: id, listing: listing, markupBasisPoints: marketplace.estimatedMarkupBasisPoints,
+                                        similarity: similarity, matches: attributes.map { AttributeComparison.matches($0, labels) } ?? [:])
+        }
+        let matches = offer.matches
         return .json(OfferDetail(offer: offer, comparison: attributes == nil ? nil : matches))
     }
 }

@@ -28,6 +28,41 @@ struct OfferBuilder {
                      specifications: Self.specifications(product))
     }
 
+    /// A marketplace listing as our own sourced-to-order offering: an approximate range (listed
+    /// × (1 + estimated markup), widened to whole units), delivery = lead time plus shipping,
+    /// and nothing of the supplier, its title or its address.
+    func marketplace(id: String, listing: MarketplaceListing, markupBasisPoints: Int, similarity: Double,
+                     matches: [String: AttributeMatch]) -> Offer {
+        let range = Pricing.approximate(MoneyRange(min: listing.price.min, max: listing.price.max, currency: listing.price.currency),
+                                        basisPoints: markupBasisPoints)
+        let lead = listing.leadTimeDays ?? DayRange(min: 15, max: 30)
+        var specs: [String: String] = [:]
+        for key in ["metal", "purity", "setting", "craftsmanship", "pattern", "style", "cut"] {
+            if let v = listing.attributes[key] { specs[key] = v }
+        }
+        if let gem = listing.attributes["gemstone"] {
+            specs["gemstones"] = [listing.attributes["stoneColor"], gem.replacingOccurrences(of: "_", with: " ")].compactMap { $0 }.joined(separator: " ")
+        }
+        return Offer(id: id, title: Self.title(category: listing.category, attributes: listing.attributes), category: listing.category,
+                     source: .marketplace, images: listing.imageFiles.map(ImageURL.path), price: nil, priceRange: range, priceTiers: [],
+                     moq: max(1, listing.moq.amount), moqUnit: listing.moq.unit,
+                     deliveryDays: DayRange(min: lead.min + Self.shippingDays.min, max: lead.max + Self.shippingDays.max),
+                     availability: "sourced_to_order", availableQuantity: nil, stockAsOf: nil, stockLive: nil,
+                     similarity: similarity, matches: matches, specifications: specs)
+    }
+
+    /// Sea-air consolidated freight from the workshop to the buyer, added to a sourced item's lead time.
+    static let shippingDays = DayRange(min: 7, max: 12)
+
+    static func title(category: Category, attributes a: [String: String]) -> String {
+        var parts = [category.rawValue.prefix(1).uppercased() + category.rawValue.dropFirst()]
+        let metal = [a["purity"], a["metal"]?.replacingOccurrences(of: "_", with: " ")].compactMap { $0 }.joined(separator: " ")
+        if !metal.isEmpty { parts.append(metal) }
+        if let gem = a["gemstone"] { parts.append(gem.replacingOccurrences(of: "_", with: " ")) }
+        if let style = a["style"] { parts.append(style) }
+        return parts.joined(separator: ", ")
+    }
+
     /// "Eternity ring, 14k yellow gold, diamond": built from attributes, not the brand's title.
     static func title(_ p: CatalogProduct) -> String {
         func text(_ key: String) -> String? {

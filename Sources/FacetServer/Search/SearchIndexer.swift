@@ -122,20 +122,26 @@ public final class SearchIndexer: Sendable {
                              keypoints: FeatureCodec.keypoints(a.keypoints), attributes: FeatureCodec.attributes(a.attributes))
     }
 
-    /// Indexes a marketplace listing's photos (features computed now when missing).
-    func indexListing(ref: String, category: Category, labels: [String: String], files: [String]) async {
+    /// Indexes marketplace listings' photos (features computed now when missing, on every thread).
+    func indexListings(_ listings: [MarketplaceListing]) async {
+        guard !listings.isEmpty else { return }
         do {
+            let files = listings.flatMap(\.imageFiles)
             var known = try features.features(files, embedder: pipeline.embedder.identifier)
-            let missing = files.filter { known[$0] == nil }
+            let missing = Array(Set(files.filter { known[$0] == nil }))
             if !missing.isEmpty {
                 let computed = try await analyse(missing)
                 try features.put(computed)
                 for f in computed { known[f.fileName] = f }
             }
-            let vectors = files.compactMap { f in known[f].map { (fileName: f, embedding: FeatureCodec.embedding($0.embedding)) } }
-            index.upsert(IndexedItem(ref: ref, source: .marketplace, labels: labels), category: category, images: vectors)
+            for listing in listings {
+                let vectors = listing.imageFiles.compactMap { f in known[f].map { (fileName: f, embedding: FeatureCodec.embedding($0.embedding)) } }
+                index.upsert(IndexedItem(ref: Self.ref(listing: listing.id), source: .marketplace,
+                                         labels: ProductLabels.labels(guessed: listing.attributes)),
+                             category: listing.category, images: vectors)
+            }
         } catch {
-            logger.warning("marketplace listing not indexed", metadata: ["ref": "\(ref)", "error": "\(error)"])
+            logger.warning("marketplace listings not indexed", metadata: ["count": "\(listings.count)", "error": "\(error)"])
         }
     }
 

@@ -6,10 +6,10 @@ import FacetVision
 import Foundation
 
 extension SearchService {
-    /// The stages after `received`. Each publish stores the record and pushes the same state.
+    /// The stages after `received`. Each publish stores the record and pushes the same state,
+    /// so internal results are on the page before the marketplace has answered.
     func run(_ initial: SearchRecord, image: RGBAImage) async {
         var record = initial
-        let maxPrice = record.maxPriceAmount
         func publish(_ stage: SearchStage, _ detail: String?) {
             record.stage = stage.rawValue
             var view = SearchView(record)
@@ -26,62 +26,66 @@ extension SearchService {
         do {
             publish(.extractingAttributes, "Reading metal, stones and style from your photo")
             let (matcher, pipeline, category) = (matcher, pipeline, record.category)
-            let (attributes, candidates) = try await pool.run { () -> (QueryAttributes, [Candidate]) in
-                let analysis = pipeline.analyze(image)
+            let analysis = try await pool.run { pipeline.analyze(image) }
+            var (attributes, candidates) = try await pool.run { () -> (QueryAttributes, [Candidate]) in
                 let neighbours = matcher.neighbours(analysis.embedding, category: category)
                 return (AttributeComparison.resolve(analysis.attributes, neighbours: neighbours),
                         matcher.candidates(neighbours, queryKeypoints: analysis.keypoints))
             }
             record.attributes = JSONCoding.text(attributes)
+            logger.debug("search candidates", metadata: ["search": "\(record.id)", "top": "\(candidates.prefix(5).map { "\($0.item.ref) d=\($0.distance) inliers=\($0.inliers ?? -1) s=\($0.similarity)" })"])
             publish(.searchingInventory, "Looking for this design in our inventory")
 
-            let markups = try markups.table()
-            let builder = OfferBuilder(markups: markups)
-            let skus = candidates.filter { $0.item.source == .inventory }.map { String($0.item.ref.dropFirst(4)) }
-            let products = try features.products(skus: skus)
-            func product(_ item: IndexedItem) -> (product: CatalogProduct, files: [String])? {
-                guard item.source == .inventory, let p = products[String(item.ref.dropFirst(4))], p.product.status == .active else { return nil }
-                return p
-            }
-            func withinBudget(_ item: IndexedItem) -> Bool {
-                guard let p = product(item) else { return false }
-                guard let maxPrice else { return true }
-                return p.product.baseCost.currency == record.currency && markups.price(base: Money(amount: p.product.baseCost.amount,
-                    currency: p.product.baseCost.currency), category: p.product.category).amount <= maxPrice
-            }
+            let catalog = OfferCatalog(features: features, marketplace: marketplace, searches: searches, markups: try markups.table(),
+                                       currency: record.currency, maxPrice: record.maxPriceAmount)
+            try catalog.load(candidates)
             var notes: [String] = []
-            let exactAny = matcher.exactMatch(candidates) { product($0) != nil }
-            let exact = matcher.exactMatch(candidates, available: withinBudget)
-            if exactAny != nil, exact == nil {
+            let inStock = { (item: IndexedItem) in item.source == .inventory && catalog.available(item) }
+            let exact = matcher.exactMatch(candidates) { inStock($0) && catalog.withinBudget($0) }
+            if exact == nil, matcher.exactMatch(candidates, available: inStock) != nil {
                 notes.append("This exact design is in our inventory, but above your maximum price.")
             }
             publish(.checkingStock, exact == nil ? "No exact match in our inventory" : "Confirming price and stock")
-
-            if let exact, let p = product(exact.item) {
-                let live = try? await sourcing?.liveCheck(sku: p.product.sku)
-                let offer = builder.inventory(id: try searches.offerId(source: "inventory", ref: exact.item.ref), product: p.product,
-                                              files: p.files, similarity: exact.similarity,
-                                              matches: AttributeComparison.matches(attributes, exact.item.labels), live: live)
-                record.exactMatch = JSONCoding.text(offer)
-                if live?.live == false { notes.append("Stock shown as of \(JSONCoding.iso8601(live!.asOf)); we could not confirm it just now.") }
+            if let exact {
+                let live = try? await sourcing?.liveCheck(sku: OfferCatalog.sku(exact.item))
+                if let offer = try catalog.offer(exact, attributes: attributes, live: live) {
+                    record.exactMatch = JSONCoding.text(offer)
+                    if let live, !live.live { notes.append("Stock shown as of \(JSONCoding.iso8601(live.asOf)); we could not confirm it just now.") }
+                }
             }
-            publish(.searchingMarketplace, exact != nil ? "Skipped: we have this design" : "Marketplace sourcing is not configured")
+
+            func settle() throws {
+                let picked = matcher.alternatives(candidates, exact: exact, eligible: catalog.withinBudget)
+                record.alternatives = JSONCoding.text(try picked.compactMap { try catalog.offer($0, attributes: attributes) })
+            }
+            // Alternatives from what is already known go out now; the marketplace can only add to them.
+            try settle()
+            if exact != nil {
+                publish(.searchingMarketplace, "Skipped: this design is in our inventory")
+            } else if let marketplace {
+                publish(.searchingMarketplace, "Looking further among our sourcing partners")
+                let found = await searchMarketplace(marketplace, attributes: attributes, record: record) { batch in
+                    catalog.add(batch)
+                    await self.indexer.indexListings(batch)
+                    candidates = try await self.pool.run { matcher.candidates(matcher.neighbours(analysis.embedding, category: category),
+                                                                         queryKeypoints: analysis.keypoints) }
+                    try catalog.load(candidates)
+                    try settle()
+                    publish(.searchingMarketplace, "Found \(catalog.listings.count) sourced designs so far")
+                }
+                if let problem = found { notes.append(problem) }
+            } else {
+                publish(.searchingMarketplace, "Skipped: marketplace sourcing is off")
+            }
 
             publish(.findingAlternatives, "Choosing alternatives")
-            let picked = matcher.alternatives(candidates, exact: exact, eligible: withinBudget)
-            var offers: [Offer] = []
-            for c in picked {
-                guard let p = product(c.item) else { continue }
-                offers.append(builder.inventory(id: try searches.offerId(source: "inventory", ref: c.item.ref), product: p.product,
-                                                files: p.files, similarity: c.similarity,
-                                                matches: AttributeComparison.matches(attributes, c.item.labels), live: nil))
+            try settle()
+            let count = (record.alternatives.flatMap { try? JSONCoding.stored.decode([Offer].self, from: Data($0.utf8)) } ?? []).count
+            if count < matcher.options.alternatives.lowerBound {
+                notes.append(record.maxPriceAmount == nil
+                    ? "Only \(count) alternatives are available in this category right now."
+                    : "Only \(count) alternatives fit your maximum price; raise it to see more.")
             }
-            if offers.count < matcher.options.alternatives.lowerBound {
-                notes.append(maxPrice == nil
-                    ? "Only \(offers.count) alternatives are available in this category right now."
-                    : "Only \(offers.count) alternatives fit your maximum price; raise it to see more.")
-            }
-            record.alternatives = JSONCoding.text(offers)
             record.notes = JSONCoding.text(notes)
             record.status = "done"
             record.completedAt = Date()
@@ -93,5 +97,53 @@ extension SearchService {
             record.completedAt = Date()
             publish(.done, nil)
         }
+    }
+
+    /// Tier 2: hands listing batches to `onBatch` until the source finishes, pauses, fails or the
+    /// budget runs out. Returns a buyer-safe note when sourcing could not complete.
+    func searchMarketplace(_ marketplace: MarketplaceService, attributes: QueryAttributes, record: SearchRecord,
+                           onBatch: ([MarketplaceListing]) async throws -> Void) async -> String? {
+        let query = MarketplaceQuery(category: record.category, keywords: Self.keywords(attributes, category: record.category),
+                                     maxPrice: record.maxPriceAmount, currency: record.currency)
+        // One stream of the source's events and a nil when the budget is spent; cancelling the
+        // pump ends the iteration of the source's stream, which stops its fetching.
+        let (events, feed) = AsyncStream<MarketplaceEvent?>.makeStream()
+        let source = marketplace.search(query)
+        let pump = Task { for await event in source { feed.yield(event) }; feed.finish() }
+        let budget = options.marketplaceBudget
+        let timer = Task { try? await Task.sleep(for: .seconds(budget)); if !Task.isCancelled { feed.yield(nil) } }
+        defer { pump.cancel(); timer.cancel() }
+        for await event in events {
+            switch event {
+            case let .listings(batch)?:
+                do { try await onBatch(batch) } catch { return "Some sourced designs could not be shown." }
+            case .paused?, .failed?:
+                return "Our sourcing partners are not reachable right now; these results come from our inventory and earlier sourcing."
+            case .finished?:
+                return nil
+            case nil:
+                return "Sourcing took too long; more designs may appear if you search again later."
+            }
+        }
+        return nil
+    }
+
+    /// "yellow gold vintage floral ruby ring": the words a marketplace search understands.
+    static func keywords(_ a: QueryAttributes, category: Category) -> [String] {
+        var words: [String] = []
+        switch a.value("metal") {
+        case "yellow"?: words.append("gold")
+        case "rose"?: words.append("rose gold")
+        case "white"?: words.append("silver")
+        case "two-tone"?: words.append("two tone")
+        default: break
+        }
+        for key in ["style", "craftsmanship", "pattern"] {
+            if let v = a.value(key), v != "none", v != "plain" { words.append(v) }
+        }
+        if a.value("stones") == "pearl" { words.append("pearl") }
+        if a.value("stones") == "coloured", let colour = a.values["stones"]?.colours?.first { words.append(colour) }
+        words.append(category.rawValue)
+        return words
     }
 }

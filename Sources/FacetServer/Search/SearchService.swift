@@ -15,6 +15,8 @@ public final class SearchService: Sendable {
         public var currency = "USD"
         public var computeThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
         public var maxQueued = 256
+        /// How long a search waits for marketplace listings before it settles with what it has.
+        public var marketplaceBudget: Double = 8
         public init() {}
     }
 
@@ -24,6 +26,7 @@ public final class SearchService: Sendable {
     let features: FeatureStore
     let publisher: Publisher
     let sourcing: SourcingService?
+    let marketplace: MarketplaceService?
     public let indexer: SearchIndexer
     let pool: ComputePool
     let pipeline: VisionPipeline
@@ -32,7 +35,9 @@ public final class SearchService: Sendable {
     let options: Options
     let logger: Logger
 
-    init(database: FacetDatabase, dataDirectory: URL, publisher: Publisher, sourcing: SourcingService?, options: Options, logger: Logger) {
+    init(database: FacetDatabase, dataDirectory: URL, publisher: Publisher, sourcing: SourcingService?,
+         marketplace: MarketplaceService?, options: Options, logger: Logger) {
+        self.marketplace = marketplace
         self.database = database
         self.searches = SearchStore(database: database)
         self.markups = MarkupStore(database: database)
@@ -58,6 +63,11 @@ public final class SearchService: Sendable {
         let stream = sourcing?.changes.subscribe()
         Task.detached { [self] in
             await indexer.load()
+            if let known = try? marketplace?.knownListings() {
+                for chunk in stride(from: 0, to: known.count, by: 64).map({ Array(known[$0..<min($0 + 64, known.count)]) }) {
+                    await indexer.indexListings(chunk)
+                }
+            }
             if let stream { await indexer.follow(stream) }
         }
     }

@@ -112,9 +112,13 @@ struct Eval: ParsableCommand {
                 (j, Embedding.distance(q.embedding, originals[j]!.embedding))
             }.sorted { $0.1 < $1.1 }
             var outcome = QueryOutcome(correct: -1, bestOther: -1)
+            // The same rule as the live matcher: inliers count only when they stand out from the runner-up's.
+            let verified = candidates.prefix(shortlist).map { Keypoints.inliers(q.keypoints, originals[$0.0]!.keypoints) }
+            let ranked = verified.sorted(by: >)
             for (rank, (j, d)) in candidates.enumerated() {
-                let inliers = rank < shortlist ? Keypoints.inliers(q.keypoints, originals[j]!.keypoints) : nil
-                let s = calibration.similarity(distance: d, inliers: inliers)
+                let inliers = rank < shortlist ? verified[rank] : nil
+                let runnerUp = inliers == ranked.first ? (ranked.count > 1 ? ranked[1] : 0) : (ranked.first ?? 0)
+                let s = calibration.similarity(distance: d, inliers: inliers, runnerUp: runnerUp)
                 if j == p.photo {
                     outcome.correct = s
                     dumpLines.append("\(qi)\tcorrect\t\(rank)\t\(d)\t\(inliers ?? -1)\t\(s)\t\(p.edits.map(\.description).joined(separator: ", "))")

@@ -1,0 +1,83 @@
+import FacetCore
+import Foundation
+
+/// What staff may change at run time (persisted, every change audited). Prices here are
+/// listed (marketplace) prices in minor units of `currency`.
+public struct MarketplaceSettings: Codable, Sendable, Equatable {
+    /// Source name → enabled.
+    public var sources: [String: Bool]
+    public var categories: [Category]
+    public var currency: String
+    public var minListedPrice: Int64?
+    public var maxListedPrice: Int64?
+    /// Search-page requests per second per host, the bucket size, and requests in flight per host.
+    public var requestsPerSecond: Double
+    public var burst: Int
+    public var concurrency: Int
+    public var imageRequestsPerSecond: Double
+    public var cacheTTLSeconds: Int
+    /// Buyer range = listed × (1 + markup); 3000 = 30 %.
+    public var markupBasisPoints: Int
+    /// How long a source stays paused after a captcha or block page.
+    public var pauseSeconds: Int
+    public var maxPages: Int
+    public var imagesPerListing: Int
+
+    public init(sources: [String: Bool] = ["api": true, "web": false], categories: [Category] = Category.allCases, currency: String = "USD",
+                minListedPrice: Int64? = nil, maxListedPrice: Int64? = nil, requestsPerSecond: Double = 1, burst: Int = 3,
+                concurrency: Int = 2, imageRequestsPerSecond: Double = 20, cacheTTLSeconds: Int = 900, markupBasisPoints: Int = 3000,
+                pauseSeconds: Int = 1800, maxPages: Int = 3, imagesPerListing: Int = 2) {
+        self.sources = sources
+        self.categories = categories
+        self.currency = currency
+        self.minListedPrice = minListedPrice
+        self.maxListedPrice = maxListedPrice
+        self.requestsPerSecond = requestsPerSecond
+        self.burst = burst
+        self.concurrency = concurrency
+        self.imageRequestsPerSecond = imageRequestsPerSecond
+        self.cacheTTLSeconds = cacheTTLSeconds
+        self.markupBasisPoints = markupBasisPoints
+        self.pauseSeconds = pauseSeconds
+        self.maxPages = maxPages
+        self.imagesPerListing = imagesPerListing
+    }
+
+    public func validate(knownSources: Set<String>) throws {
+        func fail(_ field: String, _ message: String) -> ValidationFailure { ValidationFailure(field: field, message: message) }
+        if let unknown = sources.keys.first(where: { !knownSources.contains($0) }) {
+            throw fail("sources", "Unknown source \(unknown); known: \(knownSources.sorted().joined(separator: ", ")).")
+        }
+        guard !categories.isEmpty else { throw fail("categories", "categories must name at least one category.") }
+        guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+            throw fail("currency", "currency must be an ISO 4217 code such as USD.")
+        }
+        if let min = minListedPrice, min < 0 { throw fail("minListedPrice", "minListedPrice must not be negative.") }
+        if let max = maxListedPrice, max <= 0 { throw fail("maxListedPrice", "maxListedPrice must be positive.") }
+        if let min = minListedPrice, let max = maxListedPrice, min > max {
+            throw fail("minListedPrice", "minListedPrice must not exceed maxListedPrice.")
+        }
+        guard (0.05...50).contains(requestsPerSecond) else { throw fail("requestsPerSecond", "requestsPerSecond must be between 0.05 and 50.") }
+        guard (1...50).contains(burst) else { throw fail("burst", "burst must be between 1 and 50.") }
+        guard (1...16).contains(concurrency) else { throw fail("concurrency", "concurrency must be between 1 and 16.") }
+        guard (0.1...200).contains(imageRequestsPerSecond) else {
+            throw fail("imageRequestsPerSecond", "imageRequestsPerSecond must be between 0.1 and 200.")
+        }
+        guard (0...86_400).contains(cacheTTLSeconds) else { throw fail("cacheTTLSeconds", "cacheTTLSeconds must be between 0 and 86400.") }
+        guard (0...50_000).contains(markupBasisPoints) else {
+            throw fail("markupBasisPoints", "markupBasisPoints must be between 0 and 50000 (0 to 500 %).")
+        }
+        guard (1...604_800).contains(pauseSeconds) else { throw fail("pauseSeconds", "pauseSeconds must be between 1 and 604800.") }
+        guard (1...10).contains(maxPages) else { throw fail("maxPages", "maxPages must be between 1 and 10.") }
+        guard (0...5).contains(imagesPerListing) else { throw fail("imagesPerListing", "imagesPerListing must be between 0 and 5.") }
+    }
+}
+
+public struct MarketplaceAuditEntry: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var at: Date
+    public var actorId: String
+    public var actorEmail: String
+    public var old: MarketplaceSettings
+    public var new: MarketplaceSettings
+}

@@ -1,0 +1,145 @@
+import FacetCore
+@testable import FacetSourcing
+import FacetStore
+import Foundation
+import Logging
+import XCTest
+
+final class MarketplaceServiceTests: XCTestCase {
+    var root: URL!
+
+    override func setUp() {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("facet-market-\(UUID().uuidString)")
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: root) }
+
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8) + [0, 0, 0, 64, 0, 0, 0, 64, 8, 2, 0, 0, 0]
+
+    final class Alerts: @unchecked Sendable {
+        let lock = NSLock()
+        var list: [MarketplaceAlert] = []
+        func add(_ a: MarketplaceAlert) { lock.withLock { list.append(a) } }
+        var all: [MarketplaceAlert] { lock.withLock { list } }
+    }
+
+    func makeService(_ market: FakeMarket, alerts: Alerts, settings: MarketplaceSettings = MarketplaceSettings(sources: ["web": true])) throws -> MarketplaceService {
+        var options = MarketplaceService.Options()
+        options.webURL = URL(string: "https://market.test")
+        options.imageHosts = ["img.market.test"]
+        options.defaults = settings
+        options.transport = market.transport
+        options.resolver = { _ in ["198.51.99.7"] }
+        options.backoff = Backoff(base: 0.01, cap: 0.05, maxAttempts: 2)
+        let database = try FacetDatabase(dataDirectory: root)
+        return try MarketplaceService(database: database, imageStore: ImageStore(directory: root.appendingPathComponent("images")),
+                                      options: options, logger: Logger(label: "test"), onAlert: alerts.add)
+    }
+
+    static func page(_ name: String) -> FakeMarket {
+        let body = Array(((try? fixture(name)) ?? "").utf8)
+        return FakeMarket { request, _ in
+            if request.url.hasSuffix("/robots.txt") { return HTTPClientResponse(status: 404) }
+            if request.url.contains("img.market.test") || request.url.contains("/img/") { return HTTPClientResponse(status: 200, body: png) }
+            return HTTPClientResponse(status: 200, body: body)
+        }
+    }
+
+    func collect(_ service: MarketplaceService, _ query: MarketplaceQuery) async -> (listings: [MarketplaceListing], end: MarketplaceEvent?) {
+        var listings: [MarketplaceListing] = []
+        var end: MarketplaceEvent?
+        for await event in service.search(query) {
+            if case let .listings(page) = event { listings += page } else {
+                XCTAssertNil(end, "more than one closing event")
+                end = event
+            }
+        }
+        return (listings, end)
+    }
+
+    func testCaptchaPausesTheSourceAndRaisesOneAlert() async throws {
+        let alerts = Alerts()
+        let market = Self.page("captcha.html")
+        let service = try makeService(market, alerts: alerts)
+        let (listings, end) = await collect(service, MarketplaceQuery(category: .ring, keywords: ["gold"]))
+        XCTAssertTrue(listings.isEmpty)
+        guard case .paused? = end else { return XCTFail("ended with \(String(describing: end))") }
+        XCTAssertEqual(alerts.all.map(\.kind), [.blocked])
+        let status = try XCTUnwrap(service.status().first { $0.name == "web" })
+        XCTAssertNotNil(status.pausedUntil)
+        // While paused nothing is fetched: the next search ends at once.
+        let before = market.requests.count
+        let (_, again) = await collect(service, MarketplaceQuery(category: .ring, keywords: ["silver"]))
+        guard case .paused? = again else { return XCTFail("\(String(describing: again))") }
+        XCTAssertEqual(market.requests.count, before)
+        XCTAssertTrue(service.resume(source: "web"))
+        XCTAssertNil(service.status().first { $0.name == "web" }?.pausedUntil)
+    }
+
+    func testBuyerPriceLimitIsConvertedThroughTheMarkupAndListingsAreKept() async throws {
+        let alerts = Alerts()
+        let market = Self.page("results-json.html")
+        var settings = MarketplaceSettings(sources: ["web": true])
+        settings.markupBasisPoints = 2500
+        settings.maxPages = 1
+        let service = try makeService(market, alerts: alerts, settings: settings)
+        // Buyer limit $10.00 with 25 % markup → listed ceiling $8.00.
+        let (listings, end) = await collect(service, MarketplaceQuery(category: .ring, keywords: ["filigree ruby"], maxPrice: 1000))
+        guard case let .finished(stats)? = end else { return XCTFail("\(String(describing: end))") }
+        let search = try XCTUnwrap(market.urls(containing: "/trade/search").first?.url)
+        XCTAssertTrue(search.contains("pricet=8.00"), search)
+        // The $12.50 offer is over the ceiling even if the page offers it; $1.20 stays.
+        XCTAssertEqual(listings.map(\.offerId), ["7001"])
+        XCTAssertEqual(stats.filteredByPrice, 1)
+        XCTAssertEqual(stats.skipped, 1)
+        XCTAssertEqual(listings[0].imageFiles.count, 2)
+        XCTAssertEqual(Set(listings[0].imageFiles).count, 1, "one photo stored once")
+        XCTAssertEqual(service.buyerPriceRange(for: listings[0].price), PriceRange(min: 150, max: 438, currency: "USD"))
+        XCTAssertEqual(try service.knownListings().map(\.id), listings.map(\.id))
+        XCTAssertEqual(try service.listing(id: listings[0].id), listings[0])
+
+        // The same search again comes from the cache.
+        let requests = market.requests.count
+        let (cached, _) = await collect(service, MarketplaceQuery(category: .ring, keywords: ["filigree ruby"], maxPrice: 1000))
+        XCTAssertEqual(cached, listings)
+        XCTAssertEqual(market.requests.count, requests)
+        XCTAssertEqual(service.status().first?.cacheHits, 1)
+    }
+
+    func testChangedMarkupFailsWithAnAlert() async throws {
+        let alerts = Alerts()
+        let service = try makeService(Self.page("changed-markup.html"), alerts: alerts)
+        let (_, end) = await collect(service, MarketplaceQuery(category: .ring, keywords: []))
+        guard case .failed? = end else { return XCTFail("\(String(describing: end))") }
+        XCTAssertEqual(alerts.all.map(\.kind), [.layoutChanged])
+    }
+
+    func testSettingsAreValidatedPersistedAndAudited() async throws {
+        let alerts = Alerts()
+        let service = try makeService(Self.page("no-results.html"), alerts: alerts)
+        var bad = service.settings
+        bad.requestsPerSecond = 0
+        do {
+            try await service.update(bad, actorId: "u_1", actorEmail: "ops@example.com")
+            XCTFail("accepted 0 requests per second")
+        } catch let failure as ValidationFailure { XCTAssertEqual(failure.field, "requestsPerSecond") }
+        var unknown = service.settings
+        unknown.sources["ebay"] = true
+        do { try await service.update(unknown, actorId: "u_1", actorEmail: "ops@example.com"); XCTFail() } catch is ValidationFailure {}
+
+        var good = service.settings
+        good.markupBasisPoints = 4000
+        good.categories = [.ring, .pendant]
+        try await service.update(good, actorId: "u_1", actorEmail: "ops@example.com")
+        XCTAssertEqual(service.estimatedMarkupBasisPoints, 4000)
+        let audit = try service.audit()
+        XCTAssertEqual(audit.count, 1)
+        XCTAssertEqual(audit[0].actorEmail, "ops@example.com")
+        XCTAssertEqual(audit[0].old.markupBasisPoints, 3000)
+        XCTAssertEqual(audit[0].new.markupBasisPoints, 4000)
+        // A category staff left out is not searched.
+        let (_, end) = await collect(service, MarketplaceQuery(category: .bangle, keywords: []))
+        guard case let .finished(stats)? = end else { return XCTFail() }
+        XCTAssertEqual(stats.pages, 0)
+    }
+}
