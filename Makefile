@@ -13,7 +13,7 @@ APT_PACKAGES := pkg-config libwebsockets-dev libsqlite3-dev libcurl4-openssl-dev
 	libturbojpeg0-dev libwebp-dev libheif-dev libgif-dev python3 python3-venv python3-pip \
 	chromium chromium-driver
 
-.PHONY: help deps build build-debug run test test-swift test-python python-env clean
+.PHONY: help deps build build-debug run test test-swift test-python test-fuzz python-env clean
 
 help:
 	@echo "make run    install what is missing, build, and start Facet with both brand simulators on http://$(HOST):$(PORT)"
@@ -45,7 +45,7 @@ python-env: deps
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check -r tests/e2e/requirements.txt -r tests/browser/requirements.txt -r scripts/requirements-eval.txt
 
-test: build-debug python-env test-swift test-python
+test: build-debug python-env test-swift test-python test-fuzz
 
 test-swift:
 	$(SWIFT) test --skip-build
@@ -54,6 +54,11 @@ test-swift:
 # A debug build hashes slowly, so the suites use a cheaper scrypt cost (production default is 2^14).
 test-python:
 	FACET_BIN=$(CURDIR)/.build/debug/facet FACET_SCRYPT_LOG_N=11 $(PY) -m pytest -q tests/e2e tests/browser
+
+# libFuzzer on the upload decode path for a bounded time (FUZZ_SECONDS); any crash fails the suite.
+FUZZ_SECONDS ?= 60
+test-fuzz: python-env
+	scripts/fuzz-decode.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build $(VENV)
