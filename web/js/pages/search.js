@@ -225,7 +225,8 @@ function renderStages(search) {
     const mark = st === 'done' ? icon('check') : st === 'skipped' ? h('span', { text: '–' })
       : st === 'failed' ? icon('x') : st === 'current' ? h('span', { class: 'stage-spin' }) : h('span', { class: 'stage-dot' });
     let detail = details.get(key) || '';
-    if (st === 'skipped') detail = detail.replace(/^skipped:\s*/i, '');
+    if (st === 'skipped') detail = detail.replace(/^skipped:\s*/i, '').replace(/^./, (c) => c.toUpperCase());
+    if (detail.toLowerCase() === label.toLowerCase()) detail = '';
     return h('li', { class: `stage stage-${st}`, dataset: { stage: key, state: st } },
       h('span', { class: 'stage-mark', 'aria-hidden': 'true' }, mark),
       h('span', { class: 'stage-text' },
