@@ -161,7 +161,8 @@ function renderMarkups(m) {
     const input = markupForm.elements[c];
     const own = m.perCategory ? m.perCategory[c] : undefined;
     input.value = Number.isInteger(own) ? bpToPercent(own) : '';
-    input.placeholder = `${bpToPercent(m.global)} (global)`;
+    input.placeholder = bpToPercent(m.global);
+    input.title = 'Empty: the global markup applies';
   }
   $('#markups-rounding').textContent = m.rounding || '';
 }
