@@ -15,7 +15,8 @@ from .helpers import (OPS_EMAIL, OPS_PASSWORD, HttpClient, fill, link_from_mail,
                       wait_for_new_mail)
 
 PAGES = ["/", "/index.html", "/signup.html", "/signin.html", "/verify.html", "/verify.html?token=not-a-real-token",
-         "/reset.html", "/reset.html?token=not-a-real-token", "/profile.html", "/app.html", "/admin.html"]
+         "/reset.html", "/reset.html?token=not-a-real-token", "/profile.html", "/app.html", "/admin.html",
+         "/search.html", "/offer.html"]
 
 # Requests that are expected to fail on some pages (the browser logs them as network errors):
 # /api/me answers 401 to a visitor without a session; made-up tokens answer 400.

@@ -67,7 +67,7 @@ function renderHeader(user) {
     );
   } else {
     if (isStaff(user)) list.append(navLink('/admin.html', 'Admin', 'shield'));
-    else list.append(navLink('/app.html', 'Home', 'home'));
+    else list.append(navLink('/app.html', 'Home', 'home'), navLink('/search.html', 'Find jewelry', 'search'));
     list.append(navLink('/profile.html', 'Profile', 'user'));
     const who = user.companyName || user.contactName || user.email;
     if (who) list.append(h('li', { class: 'nav-user', title: user.email, text: who }));

@@ -1,0 +1,139 @@
+// Product detail: every view, price and MOQ tiers, delivery and availability, specifications,
+// and (opened from a search) the upload's attributes beside this piece's.
+import { api } from '../api.js';
+import { initLayout } from '../layout.js';
+import { $, h, icon, showAlert, relativeTime, formatDateTime } from '../ui.js';
+import {
+  formatMoney, formatRange, moqText, daysText, plural, availabilityBadge, sourceBadge, similarityText, humanValue,
+  ATTRIBUTE_ORDER, ATTRIBUTE_LABEL,
+} from '../offers.js';
+
+await initLayout({ auth: 'buyer' });
+
+const params = new URLSearchParams(location.search);
+const id = params.get('id');
+const searchId = params.get('search');
+
+const back = $('#back-link');
+back.append(icon('arrow'), h('span', { text: searchId ? 'Back to search results' : 'Find jewelry' }));
+if (searchId) back.href = `/search.html?id=${encodeURIComponent(searchId)}`;
+
+const SPEC_LABEL = {
+  metal: 'Metal', purity: 'Purity', plating: 'Plating', gemstones: 'Gemstones', setting: 'Setting', style: 'Style',
+  craftsmanship: 'Craftsmanship', pattern: 'Pattern', type: 'Type', ringSizes: 'Ring sizes', chainLengthsCm: 'Chain lengths (cm)',
+};
+const VERDICT = { match: 'Match', differs: 'Differs', unknown: 'Unclear' };
+
+function specLabel(key) {
+  return SPEC_LABEL[key] || key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+}
+
+function renderGallery(offer) {
+  const main = $('#main-image');
+  const images = offer.images || [];
+  main.src = images[0] || '';
+  main.alt = `${offer.title} — view 1`;
+  $('#thumbs').replaceChildren(...images.map((src, i) => {
+    const b = h('button', { type: 'button', class: 'thumb', 'aria-pressed': String(i === 0), 'aria-label': `View ${i + 1}` },
+      h('img', { src, alt: '', width: 76, height: 76 }));
+    b.addEventListener('click', () => {
+      main.src = src;
+      main.alt = `${offer.title} — view ${i + 1}`;
+      for (const t of $('#thumbs').children) t.setAttribute('aria-pressed', String(t === b));
+    });
+    return b;
+  }));
+  $('#thumbs').hidden = images.length < 2;
+}
+
+function renderPrice(offer) {
+  const unit = plural(1, offer.moqUnit);
+  const box = $('#price-box');
+  const rows = [];
+  if (offer.price) {
+    rows.push(h('div', { class: 'big', id: 'offer-price' }, formatMoney(offer.price.amount, offer.price.currency), h('small', { text: ` per ${unit}` })));
+  } else if (offer.priceRange) {
+    rows.push(h('div', { class: 'big', id: 'offer-price' }, formatRange(offer.priceRange), h('small', { text: ` per ${unit}` })));
+    rows.push(h('p', { class: 'hint', text: 'An estimate: the final price is confirmed in your quote once we have sourced the piece.' }));
+  }
+  const tiers = (offer.priceTiers || []).filter((t) => t.unitPrice);
+  if (tiers.length) {
+    const base = offer.price ? [{ minQuantity: offer.moq, unitPrice: offer.price }] : [];
+    const all = [...base, ...tiers].sort((a, b) => a.minQuantity - b.minQuantity);
+    rows.push(h('table', { id: 'tier-table' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Quantity' }), h('th', { scope: 'col', text: `Price per ${unit}` }))),
+      h('tbody', {}, ...all.map((t, i) => {
+        const next = all[i + 1];
+        const qty = next ? `${t.minQuantity}–${next.minQuantity - 1}` : `${t.minQuantity}+`;
+        return h('tr', {}, h('td', { text: qty }), h('td', { text: formatMoney(t.unitPrice.amount, t.unitPrice.currency) }));
+      }))));
+  }
+  const stock = [];
+  if (Number.isInteger(offer.availableQuantity)) stock.push(`${offer.availableQuantity} available`);
+  if (offer.stockAsOf) stock.push(`${offer.stockLive ? 'checked live' : 'as of'} ${relativeTime(offer.stockAsOf)}`);
+  rows.push(h('dl', { class: 'facts facts-grid' },
+    h('dt', { text: 'Minimum order' }), h('dd', { text: moqText(offer) }),
+    h('dt', { text: 'Delivery' }), h('dd', { text: `${daysText(offer.deliveryDays)} after order` }),
+    h('dt', { text: 'Availability' }), h('dd', {}, availabilityBadge(offer), stock.length ? h('span', { class: 'muted', title: formatDateTime(offer.stockAsOf), text: ` ${stock.join(' · ')}` }) : null),
+  ));
+  box.replaceChildren(...rows);
+}
+
+function renderSpecs(offer) {
+  const spec = offer.specifications || {};
+  const keys = Object.keys(spec);
+  const list = $('#spec-list');
+  list.replaceChildren();
+  list.append(h('dt', { text: 'Category' }), h('dd', { text: humanValue(offer.category) }));
+  for (const key of keys) list.append(h('dt', { text: specLabel(key) }), h('dd', { text: humanValue(spec[key]) }));
+}
+
+async function renderComparison(comparison) {
+  if (!comparison || !Object.keys(comparison).length) return;
+  $('#compare-card').hidden = false;
+  const keys = ATTRIBUTE_ORDER.filter((k) => comparison[k]).concat(Object.keys(comparison).filter((k) => !ATTRIBUTE_ORDER.includes(k)));
+  $('#compare-body').replaceChildren(...keys.map((k) => {
+    const m = comparison[k];
+    const v = m.verdict || 'unknown';
+    return h('tr', { dataset: { attr: k, verdict: v } },
+      h('th', { scope: 'row', text: ATTRIBUTE_LABEL[k] || k }),
+      h('td', { text: humanValue(m.query) }),
+      h('td', { text: humanValue(m.offer) }),
+      h('td', {}, h('span', { class: `verdict verdict-${v}`, text: VERDICT[v] || v })));
+  }));
+  const matched = keys.filter((k) => comparison[k].verdict === 'match').length;
+  const head = $('#compare-head');
+  head.replaceChildren(h('p', { class: 'muted', text: `${matched} of ${keys.length} attributes match.` }));
+  try {
+    const s = await api.get(`/api/searches/${encodeURIComponent(searchId)}`);
+    const search = s.search || s;
+    if (search.image) head.prepend(h('img', { src: search.image, alt: 'Your photo', width: 64, height: 64 }));
+  } catch (err) {
+    // The comparison stands on its own without the photo.
+  }
+}
+
+if (!id) {
+  $('#offer-loading').hidden = true;
+  showAlert($('#offer-alert'), 'info', 'Open a product from your search results.', 'No product selected');
+} else {
+  try {
+    const q = searchId ? `?search=${encodeURIComponent(searchId)}` : '';
+    const data = await api.get(`/api/offers/${encodeURIComponent(id)}${q}`);
+    const offer = data.offer;
+    document.title = `${offer.title} — Facet`;
+    $('#offer-title').textContent = offer.title;
+    $('#offer-badges').replaceChildren(sourceBadge(offer), availabilityBadge(offer),
+      similarityText(offer) && searchId ? h('span', { class: 'sim-inline', text: similarityText(offer) }) : null);
+    renderGallery(offer);
+    renderPrice(offer);
+    renderSpecs(offer);
+    $('#offer-loading').hidden = true;
+    $('#offer-view').hidden = false;
+    document.body.dataset.offerSource = offer.source;
+    await renderComparison(data.comparison);
+  } catch (err) {
+    $('#offer-loading').hidden = true;
+    showAlert($('#offer-alert'), 'error', err.status === 404 ? 'This product is no longer available.' : err.message, 'Could not load this product');
+  }
+}
