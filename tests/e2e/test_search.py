@@ -332,6 +332,10 @@ def test_a_design_we_do_not_stock_is_sourced_with_an_approximate_range(ready, bu
         assert o["priceRange"]["min"] < o["priceRange"]["max"] and o["priceRange"]["min"] % 100 == 0
         assert o["priceRange"]["min"] <= 90000
     assert any(o["source"] == "inventory" for o in result["alternatives"])
+    # Staff see where a sourced offer really comes from; the buyer does not.
+    staff_view = ready.ops.get(f"/api/offers/{sourced[0]['id']}").json()
+    assert staff_view["origin"]["kind"] == "marketplace" and staff_view["origin"]["supplier"] and staff_view["origin"]["url"]
+    assert "origin" not in buyer.client.get(f"/api/offers/{sourced[0]['id']}").json()
     # Found once, known afterwards: the listing is in the index for the next search.
     status = ready.ops.get("/api/admin/search-index").json()
     assert status["items"] > ready.ops.get("/api/admin/catalog", params={"status": "active", "limit": 1}).json()["total"]

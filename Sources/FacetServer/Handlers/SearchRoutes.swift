@@ -78,6 +78,18 @@ enum SearchRoutes {
         let offer: Offer
         /// The upload's attributes next to the offer's, when opened from a search.
         let comparison: [String: AttributeMatch]?
+        /// Staff only: where the offer really comes from.
+        var origin: Origin?
+    }
+
+    struct Origin: Encodable {
+        let kind: String
+        let brand: String?
+        let sku: String?
+        let source: String?
+        let offerId: String?
+        let url: String?
+        let supplier: String?
     }
 
     @Sendable static func offer(_ context: RequestContext) async throws -> HTTPResponse {
@@ -96,12 +108,14 @@ enum SearchRoutes {
         let builder = OfferBuilder(markups: try search.markups.table())
         let offer: Offer
         let labels: [String: String]
+        var origin: Origin?
         if ref.hasPrefix("inv:") {
             let sku = String(ref.dropFirst(4))
             guard let p = try search.features.products(skus: [sku])[sku], p.product.status == .active else {
                 throw APIError.notFound("This item is no longer available.")
             }
             labels = ProductLabels.labels(of: p.product)
+            origin = Origin(kind: "brand", brand: p.product.brand, sku: sku, source: nil, offerId: nil, url: nil, supplier: nil)
             offer = builder.inventory(id: id, product: p.product, files: p.files, similarity: similarity,
                                       matches: attributes.map { AttributeComparison.matches($0, labels) } ?? [:], live: nil)
         } else {
@@ -109,11 +123,13 @@ enum SearchRoutes {
                 throw APIError.notFound("This item is no longer available.")
             }
             labels = ProductLabels.labels(guessed: listing.attributes)
+            origin = Origin(kind: "marketplace", brand: nil, sku: nil, source: listing.source, offerId: listing.offerId, url: listing.url,
+                            supplier: listing.supplier.name)
             offer = builder.marketplace(id: id, listing: listing, markupBasisPoints: marketplace.estimatedMarkupBasisPoints,
                                         similarity: similarity, matches: attributes.map { AttributeComparison.matches($0, labels) } ?? [:])
         }
         let matches = offer.matches
-        return .json(OfferDetail(offer: offer, comparison: attributes == nil ? nil : matches))
+        return .json(OfferDetail(offer: offer, comparison: attributes == nil ? nil : matches, origin: user.role.isStaff ? origin : nil))
     }
 }
 
