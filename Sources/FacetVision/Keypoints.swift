@@ -53,29 +53,32 @@ public enum Keypoints {
 
     static func detect(grey g: [Float], n: Int, maxPoints: Int, threshold: Float) -> KeypointSet {
         var score = [Float](repeating: 0, count: n * n)
-        for y in 3..<(n - 3) {
-            for x in 3..<(n - 3) {
-                let c = g[y * n + x]
-                // Quick rejection on the four compass points.
-                var quick = 0
-                for k in [0, 4, 8, 12] {
-                    let v = g[(y + circle[k].1) * n + x + circle[k].0]
-                    if v > c + threshold || v < c - threshold { quick += 1 }
+        // The ring as offsets into the row-major image; the segment test on bit masks (a run of
+        // 9 of 16 contiguous pixels, circularly) gives the same answer as walking the ring.
+        let offsets = circle.map { $0.1 * n + $0.0 }
+        g.withUnsafeBufferPointer { gp in
+            offsets.withUnsafeBufferPointer { ring in
+                for y in 3..<(n - 3) {
+                    for x in 3..<(n - 3) {
+                        let i = y * n + x
+                        let c = gp[i]
+                        // Quick rejection on the four compass points.
+                        var quick = 0
+                        for k in stride(from: 0, to: 16, by: 4) {
+                            let v = gp[i + ring[k]]
+                            if v > c + threshold || v < c - threshold { quick += 1 }
+                        }
+                        if quick < 2 { continue }
+                        var brighter: UInt32 = 0, darker: UInt32 = 0
+                        var s: Float = 0
+                        for k in 0..<16 {
+                            let v = gp[i + ring[k]]
+                            if v > c + threshold { brighter |= 1 << UInt32(k) } else if v < c - threshold { darker |= 1 << UInt32(k) }
+                            s += abs(v - c)
+                        }
+                        if Self.hasRun(brighter) || Self.hasRun(darker) { score[i] = s }
+                    }
                 }
-                if quick < 2 { continue }
-                var ring = [Int](repeating: 0, count: 16)
-                var s: Float = 0
-                for k in 0..<16 {
-                    let v = g[(y + circle[k].1) * n + x + circle[k].0]
-                    ring[k] = v > c + threshold ? 1 : (v < c - threshold ? -1 : 0)
-                    s += abs(v - c)
-                }
-                var best = 0
-                for sign in [1, -1] {
-                    var run = 0
-                    for k in 0..<32 { if ring[k % 16] == sign { run += 1; best = max(best, run) } else { run = 0 } }
-                }
-                if best >= 9 { score[y * n + x] = s }
             }
         }
         // Non-maximum suppression and the strongest points.
@@ -91,12 +94,19 @@ public enum Keypoints {
         }
         cands.sort { $0.0 > $1.0 }
         // Smooth for the descriptor tests.
+        // 5×5 box, separably: horizontal sums, then vertical sums of those.
+        var rows = [Float](repeating: 0, count: n * n)
+        for y in 0..<n {
+            for x in 2..<(n - 2) {
+                let o = y * n + x
+                rows[o] = g[o - 2] + g[o - 1] + g[o] + g[o + 1] + g[o + 2]
+            }
+        }
         var sm = [Float](repeating: 0, count: n * n)
         for y in 2..<(n - 2) {
             for x in 2..<(n - 2) {
-                var a: Float = 0
-                for dy in -2...2 { for dx in -2...2 { a += g[(y + dy) * n + x + dx] } }
-                sm[y * n + x] = a / 25
+                let o = y * n + x
+                sm[o] = (rows[o - 2 * n] + rows[o - n] + rows[o] + rows[o + n] + rows[o + 2 * n]) / 25
             }
         }
         var set = KeypointSet()
@@ -117,6 +127,14 @@ public enum Keypoints {
             set.x.append(Float(x)); set.y.append(Float(y)); set.descriptors += d
         }
         return set
+    }
+
+    /// Whether a 16-bit circular mask has at least 9 consecutive set bits.
+    @inline(__always)
+    static func hasRun(_ mask: UInt32) -> Bool {
+        var m = mask | mask << 16
+        for _ in 0..<8 { m &= m >> 1 }
+        return m != 0
     }
 
     /// Inliers of the best similarity transform (rotation, scale, translation) between

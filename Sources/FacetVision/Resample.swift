@@ -19,12 +19,14 @@ enum Resample {
                         let fx = max(0, min(Float(w - 1), (x0 + x1) / 2 - 0.5)), fy = max(0, min(Float(h - 1), (y0 + y1) / 2 - 0.5))
                         let ix = Int(fx), iy = Int(fy), ax = fx - Float(ix), ay = fy - Float(iy)
                         let ix1 = min(ix + 1, w - 1), iy1 = min(iy + 1, h - 1)
-                        for (xx, yy, wt) in [(ix, iy, (1 - ax) * (1 - ay)), (ix1, iy, ax * (1 - ay)), (ix, iy1, (1 - ax) * ay), (ix1, iy1, ax * ay)] {
+                        // Four taps, unrolled: an array literal here cost an allocation per pixel.
+                        @inline(__always) func tap(_ xx: Int, _ yy: Int, _ wt: Float) {
                             let o = (yy * w + xx) * 4
                             let a = Float(p[o + 3]) / 255
                             r += wt * (Float(p[o]) / 255 * a + (1 - a)); g += wt * (Float(p[o + 1]) / 255 * a + (1 - a)); b += wt * (Float(p[o + 2]) / 255 * a + (1 - a))
                             wsum += wt
                         }
+                        tap(ix, iy, (1 - ax) * (1 - ay)); tap(ix1, iy, ax * (1 - ay)); tap(ix, iy1, (1 - ax) * ay); tap(ix1, iy1, ax * ay)
                     } else {
                         let iy0 = Int(y0), iy1 = min(h, max(iy0 + 1, Int(ceilf(y1))))
                         let ix0 = Int(x0), ix1 = min(w, max(ix0 + 1, Int(ceilf(x1))))
