@@ -36,15 +36,15 @@ public enum AttributeComparison {
             LabelledNeighbour(distance: $0.distance, labels: $0.item.labels)
         }
         var values: [String: QueryAttributes.Guess] = [:]
-        func ruled(_ key: String, _ g: AttributeGuess, note: String? = nil, colours: [String]? = nil) {
-            if g.isUnknown, !labelled.isEmpty {
-                let v = AttributeExtractor.vote(key, neighbours: labelled)
-                if !v.isUnknown { values[key] = .init(value: v.value, confidence: v.confidence * 0.8, method: "neighbours"); return }
-            }
-            values[key] = .init(value: g.value, confidence: g.confidence, method: "colour", note: note, colours: colours)
+        let combined = AttributeExtractor.combine(extracted, neighbours: Array(labelled))
+        func ruled(_ key: String, _ rule: AttributeGuess, _ g: AttributeGuess, colours: [String]? = nil) {
+            let method = g == rule ? "colour" : "neighbours"
+            values[key] = .init(value: g.value, confidence: g.confidence, method: method,
+                                note: key == "metal" && g.value == "white" ? ExtractedAttributes.whiteMetalNote : nil,
+                                colours: g.value == "coloured" ? colours : nil)
         }
-        ruled("metal", extracted.metal, note: extracted.metal.value == "white" ? ExtractedAttributes.whiteMetalNote : nil)
-        ruled("stones", extracted.stones, colours: extracted.stoneColours.isEmpty ? nil : extracted.stoneColours)
+        ruled("metal", extracted.metal, combined.metal)
+        ruled("stones", extracted.stones, combined.stones, colours: extracted.stoneColours.isEmpty ? nil : extracted.stoneColours)
         for key in ProductLabels.voted {
             let v = labelled.isEmpty ? AttributeGuess(value: AttributeGuess.unknownValue, confidence: 0)
                                      : AttributeExtractor.vote(key, neighbours: labelled)

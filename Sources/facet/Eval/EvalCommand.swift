@@ -230,7 +230,7 @@ struct EvalReport: Codable {
                 s += "  same-product recall: n/a (no product has two rendered views yet)\n"
             }
             for (k, f) in w.attributes.sorted(by: { $0.key < $1.key }) {
-                s += f.render(k, classes: k == "metal" ? AttributeExtractor.metalValues : AttributeExtractor.stoneValues)
+                s += f.render(k, classes: k.hasPrefix("metal") ? AttributeExtractor.metalValues : AttributeExtractor.stoneValues)
             }
         }
         if !labelled.isEmpty {

@@ -55,6 +55,18 @@ enum WorldEval {
             if AttributeExtractor.metalValues.contains(r.metal) { mt.append(r.metal); mp.append(a.metal.value) }
             st.append(r.stones); sp.append(a.stones.value)
         }
+        // Neighbour voting (leave the product out): the 15 nearest photos of other products in the
+        // category vote, and the combination the live search uses decides.
+        var vm: [String] = [], vs: [String] = []
+        for (i, r) in rows.enumerated() {
+            guard let a = analyses[i] else { continue }
+            let others = rows.indices.filter { rows[$0].category == r.category && rows[$0].product != r.product && analyses[$0] != nil }
+            let near = others.map { ($0, Embedding.distance(a.embedding, analyses[$0]!.embedding)) }.sorted { $0.1 < $1.1 }.prefix(15)
+            let labelled = near.map { LabelledNeighbour(distance: $0.1, labels: ["metal": rows[$0.0].metal, "stones": rows[$0.0].stones]) }
+            let combined = AttributeExtractor.combine(a.attributes, neighbours: labelled)
+            if AttributeExtractor.metalValues.contains(r.metal) { vm.append(combined.metal.value) }
+            vs.append(combined.stones.value)
+        }
         return WorldFigures(images: rows.count, products: Set(rows.map(\.product)).count,
                             sameProductQueries: asked,
                             recallAt1: asked == 0 ? nil : Double(hit1) / Double(asked),
@@ -62,6 +74,8 @@ enum WorldEval {
                             attributes: [
                                 "metal": ClassificationFigures(truth: mt, predicted: mp, classes: AttributeExtractor.metalValues),
                                 "stones": ClassificationFigures(truth: st, predicted: sp, classes: AttributeExtractor.stoneValues),
+                                "metal (colour + neighbours)": ClassificationFigures(truth: mt, predicted: vm, classes: AttributeExtractor.metalValues),
+                                "stones (colour + neighbours)": ClassificationFigures(truth: st, predicted: vs, classes: AttributeExtractor.stoneValues),
                             ])
     }
 }
