@@ -8,7 +8,18 @@ enum ColorSpace {
     }
 
     @inline(__always) static func f(_ t: Float) -> Float {
-        t > 0.008856 ? cbrtf(t) : 7.787 * t + 16.0 / 116.0
+        t > 0.008856 ? cubeRoot(t) : 7.787 * t + 16.0 / 116.0
+    }
+
+    /// Cube root of a positive float: a bit-level first guess refined by three Newton steps
+    /// (within an ulp or two of cbrtf). glibc's cbrtf, with its frexp/scalbn calls, was 15 % of
+    /// the time to index a photo.
+    @inline(__always) static func cubeRoot(_ t: Float) -> Float {
+        var y = Float(bitPattern: t.bitPattern / 3 &+ 709_921_077)
+        y = (2 * y + t / (y * y)) / 3
+        y = (2 * y + t / (y * y)) / 3
+        y = (2 * y + t / (y * y)) / 3
+        return y
     }
 
     /// Lab from linear RGB (0…1).

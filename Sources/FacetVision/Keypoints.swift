@@ -120,14 +120,18 @@ public enum Keypoints {
             let ang = atan2f(m01, m10), cs = cosf(ang), sn = sinf(ang)
             var d: [UInt64] = [0, 0, 0, 0]
             for (i, p) in pattern.enumerated() {
-                let ax = Int((cs * p.0 - sn * p.1).rounded()) + x, ay = Int((sn * p.0 + cs * p.1).rounded()) + y
-                let bx = Int((cs * p.2 - sn * p.3).rounded()) + x, by = Int((sn * p.2 + cs * p.3).rounded()) + y
+                let ax = round(cs * p.0 - sn * p.1) + x, ay = round(sn * p.0 + cs * p.1) + y
+                let bx = round(cs * p.2 - sn * p.3) + x, by = round(sn * p.2 + cs * p.3) + y
                 if sm[ay * n + ax] < sm[by * n + bx] { d[i / 64] |= 1 << UInt64(i % 64) }
             }
             set.x.append(Float(x)); set.y.append(Float(y)); set.descriptors += d
         }
         return set
     }
+
+    /// Rounds half away from zero, as roundf does, without the libm call (512 per keypoint).
+    @inline(__always)
+    static func round(_ v: Float) -> Int { Int(v + (v >= 0 ? 0.5 : -0.5)) }
 
     /// Whether a 16-bit circular mask has at least 9 consecutive set bits.
     @inline(__always)

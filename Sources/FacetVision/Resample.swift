@@ -6,6 +6,8 @@ enum Resample {
     /// composited over white.
     static func toFloat(_ img: RGBAImage, width ow: Int, height oh: Int) -> FloatImage {
         let w = img.width, h = img.height
+        // A multiply, not a divide, per channel per tap (a divide is many times slower).
+        let inv255: Float = 1.0 / 255
         var out = [Float](repeating: 0, count: ow * oh * 3)
         img.pixels.withUnsafeBufferPointer { p in
             let sx = Float(w) / Float(ow), sy = Float(h) / Float(oh)
@@ -22,8 +24,8 @@ enum Resample {
                         // Four taps, unrolled: an array literal here cost an allocation per pixel.
                         @inline(__always) func tap(_ xx: Int, _ yy: Int, _ wt: Float) {
                             let o = (yy * w + xx) * 4
-                            let a = Float(p[o + 3]) / 255
-                            r += wt * (Float(p[o]) / 255 * a + (1 - a)); g += wt * (Float(p[o + 1]) / 255 * a + (1 - a)); b += wt * (Float(p[o + 2]) / 255 * a + (1 - a))
+                            let a = Float(p[o + 3]) * inv255
+                            r += wt * (Float(p[o]) * inv255 * a + (1 - a)); g += wt * (Float(p[o + 1]) * inv255 * a + (1 - a)); b += wt * (Float(p[o + 2]) * inv255 * a + (1 - a))
                             wsum += wt
                         }
                         tap(ix, iy, (1 - ax) * (1 - ay)); tap(ix1, iy, ax * (1 - ay)); tap(ix, iy1, (1 - ax) * ay); tap(ix1, iy1, ax * ay)
@@ -36,8 +38,8 @@ enum Resample {
                                 let wt = wy * (min(Float(xx + 1), x1) - max(Float(xx), x0))
                                 if wt <= 0 { continue }
                                 let o = (yy * w + xx) * 4
-                                let a = Float(p[o + 3]) / 255
-                                r += wt * (Float(p[o]) / 255 * a + (1 - a)); g += wt * (Float(p[o + 1]) / 255 * a + (1 - a)); b += wt * (Float(p[o + 2]) / 255 * a + (1 - a))
+                                let a = Float(p[o + 3]) * inv255
+                                r += wt * (Float(p[o]) * inv255 * a + (1 - a)); g += wt * (Float(p[o + 1]) * inv255 * a + (1 - a)); b += wt * (Float(p[o + 2]) * inv255 * a + (1 - a))
                                 wsum += wt
                             }
                         }
