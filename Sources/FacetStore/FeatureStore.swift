@@ -19,14 +19,6 @@ public struct StoredFeature: Sendable {
     }
 }
 
-/// An active catalog photo with what the index needs to place it.
-public struct IndexableImage: Sendable {
-    public var sku: String
-    public var position: Int
-    public var fileName: String
-    public var category: String
-}
-
 public struct FeatureStore: Sendable {
     let database: FacetDatabase
     public init(database: FacetDatabase) { self.database = database }
@@ -63,16 +55,6 @@ public struct FeatureStore: Sendable {
         }
     }
 
-    /// Photos of active catalog products, main view first.
-    public func activeCatalogImages() throws -> [IndexableImage] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT i.sku, i.position, i.fileName, p.category FROM catalogImage i
-                JOIN catalogProduct p ON p.sku = i.sku WHERE p.status = 'active' ORDER BY i.sku, i.position
-                """).map { IndexableImage(sku: $0["sku"], position: $0["position"], fileName: $0["fileName"], category: $0["category"]) }
-        }
-    }
-
     public func catalogImages(sku: String) throws -> [String] {
         try database.read { db in
             try String.fetchAll(db, sql: "SELECT fileName FROM catalogImage WHERE sku = ? ORDER BY position", arguments: [sku])
@@ -83,39 +65,31 @@ public struct FeatureStore: Sendable {
 extension FeatureStore {
     /// Every active product with its photos (main view first): what the search index holds.
     public func activeCatalog() throws -> [(product: CatalogProduct, files: [String])] {
-        try database.read { db in
-            var files: [String: [String]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT i.sku, i.fileName FROM catalogImage i JOIN catalogProduct p ON p.sku = i.sku
-                WHERE p.status = 'active' ORDER BY i.sku, i.position
-                """) {
-                files[row["sku"], default: []].append(row["fileName"])
-            }
-            return try Row.fetchAll(db, sql: "SELECT sku, product FROM catalogProduct WHERE status = 'active'").compactMap { row in
-                let product = try CatalogStore.decoder.decode(CatalogProduct.self, from: Data((row["product"] as String).utf8))
-                return (product, files[product.sku] ?? [])
-            }
-        }
+        try database.read { db in try Self.catalog(db, where: "status = 'active'", arguments: []) }.map(\.value)
     }
-}
 
-extension FeatureStore {
     /// These products with their photos, for building offers; unknown SKUs are left out.
     public func products(skus: [String]) throws -> [String: (product: CatalogProduct, files: [String])] {
         guard !skus.isEmpty else { return [:] }
+        let marks = Array(repeating: "?", count: skus.count).joined(separator: ",")
         return try database.read { db in
-            let marks = Array(repeating: "?", count: skus.count).joined(separator: ",")
-            var files: [String: [String]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT sku, fileName FROM catalogImage WHERE sku IN (\(marks)) ORDER BY sku, position",
-                                        arguments: StatementArguments(skus)) {
-                files[row["sku"], default: []].append(row["fileName"])
-            }
-            var result: [String: (product: CatalogProduct, files: [String])] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT product FROM catalogProduct WHERE sku IN (\(marks))", arguments: StatementArguments(skus)) {
-                let product = try CatalogStore.decoder.decode(CatalogProduct.self, from: Data((row["product"] as String).utf8))
-                result[product.sku] = (product, files[product.sku] ?? [])
-            }
-            return result
+            Dictionary(uniqueKeysWithValues: try Self.catalog(db, where: "sku IN (\(marks))", arguments: StatementArguments(skus)))
+        }
+    }
+
+    /// Products matching `condition` (on catalogProduct) with their photos, keyed by SKU.
+    static func catalog(_ db: Database, where condition: String, arguments: StatementArguments)
+        throws -> [(key: String, value: (product: CatalogProduct, files: [String]))] {
+        var files: [String: [String]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT sku, fileName FROM catalogImage WHERE sku IN (SELECT sku FROM catalogProduct WHERE \(condition))
+            ORDER BY sku, position
+            """, arguments: arguments) {
+            files[row["sku"], default: []].append(row["fileName"])
+        }
+        return try Row.fetchAll(db, sql: "SELECT product FROM catalogProduct WHERE \(condition)", arguments: arguments).map { row in
+            let product = try CatalogStore.decoder.decode(CatalogProduct.self, from: Data((row["product"] as String).utf8))
+            return (product.sku, (product, files[product.sku] ?? []))
         }
     }
 }

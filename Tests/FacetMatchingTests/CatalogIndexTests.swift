@@ -5,8 +5,6 @@ import XCTest
 
 final class CatalogIndexTests: XCTestCase {
     func unit(_ seed: Int, dimension: Int = 40) -> [Float] {
-        var g = SystemRandomNumberGenerator()
-        _ = g
         var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
         let v = (0..<dimension).map { _ -> Float in
             state ^= state << 13; state ^= state >> 7; state ^= state << 17

@@ -20,7 +20,7 @@ final class MarketplacePageTests: XCTestCase {
         XCTAssertEqual(first.priceText, "US $1.20-3.50")
         XCTAssertEqual(first.imageURLs, ["//img.market.test/7001-1.jpg", "//img.market.test/7001-2.jpg"])
         let listing = try XCTUnwrap(ListingNormaliser.normalise(first, source: "web", category: .ring, baseURL: URL(string: "https://market.test/trade/search")))
-        XCTAssertEqual(listing.price, PriceRange(min: 120, max: 350, currency: "USD"))
+        XCTAssertEqual(listing.price, MoneyRange(min: 120, max: 350, currency: "USD"))
         XCTAssertEqual(listing.moq, Quantity(amount: 100, unit: "piece"))
         XCTAssertEqual(listing.leadTimeDays, DayRange(min: 12, max: 30))
         XCTAssertEqual(listing.supplier, Supplier(name: "Guangzhou Example Jewelry Co., Ltd.", yearsOnPlatform: 7, rating: 4.8, responseRate: 93))
@@ -44,13 +44,13 @@ final class MarketplacePageTests: XCTestCase {
         let base = URL(string: "https://market.test/trade/search?page=2")
         let listings = parsed.offers.compactMap { ListingNormaliser.normalise($0, source: "web", category: .earring, baseURL: base) }
         XCTAssertEqual(listings.count, 2) // "Negotiable" has no price
-        XCTAssertEqual(listings[0].price, PriceRange(min: 120_000, max: 150_000, currency: "CNY"))
+        XCTAssertEqual(listings[0].price, MoneyRange(min: 120_000, max: 150_000, currency: "CNY"))
         XCTAssertEqual(listings[0].moq, Quantity(amount: 12, unit: "piece"))
         XCTAssertEqual(listings[0].leadTimeDays, DayRange(min: 7, max: 7))
         XCTAssertEqual(listings[0].supplier, Supplier(name: "Zhuji Pearl Works", yearsOnPlatform: 11, rating: 4.6, responseRate: 88))
         XCTAssertEqual(listings[0].imageURLs.first, "https://img.market.test/8101-1.jpg")
         XCTAssertEqual(listings[0].attributes["style"], "ethnic")
-        XCTAssertEqual(listings[1].price, PriceRange(min: 350, max: 420, currency: "EUR"))
+        XCTAssertEqual(listings[1].price, MoneyRange(min: 350, max: 420, currency: "EUR"))
         XCTAssertEqual(listings[1].moq, Quantity(amount: 1, unit: "set"))
         XCTAssertEqual(listings[1].leadTimeDays, DayRange(min: 14, max: 21))
         XCTAssertEqual(listings[1].supplier.name, "Lisbon Findings Lda")
@@ -86,7 +86,7 @@ final class MarketplacePageTests: XCTestCase {
         XCTAssertEqual(page.listings.count, 1)
         XCTAssertEqual(page.skipped, 1)
         XCTAssertTrue(page.hasMore) // 41 results, 20 a page
-        XCTAssertEqual(page.listings[0].price, PriceRange(min: 8800, max: 12050, currency: "USD"))
+        XCTAssertEqual(page.listings[0].price, MoneyRange(min: 8800, max: 12050, currency: "USD"))
         XCTAssertEqual(page.listings[0].moq, Quantity(amount: 5, unit: "piece"))
         XCTAssertEqual(page.listings[0].supplier.yearsOnPlatform, 9)
         let url = try XCTUnwrap(URLComponents(string: seen.get()!))

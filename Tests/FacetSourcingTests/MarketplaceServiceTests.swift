@@ -94,7 +94,7 @@ final class MarketplaceServiceTests: XCTestCase {
         XCTAssertEqual(stats.skipped, 1)
         XCTAssertEqual(listings[0].imageFiles.count, 2)
         XCTAssertEqual(Set(listings[0].imageFiles).count, 1, "one photo stored once")
-        XCTAssertEqual(service.buyerPriceRange(for: listings[0].price), PriceRange(min: 150, max: 438, currency: "USD"))
+        XCTAssertEqual(service.buyerPriceRange(for: listings[0].price), MoneyRange(min: 150, max: 438, currency: "USD"))
         XCTAssertEqual(try service.knownListings().map(\.id), listings.map(\.id))
         XCTAssertEqual(try service.listing(id: listings[0].id), listings[0])
 

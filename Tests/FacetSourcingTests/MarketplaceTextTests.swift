@@ -5,25 +5,25 @@ import XCTest
 
 final class MarketplaceTextTests: XCTestCase {
     func testPriceFormats() {
-        let cases: [(String, PriceRange?)] = [
-            ("US $1.20-3.50", PriceRange(min: 120, max: 350, currency: "USD")),
-            ("US $159.21-226.47", PriceRange(min: 15921, max: 22647, currency: "USD")),
-            ("US$ 7.11 - 11.16", PriceRange(min: 711, max: 1116, currency: "USD")),
-            ("$12.50", PriceRange(min: 1250, max: 1250, currency: "USD")),
-            ("7.11 - 11.16 USD", PriceRange(min: 711, max: 1116, currency: "USD")),
-            ("1,200.00 - 1,500.00 CNY", PriceRange(min: 120_000, max: 150_000, currency: "CNY")),
-            ("€3,50 - €4,20", PriceRange(min: 350, max: 420, currency: "EUR")),
-            ("1.200,50 EUR", PriceRange(min: 120_050, max: 120_050, currency: "EUR")),
-            ("¥ 88 ~ 120", PriceRange(min: 8800, max: 12000, currency: "CNY")),
-            ("£4.99 to £6", PriceRange(min: 499, max: 600, currency: "GBP")),
-            ("US $1,250", PriceRange(min: 125_000, max: 125_000, currency: "USD")),
-            ("US $0.125", PriceRange(min: 13, max: 13, currency: "USD")),
-            ("JPY 1500", PriceRange(min: 1500, max: 1500, currency: "JPY")),
+        let cases: [(String, MoneyRange?)] = [
+            ("US $1.20-3.50", MoneyRange(min: 120, max: 350, currency: "USD")),
+            ("US $159.21-226.47", MoneyRange(min: 15921, max: 22647, currency: "USD")),
+            ("US$ 7.11 - 11.16", MoneyRange(min: 711, max: 1116, currency: "USD")),
+            ("$12.50", MoneyRange(min: 1250, max: 1250, currency: "USD")),
+            ("7.11 - 11.16 USD", MoneyRange(min: 711, max: 1116, currency: "USD")),
+            ("1,200.00 - 1,500.00 CNY", MoneyRange(min: 120_000, max: 150_000, currency: "CNY")),
+            ("€3,50 - €4,20", MoneyRange(min: 350, max: 420, currency: "EUR")),
+            ("1.200,50 EUR", MoneyRange(min: 120_050, max: 120_050, currency: "EUR")),
+            ("¥ 88 ~ 120", MoneyRange(min: 8800, max: 12000, currency: "CNY")),
+            ("£4.99 to £6", MoneyRange(min: 499, max: 600, currency: "GBP")),
+            ("US $1,250", MoneyRange(min: 125_000, max: 125_000, currency: "USD")),
+            ("US $0.125", MoneyRange(min: 13, max: 13, currency: "USD")),
+            ("JPY 1500", MoneyRange(min: 1500, max: 1500, currency: "JPY")),
             ("Negotiable", nil), ("Contact supplier", nil), ("US $", nil), ("12.50", nil),
             ("US $5.00-3.00", nil), ("US $1-2-3", nil), ("US $0", nil), ("", nil),
         ]
         for (text, expected) in cases { XCTAssertEqual(ListingText.price(text), expected, text) }
-        XCTAssertEqual(ListingText.price("12.50", defaultCurrency: "USD"), PriceRange(min: 1250, max: 1250, currency: "USD"))
+        XCTAssertEqual(ListingText.price("12.50", defaultCurrency: "USD"), MoneyRange(min: 1250, max: 1250, currency: "USD"))
     }
 
     func testMinimumOrderFormats() {

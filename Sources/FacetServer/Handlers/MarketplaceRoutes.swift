@@ -90,7 +90,7 @@ enum MarketplaceRoutes {
     /// A listing as staff see it: everything, plus the range a buyer would be shown.
     struct ListingView: Encodable {
         let listing: MarketplaceListing
-        let buyerPrice: PriceRange
+        let buyerPrice: MoneyRange
         let images: [String]
     }
 

@@ -46,7 +46,12 @@ enum MarkupRoutes {
         guard !updates.isEmpty else { throw APIError.validation("global", "Send global and/or perCategory.") }
         let (table, changes) = try MarkupStore(database: context.services.database).apply(updates, actorId: staff.id, actorEmail: staff.email)
         if !changes.isEmpty { try context.services.publisher.publish(topic: "admin", event: "markup.changed", data: ["changes": changes]) }
-        return .json(["markups": AnyEncodable(View(table)), "changes": AnyEncodable(changes)])
+        return .json(Updated(markups: View(table), changes: changes))
+    }
+
+    struct Updated: Encodable {
+        let markups: View
+        let changes: [MarkupChange]
     }
 
     struct Input: Decodable {
@@ -58,10 +63,4 @@ enum MarkupRoutes {
         _ = try context.requireStaff()
         return .json(["changes": try MarkupStore(database: context.services.database).audit()])
     }
-}
-
-struct AnyEncodable: Encodable {
-    let value: any Encodable
-    init(_ value: any Encodable) { self.value = value }
-    func encode(to encoder: Encoder) throws { try value.encode(to: encoder) }
 }

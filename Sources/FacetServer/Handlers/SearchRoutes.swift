@@ -105,31 +105,22 @@ enum SearchRoutes {
             attributes = view.attributes.isEmpty ? nil : QueryAttributes(values: view.attributes)
             similarity = ([view.exactMatch].compactMap { $0 } + view.alternatives).first { $0.id == id }?.similarity ?? 0
         }
-        let builder = OfferBuilder(markups: try search.markups.table())
-        let offer: Offer
-        let labels: [String: String]
-        var origin: Origin?
-        if ref.hasPrefix("inv:") {
-            let sku = String(ref.dropFirst(4))
-            guard let p = try search.features.products(skus: [sku])[sku], p.product.status == .active else {
-                throw APIError.notFound("This item is no longer available.")
-            }
-            labels = ProductLabels.labels(of: p.product)
-            origin = Origin(kind: "brand", brand: p.product.brand, sku: sku, source: nil, offerId: nil, url: nil, supplier: nil)
-            offer = builder.inventory(id: id, product: p.product, files: p.files, similarity: similarity,
-                                      matches: attributes.map { AttributeComparison.matches($0, labels) } ?? [:], live: nil)
-        } else {
-            guard let marketplace = search.marketplace, let listing = try marketplace.listing(id: String(ref.dropFirst(3))) else {
-                throw APIError.notFound("This item is no longer available.")
-            }
-            labels = ProductLabels.labels(guessed: listing.attributes)
-            origin = Origin(kind: "marketplace", brand: nil, sku: nil, source: listing.source, offerId: listing.offerId, url: listing.url,
-                            supplier: listing.supplier.name)
-            offer = builder.marketplace(id: id, listing: listing, markupBasisPoints: marketplace.estimatedMarkupBasisPoints,
-                                        similarity: similarity, matches: attributes.map { AttributeComparison.matches($0, labels) } ?? [:])
+        let catalog = OfferCatalog(features: search.features, marketplace: search.marketplace, searches: search.searches,
+                                   markups: try search.markups.table(), currency: search.options.currency, maxPrice: nil)
+        try catalog.load(refs: [ref])
+        guard let offer = catalog.offer(ref: ref, id: id, similarity: similarity, attributes: attributes) else {
+            throw APIError.notFound("This item is no longer available.")
         }
-        let matches = offer.matches
-        return .json(OfferDetail(offer: offer, comparison: attributes == nil ? nil : matches, origin: user.role.isStaff ? origin : nil))
+        var origin: Origin?
+        if user.role.isStaff {
+            if let p = catalog.products[String(ref.dropFirst(4))]?.product, ref.hasPrefix("inv:") {
+                origin = Origin(kind: "brand", brand: p.brand, sku: p.sku, source: nil, offerId: nil, url: nil, supplier: nil)
+            } else if let l = catalog.listings[String(ref.dropFirst(3))] {
+                origin = Origin(kind: "marketplace", brand: nil, sku: nil, source: l.source, offerId: l.offerId, url: l.url,
+                                supplier: l.supplier.name)
+            }
+        }
+        return .json(OfferDetail(offer: offer, comparison: attributes == nil ? nil : offer.matches, origin: origin))
     }
 }
 

@@ -1,18 +1,14 @@
 import Foundation
-import Synchronization
 
 /// A fixed set of threads for CPU-bound work (decoding, features, index scans), so that
 /// image analysis never occupies Swift's cooperative threads that serve HTTP handlers.
 /// The queue is bounded: when full, `run` refuses at once instead of queueing forever.
-public final class ComputePool: Sendable {
+public final class ComputePool: @unchecked Sendable {
     public struct Busy: Error {}
 
-    private struct State {
-        var jobs: [@Sendable () -> Void] = []
-        var stopped = false
-    }
-
-    private let state = Mutex(State())
+    // Guarded by `condition`.
+    private var jobs: [@Sendable () -> Void] = []
+    private var stopped = false
     private let condition = NSCondition()
     public let threads: Int
     public let capacity: Int
@@ -27,43 +23,36 @@ public final class ComputePool: Sendable {
         }
     }
 
-    public var queued: Int { state.withLock { $0.jobs.count } }
+    public var queued: Int { condition.withLock { jobs.count } }
 
     /// Runs `body` on a pool thread and returns its result.
     public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-            let accepted = state.withLock { s -> Bool in
-                guard !s.stopped, s.jobs.count < capacity else { return false }
-                s.jobs.append { continuation.resume(with: Result { try body() }) }
+            let accepted = condition.withLock { () -> Bool in
+                guard !stopped, jobs.count < capacity else { return false }
+                jobs.append { continuation.resume(with: Result { try body() }) }
+                condition.signal()
                 return true
             }
-            if accepted {
-                condition.lock(); condition.signal(); condition.unlock()
-            } else {
-                continuation.resume(throwing: Busy())
-            }
+            if !accepted { continuation.resume(throwing: Busy()) }
         }
     }
 
     public func stop() {
-        state.withLock { $0.stopped = true }
-        condition.lock(); condition.broadcast(); condition.unlock()
+        condition.withLock {
+            stopped = true
+            condition.broadcast()
+        }
     }
 
     private func work() {
         while true {
-            condition.lock()
-            var job: (@Sendable () -> Void)?
-            while true {
-                let (next, stopped) = state.withLock { s -> ((@Sendable () -> Void)?, Bool) in
-                    s.jobs.isEmpty ? (nil, s.stopped) : (s.jobs.removeFirst(), false)
-                }
-                if let next { job = next; break }
-                if stopped { condition.unlock(); return }
-                condition.wait()
+            let job: (@Sendable () -> Void)? = condition.withLock {
+                while jobs.isEmpty && !stopped { condition.wait() }
+                return jobs.isEmpty ? nil : jobs.removeFirst()
             }
-            condition.unlock()
-            job?()
+            guard let job else { return }
+            job()
         }
     }
 }

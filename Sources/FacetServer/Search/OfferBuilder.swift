@@ -33,7 +33,7 @@ struct OfferBuilder {
     /// and nothing of the supplier, its title or its address.
     func marketplace(id: String, listing: MarketplaceListing, markupBasisPoints: Int, similarity: Double,
                      matches: [String: AttributeMatch]) -> Offer {
-        let range = Pricing.approximate(MoneyRange(min: listing.price.min, max: listing.price.max, currency: listing.price.currency),
+        let range = Pricing.approximate(listing.price,
                                         basisPoints: markupBasisPoints)
         let lead = listing.leadTimeDays ?? DayRange(min: 15, max: 30)
         var specs: [String: String] = [:]

@@ -28,11 +28,14 @@ final class OfferCatalog {
     static func sku(_ item: IndexedItem) -> String { String(item.ref.dropFirst(4)) }
     static func listingId(_ item: IndexedItem) -> String { String(item.ref.dropFirst(3)) }
 
-    func load(_ candidates: [Candidate]) throws {
-        let skus = candidates.filter { $0.item.source == .inventory }.map { Self.sku($0.item) }.filter { products[$0] == nil }
+    func load(_ candidates: [Candidate]) throws { try load(refs: candidates.map(\.item.ref)) }
+
+    /// Reads the products (`inv:` refs) and listings (`mk:` refs) not held yet.
+    func load(refs: [String]) throws {
+        let skus = refs.filter { $0.hasPrefix("inv:") }.map { String($0.dropFirst(4)) }.filter { products[$0] == nil }
         for (sku, p) in try features.products(skus: skus) { products[sku] = p }
-        for c in candidates where c.item.source == .marketplace {
-            let id = Self.listingId(c.item)
+        for ref in refs where ref.hasPrefix("mk:") {
+            let id = String(ref.dropFirst(3))
             if listings[id] == nil, let l = try marketplace?.listing(id: id) { listings[id] = l }
         }
     }
@@ -58,22 +61,28 @@ final class OfferCatalog {
                 && builder.markups.price(base: Money(amount: p.baseCost.amount, currency: p.baseCost.currency), category: p.category).amount <= maxPrice
         case .marketplace:
             guard let l = listings[Self.listingId(item)], l.price.currency == currency, let marketplace else { return false }
-            return Pricing.approximate(MoneyRange(min: l.price.min, max: l.price.max, currency: l.price.currency),
+            return Pricing.approximate(l.price,
                                        basisPoints: marketplace.estimatedMarkupBasisPoints).min <= maxPrice
         }
     }
 
     func offer(_ c: Candidate, attributes: QueryAttributes, live: LiveCheck? = nil) throws -> Offer? {
-        let matches = AttributeComparison.matches(attributes, c.item.labels)
-        switch c.item.source {
-        case .inventory:
-            guard let p = products[Self.sku(c.item)] else { return nil }
-            return builder.inventory(id: try searches.offerId(source: "inventory", ref: c.item.ref), product: p.product, files: p.files,
-                                     similarity: c.similarity, matches: matches, live: live)
-        case .marketplace:
-            guard let l = listings[Self.listingId(c.item)], let marketplace else { return nil }
-            return builder.marketplace(id: try searches.offerId(source: "marketplace", ref: c.item.ref), listing: l,
-                                       markupBasisPoints: marketplace.estimatedMarkupBasisPoints, similarity: c.similarity, matches: matches)
+        guard available(c.item) else { return nil }
+        return offer(ref: c.item.ref, id: try searches.offerId(source: c.item.source.rawValue, ref: c.item.ref),
+                     similarity: c.similarity, attributes: attributes, live: live)
+    }
+
+    /// The offer for a loaded product or listing; nil when it is unknown or no longer active.
+    /// `matches` compares with the upload's attributes when there are any.
+    func offer(ref: String, id: String, similarity: Double, attributes: QueryAttributes?, live: LiveCheck? = nil) -> Offer? {
+        if ref.hasPrefix("inv:") {
+            guard let p = products[String(ref.dropFirst(4))], p.product.status == .active else { return nil }
+            let matches = attributes.map { AttributeComparison.matches($0, ProductLabels.labels(of: p.product)) } ?? [:]
+            return builder.inventory(id: id, product: p.product, files: p.files, similarity: similarity, matches: matches, live: live)
         }
+        guard let l = listings[String(ref.dropFirst(3))], let marketplace else { return nil }
+        let matches = attributes.map { AttributeComparison.matches($0, ProductLabels.labels(guessed: l.attributes)) } ?? [:]
+        return builder.marketplace(id: id, listing: l, markupBasisPoints: marketplace.estimatedMarkupBasisPoints,
+                                   similarity: similarity, matches: matches)
     }
 }

@@ -17,7 +17,7 @@ public final class SearchIndexer: Sendable {
     let images: ImageStore
     let pool: ComputePool
     let logger: Logger
-    private let progress = Mutex((loaded: false, computed: 0, failed: 0))
+    private let isLoaded = Atomic<Bool>(false)
     private let pending = Mutex<[String: CatalogChange]>([:])
 
     init(database: FacetDatabase, imagesDirectory: URL, pipeline: VisionPipeline, pool: ComputePool, logger: Logger) {
@@ -29,7 +29,7 @@ public final class SearchIndexer: Sendable {
         self.logger = logger
     }
 
-    public var loaded: Bool { progress.withLock { $0.loaded } }
+    public var loaded: Bool { isLoaded.load(ordering: .acquiring) }
 
     /// Indexes the whole active catalog; photos without stored features are analysed on the pool.
     func load() async {
@@ -45,7 +45,7 @@ public final class SearchIndexer: Sendable {
         } catch {
             logger.error("search index load failed", metadata: ["error": "\(error)"])
         }
-        progress.withLock { $0.loaded = true }
+        isLoaded.store(true, ordering: .releasing)
     }
 
     /// Follows brand sync: created and updated products are (re)indexed, discontinued ones
@@ -84,19 +84,23 @@ public final class SearchIndexer: Sendable {
     }
 
     private func index(_ products: [(product: CatalogProduct, files: [String])]) async throws {
-        let all = products.flatMap(\.files)
+        try await index(products.map { (IndexedItem(ref: Self.ref(sku: $0.product.sku), source: .inventory,
+                                                    labels: ProductLabels.labels(of: $0.product)), $0.product.category, $0.files) })
+    }
+
+    /// Puts items' photos in the index; photos without stored features are analysed now, on every thread.
+    private func index(_ items: [(item: IndexedItem, category: Category, files: [String])]) async throws {
+        let all = items.flatMap(\.files)
         var known = try features.features(all, embedder: pipeline.embedder.identifier)
         let missing = Array(Set(all.filter { known[$0] == nil }))
         if !missing.isEmpty {
             let computed = try await analyse(missing)
             try features.put(computed)
             for f in computed { known[f.fileName] = f }
-            progress.withLock { $0.computed += computed.count; $0.failed += missing.count - computed.count }
         }
-        for (product, files) in products {
+        for (item, category, files) in items {
             let vectors = files.compactMap { f in known[f].map { (fileName: f, embedding: FeatureCodec.embedding($0.embedding)) } }
-            index.upsert(IndexedItem(ref: Self.ref(sku: product.sku), source: .inventory, labels: ProductLabels.labels(of: product)),
-                         category: product.category, images: vectors)
+            index.upsert(item, category: category, images: vectors)
         }
     }
 
@@ -122,24 +126,12 @@ public final class SearchIndexer: Sendable {
                              keypoints: FeatureCodec.keypoints(a.keypoints), attributes: FeatureCodec.attributes(a.attributes))
     }
 
-    /// Indexes marketplace listings' photos (features computed now when missing, on every thread).
+    /// Indexes marketplace listings' photos, so later searches find them without fetching.
     func indexListings(_ listings: [MarketplaceListing]) async {
         guard !listings.isEmpty else { return }
         do {
-            let files = listings.flatMap(\.imageFiles)
-            var known = try features.features(files, embedder: pipeline.embedder.identifier)
-            let missing = Array(Set(files.filter { known[$0] == nil }))
-            if !missing.isEmpty {
-                let computed = try await analyse(missing)
-                try features.put(computed)
-                for f in computed { known[f.fileName] = f }
-            }
-            for listing in listings {
-                let vectors = listing.imageFiles.compactMap { f in known[f].map { (fileName: f, embedding: FeatureCodec.embedding($0.embedding)) } }
-                index.upsert(IndexedItem(ref: Self.ref(listing: listing.id), source: .marketplace,
-                                         labels: ProductLabels.labels(guessed: listing.attributes)),
-                             category: listing.category, images: vectors)
-            }
+            try await index(listings.map { (IndexedItem(ref: Self.ref(listing: $0.id), source: .marketplace,
+                                                        labels: ProductLabels.labels(guessed: $0.attributes)), $0.category, $0.imageFiles) })
         } catch {
             logger.warning("marketplace listings not indexed", metadata: ["count": "\(listings.count)", "error": "\(error)"])
         }

@@ -10,9 +10,17 @@ extension SearchService {
     /// so internal results are on the page before the marketplace has answered.
     func run(_ initial: SearchRecord, image: RGBAImage) async {
         var record = initial
+        var attributes: QueryAttributes?
+        var exactOffer: Offer?
+        var alternatives: [Offer] = []
+        var notes: [String] = []
         func publish(_ stage: SearchStage, _ detail: String?) {
             record.stage = stage.rawValue
-            var view = SearchView(record)
+            record.attributes = attributes.map(JSONCoding.text)
+            record.exactMatch = exactOffer.map(JSONCoding.text)
+            record.alternatives = JSONCoding.text(alternatives)
+            record.notes = JSONCoding.text(notes)
+            var view = SearchView(record, attributes: attributes, exactMatch: exactOffer, alternatives: alternatives, notes: notes)
             view.detail = detail
             do {
                 try publisher.transaction { db, events in
@@ -27,19 +35,19 @@ extension SearchService {
             publish(.extractingAttributes, "Reading metal, stones and style from your photo")
             let (matcher, pipeline, category) = (matcher, pipeline, record.category)
             let analysis = try await pool.run { pipeline.analyze(image) }
-            var (attributes, candidates) = try await pool.run { () -> (QueryAttributes, [Candidate]) in
+            let (read, first) = try await pool.run { () -> (QueryAttributes, [Candidate]) in
                 let neighbours = matcher.neighbours(analysis.embedding, category: category)
                 return (AttributeComparison.resolve(analysis.attributes, neighbours: neighbours),
                         matcher.candidates(neighbours, queryKeypoints: analysis.keypoints))
             }
-            record.attributes = JSONCoding.text(attributes)
+            attributes = read
+            var candidates = first
             logger.debug("search candidates", metadata: ["search": "\(record.id)", "top": "\(candidates.prefix(5).map { "\($0.item.ref) d=\($0.distance) inliers=\($0.inliers ?? -1) s=\($0.similarity)" })"])
             publish(.searchingInventory, "Looking for this design in our inventory")
 
             let catalog = OfferCatalog(features: features, marketplace: marketplace, searches: searches, markups: try markups.table(),
                                        currency: record.currency, maxPrice: record.maxPriceAmount)
             try catalog.load(candidates)
-            var notes: [String] = []
             let inStock = { (item: IndexedItem) in item.source == .inventory && catalog.available(item) }
             let exact = matcher.exactMatch(candidates) { inStock($0) && catalog.withinBudget($0) }
             if exact == nil, matcher.exactMatch(candidates, available: inStock) != nil {
@@ -48,15 +56,15 @@ extension SearchService {
             publish(.checkingStock, exact == nil ? "No exact match in our inventory" : "Confirming price and stock")
             if let exact {
                 let live = try? await sourcing?.liveCheck(sku: OfferCatalog.sku(exact.item))
-                if let offer = try catalog.offer(exact, attributes: attributes, live: live) {
-                    record.exactMatch = JSONCoding.text(offer)
+                if let offer = try catalog.offer(exact, attributes: read, live: live) {
+                    exactOffer = offer
                     if let live, !live.live { notes.append("Stock shown as of \(JSONCoding.iso8601(live.asOf)); we could not confirm it just now.") }
                 }
             }
 
             func settle() throws {
                 let picked = matcher.alternatives(candidates, exact: exact, eligible: catalog.withinBudget)
-                record.alternatives = JSONCoding.text(try picked.compactMap { try catalog.offer($0, attributes: attributes) })
+                alternatives = try picked.compactMap { try catalog.offer($0, attributes: read) }
             }
             // Alternatives from what is already known go out now; the marketplace can only add to them.
             try settle()
@@ -64,7 +72,7 @@ extension SearchService {
                 publish(.searchingMarketplace, "Skipped: this design is in our inventory")
             } else if let marketplace {
                 publish(.searchingMarketplace, "Looking further among our sourcing partners")
-                let found = await searchMarketplace(marketplace, attributes: attributes, record: record) { batch in
+                let found = await searchMarketplace(marketplace, attributes: read, record: record) { batch in
                     catalog.add(batch)
                     await self.indexer.indexListings(batch)
                     candidates = try await self.pool.run { matcher.candidates(matcher.neighbours(analysis.embedding, category: category),
@@ -78,15 +86,14 @@ extension SearchService {
                 publish(.searchingMarketplace, "Skipped: marketplace sourcing is off")
             }
 
+            // Settled already: after the known items and after each marketplace batch.
             publish(.findingAlternatives, "Choosing alternatives")
-            try settle()
-            let count = (record.alternatives.flatMap { try? JSONCoding.stored.decode([Offer].self, from: Data($0.utf8)) } ?? []).count
+            let count = alternatives.count
             if count < matcher.options.alternatives.lowerBound {
                 notes.append(record.maxPriceAmount == nil
                     ? "Only \(count) alternatives are available in this category right now."
                     : "Only \(count) alternatives fit your maximum price; raise it to see more.")
             }
-            record.notes = JSONCoding.text(notes)
             record.status = "done"
             record.completedAt = Date()
             publish(.done, nil)

@@ -55,17 +55,26 @@ public struct SearchView: Encodable, Sendable {
         try c.encodeIfPresent(detail, forKey: .detail)
     }
 
+    /// A stored search, its JSON columns read back.
     init(_ r: SearchRecord) {
+        self.init(r, attributes: r.attributes.flatMap { try? JSONCoding.stored.decode(QueryAttributes.self, from: Data($0.utf8)) },
+                  exactMatch: r.exactMatch.flatMap { try? JSONCoding.stored.decode(Offer.self, from: Data($0.utf8)) },
+                  alternatives: r.alternatives.flatMap { try? JSONCoding.stored.decode([Offer].self, from: Data($0.utf8)) } ?? [],
+                  notes: r.notes.flatMap { try? JSONCoding.stored.decode([String].self, from: Data($0.utf8)) } ?? [])
+    }
+
+    /// A running search's state as the search holds it, without a round trip through JSON.
+    init(_ r: SearchRecord, attributes: QueryAttributes?, exactMatch: Offer?, alternatives: [Offer], notes: [String]) {
         id = r.id
         status = r.status
         stage = r.stage
         category = r.category
         maxPrice = r.maxPriceAmount.map { Money(amount: $0, currency: r.currency) }
         image = ImageURL.path(r.imageFile)
-        attributes = r.attributes.flatMap { try? JSONCoding.stored.decode(QueryAttributes.self, from: Data($0.utf8)).values } ?? [:]
-        exactMatch = r.exactMatch.flatMap { try? JSONCoding.stored.decode(Offer.self, from: Data($0.utf8)) }
-        alternatives = r.alternatives.flatMap { try? JSONCoding.stored.decode([Offer].self, from: Data($0.utf8)) } ?? []
-        notes = r.notes.flatMap { try? JSONCoding.stored.decode([String].self, from: Data($0.utf8)) } ?? []
+        self.attributes = attributes?.values ?? [:]
+        self.exactMatch = exactMatch
+        self.alternatives = alternatives
+        self.notes = notes
         error = r.error
         createdAt = r.createdAt
         completedAt = r.completedAt

@@ -5,7 +5,7 @@ import Foundation
 /// not understand gives nil, never a guess presented as fact.
 public enum ListingText {
     /// "US $1.20-3.50", "$12.50", "1,200.00 - 1,500.00 CNY", "€3,50 - €4,20", "¥ 88 ~ 120".
-    public static func price(_ text: String, defaultCurrency: String? = nil) -> PriceRange? {
+    public static func price(_ text: String, defaultCurrency: String? = nil) -> MoneyRange? {
         var rest = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !rest.isEmpty, rest.count < 80 else { return nil }
         var currency: String?
@@ -22,7 +22,7 @@ public enum ListingText {
         let exponent = minorExponent(code)
         let amounts = parts.compactMap { minorUnits($0, exponent: exponent) }
         guard amounts.count == parts.count, let low = amounts.first, let high = amounts.last, low > 0, low <= high else { return nil }
-        return PriceRange(min: low, max: high, currency: code)
+        return MoneyRange(min: low, max: high, currency: code)
     }
 
     /// "100 Pieces", "2 pairs", "1 set", "Min. order: 12 pieces", "MOQ 1,000 pcs".

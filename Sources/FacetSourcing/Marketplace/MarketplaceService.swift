@@ -103,14 +103,14 @@ public final class MarketplaceService: Sendable {
     public var estimatedMarkupBasisPoints: Int { settings.markupBasisPoints }
 
     /// Listed range × (1 + markup), what a buyer is shown as "approx.".
-    public func buyerPriceRange(for price: PriceRange) -> PriceRange {
+    public func buyerPriceRange(for price: MoneyRange) -> MoneyRange {
         let m = Int64(estimatedMarkupBasisPoints)
-        return PriceRange(min: price.min * (10_000 + m) / 10_000, max: (price.max * (10_000 + m) + 9_999) / 10_000, currency: price.currency)
+        return MoneyRange(min: price.min * (10_000 + m) / 10_000, max: (price.max * (10_000 + m) + 9_999) / 10_000, currency: price.currency)
     }
 
     /// The listed-price ceiling for a buyer's limit: the markup taken off, rounded down.
     public func listedCeiling(forBuyerPrice price: Int64) -> Int64 {
-        price * 10_000 / Int64(10_000 + estimatedMarkupBasisPoints)
+        Pricing.base(within: price, basisPoints: estimatedMarkupBasisPoints)
     }
 
     public func knownListings() throws -> [MarketplaceListing] { try store.listings() }
@@ -245,7 +245,7 @@ public final class MarketplaceService: Sendable {
         }
     }
 
-    func within(_ price: PriceRange, ceiling: Int64?, floor: Int64?, currency: String) -> Bool {
+    func within(_ price: MoneyRange, ceiling: Int64?, floor: Int64?, currency: String) -> Bool {
         guard price.currency == currency else { return true } // no exchange rates here: the source filtered it
         if let ceiling, price.min > ceiling { return false }
         if let floor, price.max < floor { return false }

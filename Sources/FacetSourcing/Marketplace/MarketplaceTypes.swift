@@ -18,18 +18,6 @@ public struct MarketplaceQuery: Sendable, Equatable, Hashable {
     }
 }
 
-public struct PriceRange: Codable, Sendable, Equatable, Hashable {
-    public var min: Int64
-    public var max: Int64
-    public var currency: String
-
-    public init(min: Int64, max: Int64, currency: String) {
-        self.min = min
-        self.max = max
-        self.currency = currency
-    }
-}
-
 public struct Quantity: Codable, Sendable, Equatable, Hashable {
     public var amount: Int
     public var unit: String
@@ -63,7 +51,7 @@ public struct MarketplaceListing: Codable, Sendable, Equatable {
     public var offerId: String
     public var title: String
     public var category: Category
-    public var price: PriceRange
+    public var price: MoneyRange
     public var moq: Quantity
     public var leadTimeDays: DayRange?
     public var supplier: Supplier
@@ -73,7 +61,7 @@ public struct MarketplaceListing: Codable, Sendable, Equatable {
     public var attributes: [String: String]
     public var fetchedAt: Date
 
-    public init(id: String, source: String, offerId: String, title: String, category: Category, price: PriceRange, moq: Quantity,
+    public init(id: String, source: String, offerId: String, title: String, category: Category, price: MoneyRange, moq: Quantity,
                 leadTimeDays: DayRange?, supplier: Supplier, url: String, imageURLs: [String], imageFiles: [String] = [],
                 attributes: [String: String], fetchedAt: Date) {
         self.id = id
