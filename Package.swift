@@ -40,25 +40,39 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "FacetServer", dependencies: [
-            "FacetCore", "FacetStore", "FacetSourcing", "FacetVision", "FacetMatching", "CLibWebSockets", "CCurl",
+        // The search run: stages, offers, tier-2 orchestration. Knows nothing of HTTP.
+        .target(name: "FacetSearch", dependencies: [
+            "FacetCore", "FacetVision", "FacetMatching", "FacetStore", "FacetSourcing",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The transport: libwebsockets, requests and responses, the router, multipart, WebSocket fan-out.
+        .target(name: "FacetHTTP", dependencies: [
+            "FacetCore", "CLibWebSockets",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "RoutingKit", package: "routing-kit"),
+        ]),
+        .target(name: "FacetServer", dependencies: [
+            "FacetCore", "FacetStore", "FacetSourcing", "FacetSearch", "FacetHTTP", "CCurl",
+            // FacetSearch re-exports vision types whose module map names the codecs.
+            "CImageCodecs",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "FacetSimulators", dependencies: [
-            "FacetCore", "FacetServer", "FacetSourcing", "FacetSeeds",
+            "FacetCore", "FacetHTTP", "FacetSourcing", "FacetSeeds",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "facet", dependencies: [
             "FacetCore", "FacetStore", "FacetServer", "FacetSeeds", "FacetSourcing", "FacetSimulators", "FacetVision",
-            "FacetMatching", "CLibWebSockets",
+            "FacetMatching", "FacetSearch", "FacetHTTP", "CLibWebSockets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FacetCoreTests", dependencies: ["FacetCore"]),
         .testTarget(name: "FacetStoreTests", dependencies: ["FacetStore"]),
-        .testTarget(name: "FacetServerTests", dependencies: ["FacetServer"]),
+        .testTarget(name: "FacetHTTPTests", dependencies: ["FacetHTTP", "FacetCore"]),
+        .testTarget(name: "FacetServerTests", dependencies: ["FacetServer", "FacetHTTP", "FacetStore", "FacetCore", "FacetSearch"]),
         .testTarget(name: "FacetSeedsTests", dependencies: ["FacetSeeds"]),
         .testTarget(name: "FacetSourcingTests", dependencies: ["FacetSourcing", "FacetStore", "FacetCore"], exclude: ["Fixtures"]),
         .testTarget(name: "FacetMatchingTests", dependencies: ["FacetMatching", "FacetVision", "FacetCore"]),

@@ -1,4 +1,6 @@
-/// Markups in basis points (1 % = 100 bp), resolved per category, else global.
+/// Markups in basis points (1 % = 100 bp), resolved per category, else global; one table for
+/// our brands' stock and one for marketplace-sourced items. Every buyer price in Facet comes
+/// from here, so buyers and staff always see the same number for the same item.
 ///
 /// Rounding rules (stated once, used everywhere):
 /// - an exact price is `base × (10 000 + bp) / 10 000`, rounded half up to the minor unit;
@@ -7,44 +9,81 @@
 public struct MarkupTable: Codable, Sendable, Equatable {
     public var global: Int
     public var perCategory: [Category: Int]
+    /// Marketplace items: listed price × (1 + this), an estimate until the supplier quotes.
+    public var marketplaceGlobal: Int
+    public var marketplacePerCategory: [Category: Int]
 
     public static let maximumBasisPoints = 100_000
-    public static let standard = MarkupTable(global: 3_000, perCategory: [:])
+    public static let standard = MarkupTable(global: 3_000, perCategory: [:], marketplaceGlobal: 3_000, marketplacePerCategory: [:])
 
-    public init(global: Int, perCategory: [Category: Int]) {
+    public init(global: Int, perCategory: [Category: Int], marketplaceGlobal: Int = 3_000, marketplacePerCategory: [Category: Int] = [:]) {
         self.global = global
         self.perCategory = perCategory
+        self.marketplaceGlobal = marketplaceGlobal
+        self.marketplacePerCategory = marketplacePerCategory
     }
 
     public func basisPoints(for category: Category) -> Int { perCategory[category] ?? global }
+    public func marketplaceBasisPoints(for category: Category) -> Int { marketplacePerCategory[category] ?? marketplaceGlobal }
 
-    public func price(base: Money, category: Category) -> Money {
-        Money(amount: Pricing.apply(basisPoints(for: category), to: base.amount), currency: base.currency)
+    /// What a buyer pays for one unit of our stock.
+    public func price(base: Money, category: Category) throws -> Money {
+        Money(amount: try Pricing.apply(basisPoints(for: category), to: base.amount), currency: base.currency)
+    }
+
+    /// What a buyer would roughly pay for a marketplace item listed at `listed`.
+    public func approximate(_ listed: MoneyRange, category: Category) throws -> MoneyRange {
+        try Pricing.approximate(listed, basisPoints: marketplaceBasisPoints(for: category))
+    }
+
+    /// The highest listed price a supplier may ask for an item to stay within a buyer's limit.
+    public func listedCeiling(forBuyerPrice limit: Int64, category: Category) -> Int64 {
+        Pricing.base(within: limit, basisPoints: marketplaceBasisPoints(for: category))
+    }
+
+    /// The highest base cost of our stock that stays within a buyer's limit.
+    public func costCeiling(forBuyerPrice limit: Int64, category: Category) -> Int64 {
+        Pricing.base(within: limit, basisPoints: basisPoints(for: category))
     }
 }
 
+/// An amount outside what Facet can represent after a markup: refused, never wrapped or trapped.
+public struct MoneyOverflow: Error, Sendable, Equatable {}
+
 public enum Pricing {
-    /// `amount × (1 + bp/10 000)`, half up, in integer arithmetic.
-    public static func apply(_ basisPoints: Int, to amount: Int64) -> Int64 {
-        let numerator = amount * Int64(10_000 + basisPoints)
-        return numerator >= 0 ? (numerator + 5_000) / 10_000 : -((-numerator + 5_000) / 10_000)
+    /// `amount × (1 + bp/10 000)`, half up, in checked integer arithmetic.
+    public static func apply(_ basisPoints: Int, to amount: Int64) throws -> Int64 {
+        let (product, overflow) = amount.multipliedReportingOverflow(by: Int64(10_000 + basisPoints))
+        guard !overflow, product != .min else { throw MoneyOverflow() }
+        let magnitude = product.magnitude
+        let (rounded, carry) = magnitude.addingReportingOverflow(5_000)
+        guard !carry else { throw MoneyOverflow() }
+        let result = Int64(rounded / 10_000)
+        return product >= 0 ? result : -result
     }
 
     /// The largest base amount whose marked-up price stays within `limit`: how a buyer's
-    /// maximum price is converted back before asking a supplier.
+    /// maximum price is converted back before asking a supplier. Never overflows: the
+    /// division comes first and the base is below the limit.
     public static func base(within limit: Int64, basisPoints: Int) -> Int64 {
-        var base = limit * 10_000 / Int64(10_000 + basisPoints)
-        while base > 0, apply(basisPoints, to: base + 1) <= limit { base += 1 }
-        while base > 0, apply(basisPoints, to: base) > limit { base -= 1 }
+        guard limit > 0 else { return 0 }
+        let divisor = Int64(10_000 + basisPoints)
+        // limit × 10 000 / divisor without the product: quotient and remainder separately.
+        var base = (limit / divisor) * 10_000 + (limit % divisor) * 10_000 / divisor
+        func fits(_ b: Int64) -> Bool { (try? apply(basisPoints, to: b)).map { $0 <= limit } ?? false }
+        while base < limit, fits(base + 1) { base += 1 }
+        while base > 0, !fits(base) { base -= 1 }
         return base
     }
 
     /// A listed range marked up and widened outwards to whole major units.
-    public static func approximate(_ range: MoneyRange, basisPoints: Int) -> MoneyRange {
+    public static func approximate(_ range: MoneyRange, basisPoints: Int) throws -> MoneyRange {
         let unit = Money.minorUnits(of: range.currency)
-        let low = apply(basisPoints, to: range.min), high = apply(basisPoints, to: range.max)
+        let low = try apply(basisPoints, to: range.min), high = try apply(basisPoints, to: range.max)
         let floorLow = low / unit * unit
-        let ceilHigh = (high + unit - 1) / unit * unit
+        let (padded, overflow) = high.addingReportingOverflow(unit - 1)
+        guard !overflow else { throw MoneyOverflow() }
+        let ceilHigh = padded / unit * unit
         return MoneyRange(min: floorLow, max: Swift.max(ceilHigh, floorLow + unit), currency: range.currency)
     }
 }

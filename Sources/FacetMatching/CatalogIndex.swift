@@ -122,6 +122,11 @@ public final class CatalogIndex: Sendable {
         public var bytesPerImage: Int
     }
 
+    /// Items from one source (our stock, or marketplace listings).
+    public func count(source: OfferSource) -> Int {
+        lock.reading { partitions.values.reduce(0) { total, p in total + Set(p.items.lazy.filter { $0.source == source }.map(\.ref)).count } }
+    }
+
     public var stats: Stats {
         lock.reading {
             var per: [Category: Int] = [:]

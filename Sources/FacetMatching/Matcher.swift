@@ -15,7 +15,7 @@ public struct Candidate: Sendable {
 
 public struct MatcherOptions: Sendable {
     /// Calibrated similarity (percent) at or above which an inventory item is the exact match.
-    public var exactThreshold: Double = 95
+    public var exactThreshold: Double = ExactMatch.defaultThreshold
     /// Items whose best photo gets the keypoint check.
     public var verify = 12
     /// Photos read from the index per search.

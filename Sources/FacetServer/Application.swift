@@ -1,28 +1,38 @@
 import FacetCore
+import FacetHTTP
 import FacetStore
 import Foundation
 import Logging
 
-/// The request pipeline above the transport: Origin check, routing, session lookup,
-/// the handler, and one error shape for every failure.
-public protocol HTTPResponder: Sendable {
-    func respond(to request: HTTPRequest) async -> HTTPResponse
-}
-
-/// What the transport needs to serve /ws: who the peer is, and the log to replay from.
-public struct RealtimeSupport: Sendable {
-    public let events: EventLog
-    public let accounts: AccountStore
-    public let authenticate: @Sendable (HTTPRequest) -> Result<Viewer, APIError>
-}
-
+/// The request pipeline above the transport: Origin check, routing, session lookup, the
+/// route's guard and handler, and one error shape for every failure.
 public final class Application: HTTPResponder {
     public let services: Services
-    let router: Router
+    let router: Router<Route>
 
-    init(services: Services, router: Router) {
+    /// Builds the services' routes; `extraRoutes` lets the server add what needs the transport.
+    public init(services: Services, extraRoutes: (Routes) -> Void = { _ in }) {
         self.services = services
+        let router = Router<Route>()
+        let routes = Routes(router: router)
+        for module in Self.modules { module(routes) }
+        extraRoutes(routes)
+        router.freeze()
         self.router = router
+    }
+
+    /// Every route module, in one list: a new module is one line here.
+    static let modules: [@Sendable (Routes) -> Void] = [
+        AuthRoutes.register, MeRoutes.register, AdminRoutes.register, SourcingRoutes.register, SearchRoutes.register,
+        MarkupRoutes.register, MarketplaceRoutes.register, HealthRoutes.register, CatalogInfoRoutes.register,
+    ]
+
+    /// Method and path of every route, with its guard: the API documents are checked against this.
+    public var routes: [(method: HTTPMethod, path: String, access: Access)] {
+        router.routes.compactMap { route in
+            guard case let .route(payload, _) = router.match(route.method, path: route.path) else { return nil }
+            return (route.method, route.path, payload.access)
+        }
     }
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
@@ -31,38 +41,23 @@ public final class Application: HTTPResponder {
             switch router.match(request.method, path: request.path) {
             case .notFound:
                 throw APIError.notFound("No route for \(request.path).")
-            case .methodNotAllowed:
-                throw APIError.methodNotAllowed
-            case let .handler(handler, parameters):
+            case let .methodNotAllowed(allowed):
+                throw APIError.methodNotAllowed(allowed: allowed)
+            case let .route(route, parameters):
                 let token = request.cookies[SessionCookie.name]
                 let user = token.flatMap { services.sessions.user(token: $0) }
-                var values: [String: String] = [:]
-                for name in parameters.allNames { values[name] = parameters.get(name) }
-                let context = RequestContext(request: request, parameters: values, services: services,
+                let context = RequestContext(request: request, parameters: parameters, services: services,
                                              sessionToken: user == nil ? nil : token, user: user)
-                var response = try await handler(context)
+                var response = try await route.handler(context)
                 if !response.headers.contains(where: { $0.0 == "cache-control" }) {
                     response.headers.append(("cache-control", "no-store"))
                 }
                 return response
             }
-        } catch let error as APIError {
-            return .error(error)
-        } catch let failure as ValidationFailure {
-            return .error(APIError.validation(failure.field, failure.message))
         } catch {
-            services.logger.error("handler failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
+            if let mapped = ErrorMapping.apiError(error) { return .error(mapped) }
+            services.logger.error("handler failed", metadata: ["request": "\(request.method.rawValue) \(request.path)", "error": "\(error)"])
             return .error(.internal())
-        }
-    }
-
-    var realtime: RealtimeSupport {
-        RealtimeSupport(events: services.events, accounts: services.accounts) { [self] request in
-            guard originAllowed(request) else { return .failure(.badOrigin) }
-            guard let token = request.cookies[SessionCookie.name], let user = services.sessions.user(token: token) else {
-                return .failure(.unauthorized)
-            }
-            return .success(user.viewer)
         }
     }
 

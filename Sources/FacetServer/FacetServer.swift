@@ -1,47 +1,32 @@
-import FacetSourcing
+import FacetHTTP
 import FacetStore
 import Foundation
 import Logging
+import Synchronization
 
-/// Builds the services and the transport, and runs them until stopped.
+/// Builds the services, the application and the transport, and runs them until stopped.
 public final class FacetServer: Sendable {
     public let services: Services
+    public let application: Application
     let transport: LWSServer
 
     public init(configuration: ServerConfiguration, logger: Logger) throws {
-        let database = try FacetDatabase(dataDirectory: configuration.dataDirectory)
-        let router = Router()
-        let box = TransportBox()
-        let publisher = Publisher(database: database) { event in box.outbox?.post(.event(event)) }
-        var sourcing: SourcingService?
-        if !configuration.brands.isEmpty {
-            sourcing = try SourcingService(
-                database: database, dataDirectory: configuration.dataDirectory, brands: configuration.brands,
-                mappingRoot: configuration.mappingRoot, options: configuration.sourcing, logger: logger,
-                onChanges: { changes in SourcingRoutes.publish(changes, publisher: publisher, logger: logger) },
-                onHealth: { health in _ = try? publisher.publish(topic: "admin", event: "sync.status", data: health) })
+        // Events are committed by the services and fanned out by the transport, built after them.
+        let slot = TransportSlot()
+        let services = try Services.make(configuration, logger: logger) { event in
+            slot.transport.withLock { $0 }?.publish(RealtimeEvent(event))
         }
-        let marketplace = try MarketplaceRoutes.makeService(configuration, database: database, publisher: publisher, logger: logger)
-        let search = SearchService(database: database, dataDirectory: configuration.dataDirectory, publisher: publisher,
-                                   sourcing: sourcing, marketplace: marketplace, options: configuration.search, logger: logger)
-        services = Services(configuration: configuration, database: database, publisher: publisher, sourcing: sourcing,
-                            marketplace: marketplace, search: search, logger: logger)
-        let application = Application(services: services, router: router)
-        transport = LWSServer(configuration: configuration, responder: application, realtime: application.realtime, logger: logger)
-        let transport = transport
-        let outbox = ServiceOutbox { transport.wake() }
-        box.outbox = outbox
-        transport.attach(outbox: outbox)
-        AuthRoutes.register(on: router)
-        MeRoutes.register(on: router)
-        AdminRoutes.register(on: router)
-        SourcingRoutes.register(on: router)
-        SearchRoutes.register(on: router)
-        MarkupRoutes.register(on: router)
-        MarketplaceRoutes.register(on: router)
-        HealthRoutes.register(on: router) { transport.webSocketCount.load(ordering: .relaxed) }
-        router.on(.GET, "/ws") { _ in throw APIError(426, "upgrade_required", "Open /ws as a WebSocket.") }
-        router.freeze()
+        let application = Application(services: services) { routes in
+            routes.everyone.get("/ws") { _ in throw APIError(426, "upgrade_required", "Open /ws as a WebSocket.") }
+        }
+        let transport = LWSServer(configuration: configuration.transport, responder: application,
+                                  realtime: RealtimeAccess(services: services, originAllowed: application.originAllowed),
+                                  logger: logger)
+        slot.transport.withLock { $0 = transport }
+        services.webSockets.withLock { $0 = { transport.webSocketCount } }
+        self.services = services
+        self.application = application
+        self.transport = transport
     }
 
     public func start() throws {
@@ -60,8 +45,7 @@ public final class FacetServer: Sendable {
     public func waitUntilStopped() { transport.waitUntilStopped() }
 }
 
-/// Lets the publisher, built before the transport, reach the transport's outbox.
-final class TransportBox: @unchecked Sendable {
-    // Written once during FacetServer.init, before any event can be published.
-    var outbox: ServiceOutbox?
+/// Lets the publisher, built before the transport, reach it once it exists.
+final class TransportSlot: Sendable {
+    let transport = Mutex<LWSServer?>(nil)
 }

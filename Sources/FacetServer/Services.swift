@@ -1,15 +1,21 @@
 import FacetCore
+import FacetHTTP
+import FacetSearch
 import FacetSourcing
 import FacetStore
 import Foundation
 import Logging
+import Synchronization
 
-/// Everything a handler may use, built once by `FacetServer.start`.
+/// Everything a handler may use, built once by `Services.make`.
 public final class Services: Sendable {
     public let configuration: ServerConfiguration
     public let database: FacetDatabase
     public let accounts: AccountStore
     public let events: EventLog
+    public let markups: MarkupStore
+    /// Who owns each kind of resource: REST handlers and topic subscriptions both ask here.
+    public let ownership: Ownership
     public let hasher: PasswordHasher
     public let mailer: Mailer
     public let loginLimiter: LoginRateLimiter
@@ -22,13 +28,17 @@ public final class Services: Sendable {
     public let search: SearchService?
     /// Tier-2 marketplace sourcing; nil when no marketplace is configured.
     public let marketplace: MarketplaceService?
+    /// Open WebSocket sessions, as the transport counts them (0 without a transport).
+    public let webSockets = Mutex<@Sendable () -> Int>({ 0 })
 
     init(configuration: ServerConfiguration, database: FacetDatabase, publisher: Publisher, sourcing: SourcingService?,
-         marketplace: MarketplaceService? = nil, search: SearchService?, logger: Logger) {
+         marketplace: MarketplaceService?, search: SearchService?, logger: Logger) {
         self.configuration = configuration
         self.database = database
         self.accounts = AccountStore(database: database)
         self.events = EventLog(database: database)
+        self.markups = MarkupStore(database: database)
+        self.ownership = Ownership(database: database)
         self.hasher = PasswordHasher(logRounds: configuration.scryptLogRounds)
         self.mailer = Mailer(outbox: configuration.dataDirectory.appendingPathComponent("outbox"),
                              smtpURL: configuration.smtpURL, from: configuration.mailFrom, logger: logger)
@@ -39,6 +49,26 @@ public final class Services: Sendable {
         self.search = search
         self.marketplace = marketplace
         self.logger = logger
+    }
+
+    /// Opens the database and builds every service; `deliver` hands committed events to the realtime transport.
+    public static func make(_ configuration: ServerConfiguration, logger: Logger,
+                            deliver: @escaping @Sendable (StoredEvent) -> Void) throws -> Services {
+        let database = try FacetDatabase(dataDirectory: configuration.dataDirectory)
+        let publisher = Publisher(database: database, deliver: deliver)
+        var sourcing: SourcingService?
+        if !configuration.brands.isEmpty {
+            sourcing = try SourcingService(
+                database: database, dataDirectory: configuration.dataDirectory, brands: configuration.brands,
+                mappingRoot: configuration.mappingRoot, options: configuration.sourcing, logger: logger,
+                onChanges: { changes in SourcingRoutes.publish(changes, publisher: publisher, logger: logger) },
+                onHealth: { health in _ = try? publisher.publish(topic: "admin", event: "sync.status", data: health) })
+        }
+        let marketplace = try MarketplaceRoutes.makeService(configuration, database: database, publisher: publisher, logger: logger)
+        let search = SearchService(database: database, dataDirectory: configuration.dataDirectory, publisher: publisher,
+                                   sourcing: sourcing, marketplace: marketplace, options: configuration.search, logger: logger)
+        return Services(configuration: configuration, database: database, publisher: publisher, sourcing: sourcing,
+                        marketplace: marketplace, search: search, logger: logger)
     }
 }
 
@@ -58,12 +88,7 @@ public struct ServerConfiguration: Sendable {
     public var maxInboundWebSocketMessage = 64 * 1024
     public var maxQueuedFramesPerConnection = 512
     public var scryptLogRounds = PasswordHasher.defaultLogRounds
-    public var eventLoop: EventLoop = .poll
-
-    /// poll() is libwebsockets' built-in loop; libev (epoll) scales to many idle sockets.
-    public enum EventLoop: String, Sendable, CaseIterable {
-        case poll, libev
-    }
+    public var eventLoop: TransportConfiguration.EventLoop = .poll
     /// Brands to sync from, and how (interval, timeouts); mapping files resolve against `mappingRoot`.
     public var brands: [BrandConfig] = []
     public var sourcing = SourcingService.Options()
@@ -76,9 +101,21 @@ public struct ServerConfiguration: Sendable {
 
     public init() {}
 
-    /// Only the image upload may send more than a JSON body.
-    public func bodyLimit(method: HTTPMethod, path: String) -> Int {
-        method == .POST && path == "/api/searches" ? maxUploadBody : maxJSONBody
+    /// What the transport is told: where to listen and how much a client may send.
+    public var transport: TransportConfiguration {
+        var t = TransportConfiguration()
+        t.host = host
+        t.port = port
+        t.webRoot = webRoot
+        t.tlsCertificate = tlsCertificate
+        t.tlsPrivateKey = tlsPrivateKey
+        t.maxInboundWebSocketMessage = maxInboundWebSocketMessage
+        t.maxQueuedFramesPerConnection = maxQueuedFramesPerConnection
+        t.eventLoop = eventLoop
+        let (json, upload) = (maxJSONBody, maxUploadBody)
+        // Only the image upload may send more than a JSON body.
+        t.bodyLimit = { method, path in method == .POST && path == "/api/searches" ? upload : json }
+        return t
     }
 
     public var resolvedPublicURL: String {

@@ -1,5 +1,5 @@
 import Crypto
-import FacetServer
+import FacetHTTP
 import FacetSourcing
 import Foundation
 import Logging

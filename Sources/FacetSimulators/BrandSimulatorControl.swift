@@ -1,4 +1,4 @@
-import FacetServer
+import FacetHTTP
 import FacetSourcing
 import Foundation
 

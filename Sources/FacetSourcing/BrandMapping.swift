@@ -160,13 +160,21 @@ public struct BrandMapping: Codable, Sendable {
         public func integer(in json: JSONValue) -> Int64? {
             let numbers: [Int64] = strings(in: json).compactMap { value in
                 switch money {
-                case "decimal": return Money.minorUnits(decimal: value)
-                default: return Int64(value) ?? Double(value).map { Int64($0.rounded()) }
+                case "decimal": return DecimalAmount.minorUnits(value)
+                default: return DecimalAmount.integer(value)
                 }
             }
             guard !numbers.isEmpty else { return nil }
             switch reduce {
-            case "sum": return numbers.reduce(0, +)
+            case "sum":
+                // A brand's payload must not be able to overflow a total: an impossible sum is no value.
+                var total: Int64 = 0
+                for n in numbers {
+                    let (next, overflow) = total.addingReportingOverflow(n)
+                    if overflow { return nil }
+                    total = next
+                }
+                return total
             case "min": return numbers.min()
             case "max": return numbers.max()
             default: return numbers.first
@@ -179,22 +187,39 @@ public struct BrandMapping: Codable, Sendable {
     }
 }
 
-public enum Money {
-    /// "42.5" → 4250, "10.10" → 1010, "7" → 700 (two-decimal currencies); nil when not a number.
-    public static func minorUnits(decimal: String, exponent: Int = 2) -> Int64? {
+/// Amounts in a brand's payload, read exactly and bounded: nothing a brand sends can
+/// overflow or trap.
+public enum DecimalAmount {
+    /// The largest magnitude accepted (a quantity or an amount in minor units).
+    public static let limit: Int64 = 1_000_000_000_000_000
+
+    /// "42.5" → 4250, "10.10" → 1010, "7" → 700 (two-decimal currencies); nil when not a
+    /// number or beyond `limit`.
+    public static func minorUnits(_ decimal: String, exponent: Int = 2) -> Int64? {
         let text = decimal.trimmingCharacters(in: .whitespaces)
         let negative = text.hasPrefix("-")
         let body = negative ? String(text.dropFirst()) : text
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let whole = Int64(parts[0].isEmpty ? "0" : String(parts[0])) else { return nil }
+        guard parts.count <= 2, parts[0].count <= 15, (0...6).contains(exponent),
+              parts[0].allSatisfy(\.isNumber), let whole = Int64(parts[0].isEmpty ? "0" : String(parts[0])) else { return nil }
         var fraction = parts.count == 2 ? String(parts[1]) : ""
-        guard fraction.allSatisfy(\.isNumber) else { return nil }
+        guard fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         let roundUp = fraction.count > exponent && (fraction[fraction.index(fraction.startIndex, offsetBy: exponent)] >= "5")
         fraction = String(fraction.prefix(exponent)).padding(toLength: exponent, withPad: "0", startingAt: 0)
         var scale: Int64 = 1
         for _ in 0..<exponent { scale *= 10 }
-        let value = whole * scale + (Int64(fraction) ?? 0) + (roundUp ? 1 : 0)
+        let (scaled, overflow) = whole.multipliedReportingOverflow(by: scale)
+        guard !overflow else { return nil }
+        let value = scaled + (Int64(fraction) ?? 0) + (roundUp ? 1 : 0)
+        guard value <= limit else { return nil }
         return negative ? -value : value
+    }
+
+    /// A whole number; a decimal one is rounded. nil when not finite or beyond `limit`.
+    public static func integer(_ text: String) -> Int64? {
+        if let value = Int64(text) { return value.magnitude <= limit.magnitude ? value : nil }
+        guard let value = Double(text), value.isFinite, abs(value) <= Double(limit) else { return nil }
+        return Int64(value.rounded())
     }
 }
 

@@ -116,20 +116,4 @@ public struct AccountStore: Sendable {
             return user
         }
     }
-
-    /// Owner of a resource topic (search, quote, order); nil when unknown.
-    /// Resource tables arrive with their features; until then nothing is owned.
-    public func owner(of kind: Topic.Kind, id: String) throws -> String? {
-        try database.read { db in
-            let table: String
-            switch kind {
-            case .buyer: return id
-            case .search: table = "search"
-            case .quote: table = "quote"
-            case .order: table = "order"
-            }
-            guard try db.tableExists(table) else { return nil }
-            return try String.fetchOne(db, sql: "SELECT buyerId FROM \"\(table)\" WHERE id = ?", arguments: [id])
-        }
-    }
 }

@@ -68,6 +68,15 @@ extension FeatureStore {
         try database.read { db in try Self.catalog(db, where: "status = 'active'", arguments: []) }.map(\.value)
     }
 
+    /// Active products that have at least one stored photo: what the search index should hold.
+    public func activeProductsWithPhotos() throws -> Int {
+        try database.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM catalogProduct WHERE status = 'active' AND EXISTS (SELECT 1 FROM catalogImage i WHERE i.sku = catalogProduct.sku)
+                """) ?? 0
+        }
+    }
+
     /// These products with their photos, for building offers; unknown SKUs are left out.
     public func products(skus: [String]) throws -> [String: (product: CatalogProduct, files: [String])] {
         guard !skus.isEmpty else { return [:] }

@@ -4,7 +4,7 @@ import GRDB
 
 public struct MarkupChange: Codable, Sendable, Equatable {
     public var id: Int64
-    /// "global" or a category.
+    /// "global", a category, "marketplace" or "marketplace:<category>".
     public var scope: String
     public var oldBasisPoints: Int?
     public var newBasisPoints: Int?
@@ -27,12 +27,26 @@ public struct MarkupChange: Codable, Sendable, Equatable {
     }
 }
 
-/// Markups (global and per category) with an audit row for every change.
+/// Markups (global and per category, for our stock and for marketplace items) with an
+/// audit row for every change.
 public struct MarkupStore: Sendable {
     let database: FacetDatabase
     public init(database: FacetDatabase) { self.database = database }
 
     public static let globalScope = "global"
+    public static let marketplaceScope = "marketplace"
+
+    public static func marketplaceScope(_ category: Category) -> String { "\(marketplaceScope):\(category.rawValue)" }
+
+    /// The value a scope has in a table; nil for a category without its own markup.
+    static func value(of scope: String, in table: MarkupTable) -> Int? {
+        if scope == globalScope { return table.global }
+        if scope == marketplaceScope { return table.marketplaceGlobal }
+        if scope.hasPrefix(marketplaceScope + ":") {
+            return Category(rawValue: String(scope.dropFirst(marketplaceScope.count + 1))).flatMap { table.marketplacePerCategory[$0] }
+        }
+        return Category(rawValue: scope).flatMap { table.perCategory[$0] }
+    }
 
     public func table() throws -> MarkupTable {
         try database.read { db in try Self.table(db) }
@@ -42,7 +56,15 @@ public struct MarkupStore: Sendable {
         var table = MarkupTable.standard
         for row in try Row.fetchAll(db, sql: "SELECT scope, basisPoints FROM markup") {
             let scope: String = row["scope"], bp: Int = row["basisPoints"]
-            if scope == globalScope { table.global = bp } else if let c = Category(rawValue: scope) { table.perCategory[c] = bp }
+            if scope == globalScope {
+                table.global = bp
+            } else if scope == marketplaceScope {
+                table.marketplaceGlobal = bp
+            } else if scope.hasPrefix(marketplaceScope + ":"), let c = Category(rawValue: String(scope.dropFirst(marketplaceScope.count + 1))) {
+                table.marketplacePerCategory[c] = bp
+            } else if let c = Category(rawValue: scope) {
+                table.perCategory[c] = bp
+            }
         }
         return table
     }
@@ -55,7 +77,7 @@ public struct MarkupStore: Sendable {
             let before = try Self.table(db)
             var changes: [MarkupChange] = []
             for (scope, bp) in updates {
-                let old: Int? = scope == Self.globalScope ? before.global : Category(rawValue: scope).flatMap { before.perCategory[$0] }
+                let old = Self.value(of: scope, in: before)
                 guard old != bp else { continue }
                 if let bp {
                     try db.execute(sql: """

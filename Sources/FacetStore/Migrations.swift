@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Versioned schema. Never edit a shipped migration: add the next one.
@@ -203,6 +204,17 @@ enum Migrations {
                 t.column("old", .text).notNull()
                 t.column("new", .text).notNull()
             }
+        }
+        migrator.registerMigration("v5-marketplace-markup") { db in
+            // The marketplace markup joins the markup table (audited like the others); carry over
+            // the value staff had set in the marketplace settings, if any.
+            guard let json = try String.fetchOne(db, sql: "SELECT settings FROM marketplaceSettings WHERE id = 1"),
+                  let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+                  let bp = object["markupBasisPoints"] as? Int else { return }
+            try db.execute(sql: """
+                INSERT INTO markup (scope, basisPoints, updatedAt, updatedBy) VALUES ('marketplace', ?, ?, NULL)
+                ON CONFLICT(scope) DO NOTHING
+                """, arguments: [bp, Date()])
         }
         return migrator
     }

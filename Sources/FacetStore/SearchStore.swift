@@ -4,7 +4,9 @@ import GRDB
 
 /// One buyer search as stored: the request, the stage it reached, and its final state as
 /// JSON text (attributes, exact match, alternatives) written by the search service.
-public struct SearchRecord: Sendable, Equatable {
+public struct SearchRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "search"
+
     public var id: String
     public var buyerId: String
     public var category: Category
@@ -21,6 +23,13 @@ public struct SearchRecord: Sendable, Equatable {
     public var createdAt: Date
     public var completedAt: Date?
 
+    public enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let buyerId = Column(CodingKeys.buyerId)
+        static let status = Column(CodingKeys.status)
+        static let createdAt = Column(CodingKeys.createdAt)
+    }
+
     public init(id: String, buyerId: String, category: Category, maxPriceAmount: Int64?, currency: String, imageFile: String,
                 createdAt: Date) {
         self.id = id
@@ -33,15 +42,19 @@ public struct SearchRecord: Sendable, Equatable {
         self.imageFile = imageFile
         self.createdAt = createdAt
     }
+}
 
-    init(row: Row) {
-        id = row["id"]; buyerId = row["buyerId"]
-        category = Category(rawValue: row["category"]) ?? .other
-        maxPriceAmount = row["maxPriceAmount"]; currency = row["currency"]
-        status = row["status"]; stage = row["stage"]; imageFile = row["imageFile"]
-        attributes = row["attributes"]; exactMatch = row["exactMatch"]; alternatives = row["alternatives"]
-        notes = row["notes"]; error = row["error"]
-        createdAt = row["createdAt"]; completedAt = row["completedAt"]
+/// The opaque id buyers see for a catalog product (`inv:<sku>`) or listing (`mk:<id>`).
+struct OfferRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "offer"
+    var id: String
+    var source: String
+    var ref: String
+    var createdAt: Date
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let ref = Column(CodingKeys.ref)
     }
 }
 
@@ -49,58 +62,52 @@ public struct SearchStore: Sendable {
     let database: FacetDatabase
     public init(database: FacetDatabase) { self.database = database }
 
-    public static func insert(_ db: Database, _ r: SearchRecord) throws {
-        try db.execute(sql: """
-            INSERT INTO search (id, buyerId, category, maxPriceAmount, currency, status, stage, imageFile, createdAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [r.id, r.buyerId, r.category.rawValue, r.maxPriceAmount, r.currency, r.status, r.stage, r.imageFile, r.createdAt])
+    /// Searches belong to the buyer who ran them.
+    public static let ownership = Ownership.Lookup { db, id in
+        try String.fetchOne(db, SearchRecord.filter(key: id).select(SearchRecord.Columns.buyerId))
     }
 
-    public static func update(_ db: Database, _ r: SearchRecord) throws {
-        try db.execute(sql: """
-            UPDATE search SET status = ?, stage = ?, attributes = ?, exactMatch = ?, alternatives = ?, notes = ?, error = ?,
-                completedAt = ? WHERE id = ?
-            """, arguments: [r.status, r.stage, r.attributes, r.exactMatch, r.alternatives, r.notes, r.error, r.completedAt, r.id])
-    }
+    public static func insert(_ db: Database, _ r: SearchRecord) throws { try r.insert(db) }
+
+    public static func update(_ db: Database, _ r: SearchRecord) throws { try r.update(db) }
 
     public func find(id: String) throws -> SearchRecord? {
-        try database.read { db in try Row.fetchOne(db, sql: "SELECT * FROM search WHERE id = ?", arguments: [id]).map(SearchRecord.init) }
+        try database.read { db in try SearchRecord.fetchOne(db, key: id) }
     }
 
     public func list(buyerId: String, limit: Int, before: Date? = nil) throws -> [SearchRecord] {
         try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM search WHERE buyerId = ? AND createdAt < ? ORDER BY createdAt DESC LIMIT ?
-                """, arguments: [buyerId, before ?? Date.distantFuture, limit]).map(SearchRecord.init)
+            try SearchRecord
+                .filter(SearchRecord.Columns.buyerId == buyerId && SearchRecord.Columns.createdAt < (before ?? Date.distantFuture))
+                .order(SearchRecord.Columns.createdAt.desc)
+                .limit(limit)
+                .fetchAll(db)
         }
     }
 
     /// Searches left running by a stop: they cannot resume, so they end as failed.
     public func failInterrupted(at now: Date = Date()) throws -> Int {
         try database.writer.write { db in
-            try db.execute(sql: """
-                UPDATE search SET status = 'failed', error = 'The search was interrupted by a restart; please search again.',
-                    completedAt = ? WHERE status = 'running'
-                """, arguments: [now])
-            return db.changesCount
+            try SearchRecord.filter(SearchRecord.Columns.status == "running").updateAll(db, [
+                SearchRecord.Columns.status.set(to: "failed"),
+                Column("error").set(to: "The search was interrupted by a restart; please search again."),
+                Column("completedAt").set(to: now),
+            ])
         }
     }
 
     /// The opaque id buyers see for a catalog product or listing (`ref`), made on first use.
     public func offerId(source: String, ref: String, at now: Date = Date()) throws -> String {
-        if let id = try database.read({ db in try String.fetchOne(db, sql: "SELECT id FROM offer WHERE ref = ?", arguments: [ref]) }) {
-            return id
-        }
+        let existing = OfferRecord.filter(OfferRecord.Columns.ref == ref).select(OfferRecord.Columns.id)
+        if let id = try database.read({ db in try String.fetchOne(db, existing) }) { return id }
         return try database.writer.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO offer (id, source, ref, createdAt) VALUES (?, ?, ?, ?)",
-                           arguments: [Identifier.make("of"), source, ref, now])
-            return try String.fetchOne(db, sql: "SELECT id FROM offer WHERE ref = ?", arguments: [ref])!
+            try OfferRecord(id: Identifier.make("of"), source: source, ref: ref, createdAt: now).insert(db, onConflict: .ignore)
+            guard let id = try String.fetchOne(db, existing) else { throw DatabaseError(message: "offer \(ref) was not stored") }
+            return id
         }
     }
 
     public func offerRef(id: String) throws -> (source: String, ref: String)? {
-        try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT source, ref FROM offer WHERE id = ?", arguments: [id]).map { ($0["source"], $0["ref"]) }
-        }
+        try database.read { db in try OfferRecord.fetchOne(db, key: id).map { ($0.source, $0.ref) } }
     }
 }

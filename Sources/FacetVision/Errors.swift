@@ -1,5 +1,4 @@
-/// Why an upload could not be turned into pixels. The server maps `unsupportedType` to 415,
-/// `tooLarge`/`tooManyPixels` to 413 and `corrupt` to 422 (or 400).
+/// Why an upload could not be turned into pixels.
 public enum VisionError: Error, Equatable, Sendable, CustomStringConvertible {
     case empty
     case unsupportedType(detected: String)
@@ -20,15 +19,6 @@ public enum VisionError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the image is \(w) × \(h) pixels; the limit is \(limit / 1_000_000) megapixels"
         case .corrupt(let format, let reason):
             return "the \(format.displayName) file is corrupt or truncated (\(reason))"
-        }
-    }
-
-    /// The HTTP status the upload should be answered with.
-    public var httpStatus: Int {
-        switch self {
-        case .unsupportedType: return 415
-        case .tooLarge, .tooManyPixels: return 413
-        case .empty, .corrupt: return 422
         }
     }
 }

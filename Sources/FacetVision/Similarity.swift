@@ -1,3 +1,4 @@
+import FacetCore
 import Foundation
 
 /// Maps descriptor distances to a calibrated 0–100 % similarity: 95 % sits at the distance
@@ -10,11 +11,13 @@ public struct SimilarityCalibration: Sendable, Codable {
 
     public init(d95: Float = 0.30, falloff: Float = 0.25) { self.d95 = d95; self.falloff = falloff }
     public static let standard = SimilarityCalibration()
+    /// The exact-match band starts here: the calibration maps `d95` to the default threshold.
+    static let band = ExactMatch.defaultThreshold
 
     /// 100 at distance 0, 95 at `d95`, decaying towards 0 beyond it.
     public func similarity(distance d: Float) -> Double {
-        if d <= d95 { return Double(100 - 5 * d / d95) }
-        return Double(95 * expf(-(d - d95) / falloff))
+        if d <= d95 { return 100 - (100 - Self.band) * Double(d / d95) }
+        return Self.band * Double(expf(-(d - d95) / falloff))
     }
 
     public func similarity(_ a: [Float], _ b: [Float]) -> Double {
@@ -39,15 +42,15 @@ extension SimilarityCalibration {
     /// lifts a candidate that stands out: at least `dominance` times the runner-up's.
     public func similarity(distance d: Float, inliers: Int?, runnerUp: Int = 0) -> Double {
         let base = similarity(distance: d)
-        guard let inliers else { return min(base, 94.9) }
+        guard let inliers else { return min(base, Self.band - 0.1) }
         if inliers > Self.denyInliers, Double(inliers) < Self.dominance * Double(runnerUp) { return base }
         if inliers >= Self.confirmInliers {
-            let lift = 95 + 4.9 * min(1, Double(inliers - Self.confirmInliers) / 40)
+            let lift = Self.band + (99.9 - Self.band) * min(1, Double(inliers - Self.confirmInliers) / 40)
             return max(base, lift)
         }
         // Some consistent matches and a close embedding together confirm.
         if inliers >= Self.supportInliers && d < Self.supportDistance {
-            return max(base, 95 + Double(Self.supportDistance - d) * 2)
+            return max(base, Self.band + Double(Self.supportDistance - d) * 2)
         }
         // Few consistent matches: the embedding alone must be closer to reach 95 %.
         if inliers <= Self.denyInliers { return similarity(distance: d * 1.2) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FacetHTTP
 import FacetServer
 import FacetSimulators
 import FacetSourcing
@@ -94,10 +95,10 @@ struct Demo: AsyncParsableCommand {
         let sourcing = server.services.sourcing!
         let started = Date()
         await withTaskGroup(of: Void.self) { group in
-            for brand in sourcing.brands {
+            for brand in sourcing.names {
                 group.addTask {
                     do {
-                        let report = try await sourcing.sync(brand: brand, full: true)
+                        let report = try await sourcing.runs.sync(brand: brand, full: true)
                         say("Imported \(brand): \(report?.items ?? 0) products, \(report?.changes ?? 0) changes")
                     } catch {
                         say("Import of \(brand) failed (it will be retried): \(error)")
@@ -105,8 +106,22 @@ struct Demo: AsyncParsableCommand {
                 }
             }
         }
-        say(String(format: "Initial import took %.1f s", Date().timeIntervalSince(started)))
+        say(String(format: "Initial import took %.1f s; indexing the photos for search…", Date().timeIntervalSince(started)))
         sourcing.start()
+        if let search = server.services.search {
+            // Searches before this point miss products still being indexed: say when they stop missing.
+            Task.detached {
+                while !Task.isCancelled {
+                    let readiness = search.indexer.readiness()
+                    if readiness.ready {
+                        say(String(format: "Catalog searchable: %d products indexed, %.1f s after start", readiness.indexed,
+                                   Date().timeIntervalSince(started)))
+                        return
+                    }
+                    try? await Task.sleep(for: .milliseconds(500))
+                }
+            }
+        }
         let simServers = sims.map(\.1) + [market.server]
         let signals = StopSignals {
             server.stop()

@@ -1,3 +1,4 @@
+import FacetHTTP
 import FacetServer
 import FacetSimulators
 import FacetSourcing

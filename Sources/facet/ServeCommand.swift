@@ -1,4 +1,6 @@
 import ArgumentParser
+import FacetCore
+import FacetHTTP
 import FacetServer
 import Foundation
 import Logging
@@ -32,7 +34,11 @@ struct Serve: ParsableCommand {
     var tlsKey: String?
 
     @Option(help: "libev (epoll: cheap wake-ups with thousands of WebSockets; the default) or poll (libwebsockets' own loop) (env FACET_EVENT_LOOP).")
-    var eventLoop: ServerConfiguration.EventLoop = ServerConfiguration.EventLoop(rawValue: env("FACET_EVENT_LOOP") ?? "") ?? .libev
+    var eventLoop: TransportConfiguration.EventLoop = TransportConfiguration.EventLoop(rawValue: env("FACET_EVENT_LOOP") ?? "") ?? .libev
+
+    @Option(help: ArgumentHelp("Similarity (%) from which a stocked item is shown as the exact match, 90 to 99.9 (env FACET_EXACT_THRESHOLD).",
+                               valueName: "percent"))
+    var exactThreshold: Double = Double(env("FACET_EXACT_THRESHOLD") ?? "") ?? ExactMatch.defaultThreshold
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
@@ -43,6 +49,9 @@ struct Serve: ParsableCommand {
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
+        guard ExactMatch.allowedThresholds.contains(exactThreshold) else {
+            throw ValidationError("--exact-threshold must be between \(ExactMatch.allowedThresholds.lowerBound) and \(ExactMatch.allowedThresholds.upperBound).")
+        }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: web, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -64,6 +73,7 @@ struct Serve: ParsableCommand {
         configuration.tlsCertificate = tlsCert
         configuration.tlsPrivateKey = tlsKey
         configuration.eventLoop = eventLoop
+        configuration.search.matcher.exactThreshold = exactThreshold
         try brands.apply(to: &configuration)
         marketplace.apply(to: &configuration)
         let server = try FacetServer(configuration: configuration, logger: logger)
@@ -87,7 +97,7 @@ struct Serve: ParsableCommand {
     }
 }
 
-extension ServerConfiguration.EventLoop: ExpressibleByArgument {}
+extension TransportConfiguration.EventLoop: ExpressibleByArgument {}
 
 func env(_ name: String) -> String? {
     ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }

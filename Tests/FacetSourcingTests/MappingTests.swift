@@ -87,10 +87,10 @@ final class MappingTests: XCTestCase {
     }
 
     func testDecimalMoneyIsExact() {
-        XCTAssertEqual(Money.minorUnits(decimal: "10.10"), 1010)
-        XCTAssertEqual(Money.minorUnits(decimal: "42.5"), 4250)
-        XCTAssertEqual(Money.minorUnits(decimal: "7"), 700)
-        XCTAssertEqual(Money.minorUnits(decimal: "0.015"), 2)
-        XCTAssertNil(Money.minorUnits(decimal: "abc"))
+        XCTAssertEqual(DecimalAmount.minorUnits("10.10"), 1010)
+        XCTAssertEqual(DecimalAmount.minorUnits("42.5"), 4250)
+        XCTAssertEqual(DecimalAmount.minorUnits("7"), 700)
+        XCTAssertEqual(DecimalAmount.minorUnits("0.015"), 2)
+        XCTAssertNil(DecimalAmount.minorUnits("abc"))
     }
 }

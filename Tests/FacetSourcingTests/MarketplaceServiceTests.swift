@@ -80,9 +80,10 @@ final class MarketplaceServiceTests: XCTestCase {
         let alerts = Alerts()
         let market = Self.page("results-json.html")
         var settings = MarketplaceSettings(sources: ["web": true])
-        settings.markupBasisPoints = 2500
         settings.maxPages = 1
         let service = try makeService(market, alerts: alerts, settings: settings)
+        let markups = MarkupStore(database: try FacetDatabase(dataDirectory: root))
+        _ = try markups.apply([(scope: MarkupStore.marketplaceScope(.ring), basisPoints: 2500)], actorId: "u_1", actorEmail: "ops@example.com")
         // Buyer limit $10.00 with 25 % markup → listed ceiling $8.00.
         let (listings, end) = await collect(service, MarketplaceQuery(category: .ring, keywords: ["filigree ruby"], maxPrice: 1000))
         guard case let .finished(stats)? = end else { return XCTFail("\(String(describing: end))") }
@@ -94,7 +95,9 @@ final class MarketplaceServiceTests: XCTestCase {
         XCTAssertEqual(stats.skipped, 1)
         XCTAssertEqual(listings[0].imageFiles.count, 2)
         XCTAssertEqual(Set(listings[0].imageFiles).count, 1, "one photo stored once")
-        XCTAssertEqual(service.buyerPriceRange(for: listings[0].price), MoneyRange(min: 150, max: 438, currency: "USD"))
+        // The buyer's range comes from the one pricing rule: $1.20 × 1.25 = $1.50, widened to whole dollars.
+        XCTAssertEqual(listings[0].price, MoneyRange(min: 120, max: 350, currency: "USD"))
+        XCTAssertEqual(try markups.table().approximate(listings[0].price, category: .ring), MoneyRange(min: 100, max: 500, currency: "USD"))
         XCTAssertEqual(try service.knownListings().map(\.id), listings.map(\.id))
         XCTAssertEqual(try service.listing(id: listings[0].id), listings[0])
 
@@ -128,15 +131,15 @@ final class MarketplaceServiceTests: XCTestCase {
         do { try await service.update(unknown, actorId: "u_1", actorEmail: "ops@example.com"); XCTFail() } catch is ValidationFailure {}
 
         var good = service.settings
-        good.markupBasisPoints = 4000
+        good.burst = 5
         good.categories = [.ring, .pendant]
         try await service.update(good, actorId: "u_1", actorEmail: "ops@example.com")
-        XCTAssertEqual(service.estimatedMarkupBasisPoints, 4000)
+        XCTAssertEqual(service.settings.burst, 5)
         let audit = try service.audit()
         XCTAssertEqual(audit.count, 1)
         XCTAssertEqual(audit[0].actorEmail, "ops@example.com")
-        XCTAssertEqual(audit[0].old.markupBasisPoints, 3000)
-        XCTAssertEqual(audit[0].new.markupBasisPoints, 4000)
+        XCTAssertEqual(audit[0].old.burst, 3)
+        XCTAssertEqual(audit[0].new.burst, 5)
         // A category staff left out is not searched.
         let (_, end) = await collect(service, MarketplaceQuery(category: .bangle, keywords: []))
         guard case let .finished(stats)? = end else { return XCTFail() }

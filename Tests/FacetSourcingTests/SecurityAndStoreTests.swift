@@ -165,11 +165,11 @@ final class CatalogStoreTests: XCTestCase {
         let kept = try await CatalogStore(database: database).product(sku: "A")
         XCTAssertEqual(kept?.brand, "aurelia")
         XCTAssertEqual(kept?.baseCost.amount, 1200)
-        let fresh = try await database.writer.write { db in try CatalogStore.recordDelivery(db, brand: "aurelia", id: "wh_1", type: "x", at: now) }
-        let again = try await database.writer.write { db in try CatalogStore.recordDelivery(db, brand: "aurelia", id: "wh_1", type: "x", at: now) }
+        let fresh = try await database.writer.write { db in try BrandSyncStore.recordDelivery(db, brand: "aurelia", id: "wh_1", type: "x", at: now) }
+        let again = try await database.writer.write { db in try BrandSyncStore.recordDelivery(db, brand: "aurelia", id: "wh_1", type: "x", at: now) }
         XCTAssertTrue(fresh)
         XCTAssertFalse(again)
-        XCTAssertEqual(try CatalogStore(database: database).syncState(brand: "aurelia").webhooksReceived, 1)
+        XCTAssertEqual(try BrandSyncStore(database: database).syncState(brand: "aurelia").webhooksReceived, 1)
     }
 
     func testAFullReconcileDiscontinuesWhatTheBrandNoLongerLists() async throws {
@@ -192,7 +192,7 @@ final class CatalogStoreTests: XCTestCase {
             try CatalogStore.discontinueMissing(db, brand: "aurelia", listed: ["A", "C"], at: now)
         }
         XCTAssertEqual(again, [])
-        let state = try store.syncState(brand: "aurelia")
+        let state = try BrandSyncStore(database: database).syncState(brand: "aurelia")
         XCTAssertEqual(state.products, 3)
         XCTAssertEqual(state.activeProducts, 2)
     }
@@ -200,7 +200,7 @@ final class CatalogStoreTests: XCTestCase {
     func testOrderNotificationKeepsOneRecordPerKey() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("facet-orders-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = CatalogStore(database: try FacetDatabase(dataDirectory: dir))
+        let store = BrandOrderStore(database: try FacetDatabase(dataDirectory: dir))
         let a = try store.brandOrder(key: "k1", brand: "aurelia", facetOrderId: "F-1", request: "{}")
         _ = try store.updateBrandOrder(key: "k1", status: "pending", brandOrderId: nil, brandStatus: nil, error: "timed out")
         let b = try store.brandOrder(key: "k1", brand: "aurelia", facetOrderId: "F-1", request: "{}")

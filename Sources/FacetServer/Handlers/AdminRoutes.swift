@@ -1,17 +1,17 @@
 import FacetCore
 import FacetStore
+import FacetHTTP
 import Foundation
 
 /// Staff (ops/admin) operations that exist so far: buyers and notices.
 enum AdminRoutes {
-    static func register(on router: Router) {
-        router.on(.GET, "/api/admin/buyers", buyers)
-        router.on(.POST, "/api/admin/buyers", createBuyer)
-        router.on(.POST, "/api/admin/notices", notice)
+    static func register(_ routes: Routes) {
+        routes.staff.get("/api/admin/buyers", buyers)
+        routes.staff.post("/api/admin/buyers", createBuyer)
+        routes.staff.post("/api/admin/notices", notice)
     }
 
-    @Sendable static func buyers(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try context.requireStaff()
+    @Sendable static func buyers(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let limit = min(Int(context.request.query["limit"] ?? "") ?? 200, 1000)
         let list = try await context.services.accounts.buyers(limit: limit)
         return .json(["buyers": list.map(UserView.init)])
@@ -19,8 +19,7 @@ enum AdminRoutes {
 
     /// Ops onboarding a buyer they already know (by phone, at a fair): the account is
     /// verified, has no password, and the buyer gets a link to set one.
-    @Sendable static func createBuyer(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try context.requireStaff()
+    @Sendable static func createBuyer(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let input = try context.body(AccountInput.self)
         let user = try await AuthRoutes.createBuyer(input.profile, email: input.email, password: nil, verified: true, context: context)
         if input.sendInvite ?? true {
@@ -43,8 +42,7 @@ enum AdminRoutes {
 
     struct NoticeInput: Decodable { let topic: String; let title: String; let body: String }
 
-    @Sendable static func notice(_ context: RequestContext) async throws -> HTTPResponse {
-        let staff = try context.requireStaff()
+    @Sendable static func notice(_ context: RequestContext, _ staff: UserRecord) async throws -> HTTPResponse {
         let input = try context.body(NoticeInput.self)
         let title = try AccountRules.requiredText(input.title, field: "title", maxLength: 140)
         let body = try AccountRules.requiredText(input.body, field: "body", maxLength: 4000)

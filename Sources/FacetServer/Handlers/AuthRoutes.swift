@@ -1,5 +1,6 @@
 import FacetCore
 import FacetStore
+import FacetHTTP
 import Foundation
 import Synchronization
 
@@ -8,14 +9,14 @@ enum AuthRoutes {
     static let verifyLifetime: TimeInterval = 24 * 3600
     static let resetLifetime: TimeInterval = 3600
 
-    static func register(on router: Router) {
-        router.on(.POST, "/api/auth/register", register)
-        router.on(.POST, "/api/auth/verify", verify)
-        router.on(.POST, "/api/auth/resend-verification", resend)
-        router.on(.POST, "/api/auth/login", login)
-        router.on(.POST, "/api/auth/logout", logout)
-        router.on(.POST, "/api/auth/password-reset", requestReset)
-        router.on(.POST, "/api/auth/password-reset/confirm", confirmReset)
+    static func register(_ routes: Routes) {
+        routes.everyone.post("/api/auth/register", register)
+        routes.everyone.post("/api/auth/verify", verify)
+        routes.everyone.post("/api/auth/resend-verification", resend)
+        routes.everyone.post("/api/auth/login", login)
+        routes.everyone.post("/api/auth/logout", logout)
+        routes.everyone.post("/api/auth/password-reset", requestReset)
+        routes.everyone.post("/api/auth/password-reset/confirm", confirmReset)
     }
 
     @Sendable static func register(_ context: RequestContext) async throws -> HTTPResponse {

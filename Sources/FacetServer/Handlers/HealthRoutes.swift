@@ -1,17 +1,23 @@
-import GRDB
+import FacetHTTP
+import FacetSearch
 import Foundation
+import GRDB
 
 enum HealthRoutes {
     static let started = Date()
 
-    static func register(on router: Router, webSockets: @escaping @Sendable () -> Int) {
-        router.on(.GET, "/api/health") { context in
-            _ = try context.services.database.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
-            return .json(Health(status: "ok", version: FacetVersion.current,
-                                uptimeSeconds: Int(Date().timeIntervalSince(started)),
-                                connections: .init(websocket: webSockets()),
-                                memory: .init(rssBytes: ProcessMemory.residentBytes())))
-        }
+    static func register(_ routes: Routes) {
+        routes.everyone.get("/api/health", health)
+    }
+
+    @Sendable static func health(_ context: RequestContext) async throws -> HTTPResponse {
+        _ = try context.services.database.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        let sessions = context.services.webSockets.withLock { $0 }()
+        return .json(Health(status: "ok", version: FacetVersion.current,
+                            uptimeSeconds: Int(Date().timeIntervalSince(started)),
+                            connections: .init(websocket: sessions),
+                            memory: .init(rssBytes: ProcessMemory.residentBytes()),
+                            catalog: context.services.search?.indexer.readiness()))
     }
 
     struct Health: Encodable {
@@ -22,6 +28,8 @@ enum HealthRoutes {
         let uptimeSeconds: Int
         let connections: Connections
         let memory: Memory
+        /// Whether the catalog is searchable yet: products indexed of those with photos.
+        let catalog: SearchIndexer.Readiness?
     }
 }
 

@@ -1,4 +1,5 @@
 import FacetCore
+import FacetHTTP
 import FacetSourcing
 import FacetStore
 import Foundation
@@ -7,13 +8,13 @@ import Logging
 /// Marketplace (tier 2) for staff: settings with their audit trail, source health, resuming
 /// a paused source, and a trial search that shows the true source of each listing.
 enum MarketplaceRoutes {
-    static func register(on router: Router) {
-        router.on(.GET, "/api/admin/marketplace", overview)
-        router.on(.PUT, "/api/admin/marketplace", update)
-        router.on(.GET, "/api/admin/marketplace/audit", audit)
-        router.on(.POST, "/api/admin/marketplace/sources/:name/resume", resume)
-        router.on(.POST, "/api/admin/marketplace/search", search)
-        router.on(.GET, "/api/admin/marketplace/listings", listings)
+    static func register(_ routes: Routes) {
+        routes.staff.get("/api/admin/marketplace", overview)
+        routes.staff.put("/api/admin/marketplace", update)
+        routes.staff.get("/api/admin/marketplace/audit", audit)
+        routes.staff.post("/api/admin/marketplace/sources/:name/resume", resume)
+        routes.staff.post("/api/admin/marketplace/search", search)
+        routes.staff.get("/api/admin/marketplace/listings", listings)
     }
 
     /// Alerts go to every open admin panel as `marketplace.alert`.
@@ -30,7 +31,7 @@ enum MarketplaceRoutes {
 
     static func service(_ context: RequestContext) throws -> MarketplaceService {
         guard let service = context.services.marketplace else {
-            throw APIError(503, "marketplace_disabled", "No marketplace is configured on this server.")
+            throw DomainError(.unavailable, code: "marketplace_disabled", "No marketplace is configured on this server.")
         }
         return service
     }
@@ -47,17 +48,15 @@ enum MarketplaceRoutes {
         return Overview(configured: true, settings: service.settings, sources: service.status(), knownListings: try service.knownListings().count)
     }
 
-    @Sendable static func overview(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try context.requireStaff()
+    @Sendable static func overview(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         return .json(try overview(context.services.marketplace))
     }
 
-    @Sendable static func update(_ context: RequestContext) async throws -> HTTPResponse {
-        let user = try context.requireStaff()
+    @Sendable static func update(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let service = try service(context)
         let patch: JSONValue
         do { patch = try JSONValue.parse(context.request.body) } catch { throw APIError.badJSON("\(error)") }
-        guard case let .object(fields) = patch else { throw APIError.badJSON("send a JSON object of settings") }
+        guard case let .object(fields) = patch else { throw APIError(422, "validation_failed", "Send a JSON object of settings.") }
         let updated = try MarketplaceSettingsPatch.apply(fields, to: service.settings)
         try await service.update(updated, actorId: user.id, actorEmail: user.email)
         return .json(try overview(service))
@@ -65,15 +64,13 @@ enum MarketplaceRoutes {
 
     struct AuditList: Encodable { let entries: [MarketplaceAuditEntry] }
 
-    @Sendable static func audit(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try context.requireStaff()
+    @Sendable static func audit(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         guard let service = context.services.marketplace else { return .json(AuditList(entries: [])) }
-        let limit = max(1, min(Int(context.request.query["limit"] ?? "") ?? 100, 1000))
+        let limit = try QueryValues.integer(context, "limit", in: 1...1000) ?? 100
         return .json(AuditList(entries: try service.audit(limit: limit)))
     }
 
-    @Sendable static func resume(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try context.requireStaff()
+    @Sendable static func resume(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let service = try service(context)
         let name = context.parameter("name")
         guard service.resume(source: name) else { throw APIError.notFound("No marketplace source \(name).") }
@@ -92,6 +89,25 @@ enum MarketplaceRoutes {
         let listing: MarketplaceListing
         let buyerPrice: MoneyRange
         let images: [String]
+
+        init(_ listing: MarketplaceListing, markups: MarkupTable) throws {
+            self.listing = listing
+            self.buyerPrice = try markups.approximate(listing.price, category: listing.category)
+            self.images = listing.imageFiles.map { "/api/images/\($0)" }
+        }
+    }
+
+    /// A stored listing with the buyer's range beside the source's price, in one flat object.
+    struct PricedListing: Encodable {
+        let listing: MarketplaceListing
+        let buyerPrice: MoneyRange?
+        enum Keys: String, CodingKey { case buyerPrice }
+
+        func encode(to encoder: Encoder) throws {
+            try listing.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(buyerPrice, forKey: .buyerPrice)
+        }
     }
 
     struct SearchResult: Encodable {
@@ -101,14 +117,16 @@ enum MarketplaceRoutes {
         let stats: MarketplaceSearchStats?
     }
 
-    @Sendable static func search(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try context.requireStaff()
+    @Sendable static func search(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let service = try service(context)
         let input = try context.body(SearchInput.self)
         guard let category = Category(rawValue: input.category) else {
             throw ValidationFailure(field: "category", message: "category must be one of \(Category.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
-        if let max = input.maxPrice, max <= 0 { throw ValidationFailure(field: "maxPrice", message: "maxPrice must be positive.") }
+        if let max = input.maxPrice, !(1...Money.maximumPrice).contains(max) {
+            throw ValidationFailure(field: "maxPrice", message: "maxPrice must be a positive amount in minor units, at most \(Money.maximumPrice).")
+        }
+        let markups = try context.services.markups.table()
         let query = MarketplaceQuery(category: category, keywords: input.keywords ?? [], maxPrice: input.maxPrice,
                                      currency: input.currency ?? service.settings.currency)
         var listings: [ListingView] = []
@@ -116,8 +134,7 @@ enum MarketplaceRoutes {
         for await event in service.search(query) {
             switch event {
             case let .listings(page):
-                listings += page.map { ListingView(listing: $0, buyerPrice: service.buyerPriceRange(for: $0.price),
-                                                   images: $0.imageFiles.map { "/api/images/\($0)" }) }
+                listings += try page.map { try ListingView($0, markups: markups) }
             case let .paused(text): outcome = "paused"; message = text
             case let .failed(text): outcome = "failed"; message = text
             case let .finished(s): stats = s
@@ -126,18 +143,19 @@ enum MarketplaceRoutes {
         return .json(SearchResult(outcome: outcome, message: message, listings: listings, stats: stats))
     }
 
-    struct ListingList: Encodable { let listings: [MarketplaceListing]; let total: Int }
+    struct ListingList: Encodable { let listings: [PricedListing]; let total: Int }
 
-    @Sendable static func listings(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try context.requireStaff()
+    @Sendable static func listings(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let service = try service(context)
         var all = try service.knownListings()
         if let raw = context.request.query["category"], !raw.isEmpty {
             guard let category = Category(rawValue: raw) else { throw ValidationFailure(field: "category", message: "Unknown category.") }
             all = all.filter { $0.category == category }
         }
-        let limit = max(1, min(Int(context.request.query["limit"] ?? "") ?? 100, 1000))
-        return .json(ListingList(listings: Array(all.prefix(limit)), total: all.count))
+        let limit = try QueryValues.integer(context, "limit", in: 1...1000) ?? 100
+        let markups = try context.services.markups.table()
+        let priced = all.prefix(limit).map { PricedListing(listing: $0, buyerPrice: try? markups.approximate($0.price, category: $0.category)) }
+        return .json(ListingList(listings: priced, total: all.count))
     }
 }
 
@@ -185,7 +203,6 @@ enum MarketplaceSettingsPatch {
             case "concurrency": s.concurrency = try integer(key, value)
             case "imageRequestsPerSecond": s.imageRequestsPerSecond = try number(key, value)
             case "cacheTTLSeconds": s.cacheTTLSeconds = try integer(key, value)
-            case "markupBasisPoints": s.markupBasisPoints = try integer(key, value)
             case "pauseSeconds": s.pauseSeconds = try integer(key, value)
             case "maxPages": s.maxPages = try integer(key, value)
             case "imagesPerListing": s.imagesPerListing = try integer(key, value)

@@ -1,22 +1,23 @@
 import FacetCore
 import FacetStore
+import FacetHTTP
 import Foundation
 
 /// The signed-in account: profile, password, notifications.
 enum MeRoutes {
-    static func register(on router: Router) {
-        router.on(.GET, "/api/me", me)
-        router.on(.PATCH, "/api/me", update)
-        router.on(.POST, "/api/me/password", changePassword)
-        router.on(.GET, "/api/notifications", notifications)
+    static func register(_ routes: Routes) {
+        routes.signedIn.get("/api/me", me)
+        routes.signedIn.patch("/api/me", update)
+        routes.signedIn.post("/api/me/password", changePassword)
+        routes.verifiedBuyer.get("/api/notifications", notifications)
     }
 
-    @Sendable static func me(_ context: RequestContext) async throws -> HTTPResponse {
-        .json(UserEnvelope(try context.requireUser()))
+    @Sendable static func me(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
+        .json(UserEnvelope(user))
     }
 
-    @Sendable static func update(_ context: RequestContext) async throws -> HTTPResponse {
-        var user = try context.requireUser()
+    @Sendable static func update(_ context: RequestContext, _ account: UserRecord) async throws -> HTTPResponse {
+        var user = account
         let input = try context.body(ProfileInput.self)
         if let value = input.companyName { user.companyName = try AccountRules.requiredText(value, field: "companyName") }
         if let value = input.businessLicense { user.businessLicense = try AccountRules.requiredText(value, field: "businessLicense", maxLength: 80) }
@@ -34,8 +35,8 @@ enum MeRoutes {
 
     struct PasswordChange: Decodable { let currentPassword: String; let newPassword: String }
 
-    @Sendable static func changePassword(_ context: RequestContext) async throws -> HTTPResponse {
-        var user = try context.requireUser()
+    @Sendable static func changePassword(_ context: RequestContext, _ account: UserRecord) async throws -> HTTPResponse {
+        var user = account
         let input = try context.body(PasswordChange.self)
         guard context.services.hasher.verify(input.currentPassword, against: user.passwordHash) else {
             throw APIError(401, "invalid_credentials", "The current password is incorrect.")
@@ -59,8 +60,7 @@ enum MeRoutes {
 
     struct NoticeData: Codable { let title: String; let body: String }
 
-    @Sendable static func notifications(_ context: RequestContext) async throws -> HTTPResponse {
-        let user = try context.requireVerifiedBuyer()
+    @Sendable static func notifications(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let events = context.services.events
         let personal = try await events.recent(topic: Topic.buyer(user.id).description, event: "notice", limit: 50)
         let broadcast = try await events.recent(topic: "buyers", event: "notice", limit: 50)

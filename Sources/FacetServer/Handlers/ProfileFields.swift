@@ -1,4 +1,5 @@
 import FacetCore
+import FacetHTTP
 import Foundation
 
 /// Parsing of the business profile fields shared by sign-up, profile edits and

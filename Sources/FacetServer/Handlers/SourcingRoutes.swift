@@ -1,4 +1,5 @@
 import FacetCore
+import FacetHTTP
 import FacetSourcing
 import FacetStore
 import Foundation
@@ -7,21 +8,21 @@ import Logging
 /// Brand sync for staff (health, catalog with its true sources, live checks, order
 /// notifications), the photo store, and the brands' webhook receiver.
 enum SourcingRoutes {
-    static func register(on router: Router) {
-        router.on(.GET, "/api/admin/sync", syncHealth)
-        router.on(.POST, "/api/admin/sync/:brand", runSync)
-        router.on(.POST, "/api/webhooks/brands/:brand", webhook)
-        router.on(.GET, "/api/admin/catalog", catalog)
-        router.on(.GET, "/api/admin/catalog/:sku", product)
-        router.on(.GET, "/api/admin/catalog/:sku/live", live)
-        router.on(.GET, "/api/admin/brand-orders", brandOrders)
-        router.on(.POST, "/api/admin/brand-orders", notifyBrand)
-        router.on(.GET, "/api/images/:name", image)
+    static func register(_ routes: Routes) {
+        routes.staff.get("/api/admin/sync", syncHealth)
+        routes.staff.post("/api/admin/sync/:brand", runSync)
+        routes.everyone.post("/api/webhooks/brands/:brand", webhook)
+        routes.staff.get("/api/admin/catalog", catalog)
+        routes.staff.get("/api/admin/catalog/:sku", product)
+        routes.staff.get("/api/admin/catalog/:sku/live", live)
+        routes.staff.get("/api/admin/brand-orders", brandOrders)
+        routes.staff.post("/api/admin/brand-orders", notifyBrand)
+        routes.everyone.get("/api/images/:name", image)
     }
 
     static func sourcing(_ context: RequestContext) throws -> SourcingService {
         guard let sourcing = context.services.sourcing else {
-            throw APIError(503, "sourcing_disabled", "No brand is connected to this server.")
+            throw DomainError(.unavailable, code: "sourcing_disabled", "No brand is connected to this server.")
         }
         return sourcing
     }
@@ -63,10 +64,9 @@ enum SourcingRoutes {
 
     struct SyncList: Encodable { let brands: [BrandHealth] }
 
-    @Sendable static func syncHealth(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try context.requireStaff()
+    @Sendable static func syncHealth(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         guard let sourcing = context.services.sourcing else { return .json(SyncList(brands: [])) }
-        return .json(SyncList(brands: try sourcing.health()))
+        return .json(SyncList(brands: try sourcing.monitor.health()))
     }
 
     struct RunView: Encodable {
@@ -79,14 +79,13 @@ enum SourcingRoutes {
         let skipped: Bool
     }
 
-    @Sendable static func runSync(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try context.requireStaff()
+    @Sendable static func runSync(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let sourcing = try sourcing(context)
         let brand = context.parameter("brand")
-        guard sourcing.brands.contains(brand) else { throw APIError.notFound("No brand \(brand).") }
+        guard sourcing.names.contains(brand) else { throw APIError.notFound("No brand \(brand).") }
         let full = context.request.query["full"] == "true" || context.request.query["full"] == "1"
         do {
-            guard let report = try await sourcing.sync(brand: brand, full: full) else {
+            guard let report = try await sourcing.runs.sync(brand: brand, full: full) else {
                 return .json(202, RunView(brand: brand, full: full, pages: 0, items: 0, changes: 0, seconds: 0, skipped: true))
             }
             return .json(RunView(brand: brand, full: full, pages: report.pages, items: report.items, changes: report.changes,
@@ -104,7 +103,7 @@ enum SourcingRoutes {
         let sourcing = try sourcing(context)
         let brand = context.parameter("brand")
         do {
-            switch try await sourcing.receiveWebhook(brand: brand, headers: context.request.headers, body: context.request.body) {
+            switch try await sourcing.webhooks.receive(brand: brand, headers: context.request.headers, body: context.request.body) {
             case .duplicate: return .json(WebhookReceipt(ok: true, duplicate: true, changes: 0))
             case let .applied(changes): return .json(WebhookReceipt(ok: true, duplicate: false, changes: changes))
             }
@@ -173,37 +172,34 @@ enum SourcingRoutes {
 
     struct CatalogPage: Encodable { let products: [ProductView]; let total: Int; let limit: Int; let offset: Int }
 
-    @Sendable static func catalog(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try context.requireStaff()
+    @Sendable static func catalog(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let q = context.request.query
         var query = CatalogStore.Query()
         query.brand = q["brand"].flatMap { $0.isEmpty ? nil : $0 }
         query.category = q["category"].flatMap { $0.isEmpty ? nil : $0 }
         query.status = q["status"].flatMap { $0.isEmpty ? nil : $0 }
         query.text = q["q"]
-        query.limit = max(1, min(Int(q["limit"] ?? "") ?? 100, 1000))
-        query.offset = max(0, Int(q["offset"] ?? "") ?? 0)
+        query.limit = try QueryValues.integer(context, "limit", in: 1...1000) ?? 100
+        query.offset = try QueryValues.integer(context, "offset", in: 0...Int(Int32.max)) ?? 0
         let store = CatalogStore(database: context.services.database)
         let (entries, total) = try await store.list(query)
         return .json(CatalogPage(products: entries.map { ProductView($0, withNative: false, brandName: nil) }, total: total,
                                  limit: query.limit, offset: query.offset))
     }
 
-    @Sendable static func product(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try context.requireStaff()
+    @Sendable static func product(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let sku = context.parameter("sku")
         guard let entry = try await CatalogStore(database: context.services.database).entry(sku: sku) else {
             throw APIError.notFound("No product \(sku).")
         }
-        let name = context.services.sourcing?.connector(entry.product.brand)?.mapping.name
+        let name = context.services.sourcing?.brands.connector(entry.product.brand)?.mapping.name
         return .json(ProductView(entry, withNative: true, brandName: name))
     }
 
-    @Sendable static func live(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try context.requireStaff()
+    @Sendable static func live(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let sourcing = try sourcing(context)
         do {
-            return .json(try await sourcing.liveCheck(sku: context.parameter("sku")))
+            return .json(try await sourcing.stock.check(sku: context.parameter("sku")))
         } catch SourcingError.unknownProduct(let sku) {
             throw APIError.notFound("No product \(sku).")
         }
@@ -244,8 +240,7 @@ enum SourcingRoutes {
         }
     }
 
-    @Sendable static func notifyBrand(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try context.requireStaff()
+    @Sendable static func notifyBrand(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let sourcing = try sourcing(context)
         let input = try context.body(OrderInput.self)
         let reference = try AccountRules.requiredText(input.facetOrderId, field: "facetOrderId", maxLength: 64)
@@ -254,25 +249,24 @@ enum SourcingRoutes {
         }
         var brand = input.brand
         if brand == nil {
-            guard let product = try await sourcing.store.product(sku: input.lines[0].sku) else {
+            guard let product = try await sourcing.products.product(sku: input.lines[0].sku) else {
                 throw ValidationFailure(field: "lines", message: "Unknown SKU \(input.lines[0].sku).")
             }
             brand = product.brand
         }
-        guard let brand, sourcing.brands.contains(brand) else { throw ValidationFailure(field: "brand", message: "Unknown brand.") }
+        guard let brand, sourcing.names.contains(brand) else { throw ValidationFailure(field: "brand", message: "Unknown brand.") }
         if let key = input.idempotencyKey, key.isEmpty || key.count > 128 {
             throw ValidationFailure(field: "idempotencyKey", message: "idempotencyKey must be 1 to 128 characters.")
         }
-        let record = try await sourcing.notifyOrder(brand: brand, facetOrderId: reference, lines: input.lines,
+        let record = try await sourcing.orders.notify(brand: brand, facetOrderId: reference, lines: input.lines,
                                                     idempotencyKey: input.idempotencyKey)
         return .json(record.status == "sent" ? 201 : 202, OrderView(record))
     }
 
     struct OrderList: Encodable { let orders: [OrderView] }
 
-    @Sendable static func brandOrders(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try context.requireStaff()
-        let store = CatalogStore(database: context.services.database)
+    @Sendable static func brandOrders(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
+        let store = BrandOrderStore(database: context.services.database)
         return .json(OrderList(orders: try store.brandOrders().map(OrderView.init)))
     }
 

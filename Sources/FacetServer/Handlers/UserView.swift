@@ -1,5 +1,6 @@
 import FacetCore
 import FacetStore
+import FacetHTTP
 import Foundation
 
 /// The account as the API shows it: never the password hash.

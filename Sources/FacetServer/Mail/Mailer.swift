@@ -1,4 +1,5 @@
 import CCurl
+import FacetHTTP
 import Foundation
 import Logging
 

@@ -46,10 +46,11 @@ public final class MarketplaceService: Sendable {
 
     public let options: Options
     public let store: MarketplaceStore
+    let markups: MarkupStore
     public let fetcher: PoliteFetcher
     let sources: [any MarketplaceSource]
     let imageStore: ImageStore
-    let catalog: CatalogStore
+    let imageSources: ImageSourceStore
     let logger: Logger
     let onAlert: @Sendable (MarketplaceAlert) -> Void
     private let current: Mutex<MarketplaceSettings>
@@ -60,7 +61,8 @@ public final class MarketplaceService: Sendable {
                 onAlert: @escaping @Sendable (MarketplaceAlert) -> Void) throws {
         self.options = options
         self.store = MarketplaceStore(database: database)
-        self.catalog = CatalogStore(database: database)
+        self.markups = MarkupStore(database: database)
+        self.imageSources = ImageSourceStore(database: database)
         self.imageStore = imageStore
         self.logger = logger
         self.onAlert = onAlert
@@ -100,18 +102,6 @@ public final class MarketplaceService: Sendable {
 
     public var sourceNames: [String] { sources.map(\.name) }
     public var settings: MarketplaceSettings { current.withLock { $0 } }
-    public var estimatedMarkupBasisPoints: Int { settings.markupBasisPoints }
-
-    /// Listed range × (1 + markup), what a buyer is shown as "approx.".
-    public func buyerPriceRange(for price: MoneyRange) -> MoneyRange {
-        let m = Int64(estimatedMarkupBasisPoints)
-        return MoneyRange(min: price.min * (10_000 + m) / 10_000, max: (price.max * (10_000 + m) + 9_999) / 10_000, currency: price.currency)
-    }
-
-    /// The listed-price ceiling for a buyer's limit: the markup taken off, rounded down.
-    public func listedCeiling(forBuyerPrice price: Int64) -> Int64 {
-        Pricing.base(within: price, basisPoints: estimatedMarkupBasisPoints)
-    }
 
     public func knownListings() throws -> [MarketplaceListing] { try store.listings() }
     public func listing(id: String) throws -> MarketplaceListing? { try store.listing(id: id) }
@@ -191,7 +181,9 @@ public final class MarketplaceService: Sendable {
             return .failed("No marketplace source is enabled.")
         }
         stats.source = source.name
-        var ceiling = query.maxPrice.map { listedCeiling(forBuyerPrice: $0) }
+        // The buyer's limit applies to our price: take the marketplace markup off before asking.
+        let markups = (try? self.markups.table()) ?? .standard
+        var ceiling = query.maxPrice.map { markups.listedCeiling(forBuyerPrice: $0, category: query.category) }
         if let cap = settings.maxListedPrice { ceiling = min(ceiling ?? cap, cap) }
         let sourceQuery = MarketplaceQuery(category: query.category, keywords: query.keywords, maxPrice: ceiling, currency: query.currency)
         do {
@@ -321,20 +313,20 @@ public final class MarketplaceService: Sendable {
 
     /// The stored file for a photo URL, fetching it once; nil when it cannot be had.
     func storeImage(_ url: String) async -> (name: String, new: Bool)? {
-        if let known = try? catalog.imageSource(url: url), let name = known.fileName, imageStore.file(named: name) != nil {
+        if let known = try? imageSources.imageSource(url: url), let name = known.fileName, imageStore.file(named: name) != nil {
             return (name, false)
         }
         do {
             let response = try await fetcher.get(url, kind: .image, headers: [("Accept", "image/jpeg, image/png, image/webp")],
                                                  maxBytes: imageStore.maxBytes)
             guard response.isSuccess else {
-                try? catalog.recordImageSource(url: url, fileName: nil, bytes: nil, status: response.status)
+                try? imageSources.recordImageSource(url: url, fileName: nil, bytes: nil, status: response.status)
                 return nil
             }
             guard let size = ImageDimensions.read(response.body), size.width > 0, size.height > 0,
                   size.width * size.height <= options.maxImagePixels else { return nil }
             let stored = try imageStore.store(response.body)
-            try? catalog.recordImageSource(url: url, fileName: stored.fileName, bytes: stored.bytes, status: response.status)
+            try? imageSources.recordImageSource(url: url, fileName: stored.fileName, bytes: stored.bytes, status: response.status)
             return (stored.fileName, true)
         } catch {
             logger.debug("marketplace photo not stored", metadata: ["url": "\(url)", "error": "\(error)"])

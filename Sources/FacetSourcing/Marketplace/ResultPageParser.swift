@@ -1,3 +1,4 @@
+import FacetCore
 import Foundation
 
 /// Reads a marketplace search result page in either of its two shapes: the data blob the

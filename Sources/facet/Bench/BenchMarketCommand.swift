@@ -1,5 +1,6 @@
 import ArgumentParser
 import FacetCore
+import FacetHTTP
 import FacetServer
 import FacetSimulators
 import FacetSourcing

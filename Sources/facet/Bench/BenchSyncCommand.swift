@@ -70,7 +70,7 @@ struct BenchSync: AsyncParsableCommand {
         say("brand \(brand): \(simulator.productCount) products at the simulator (\(products) synthetic)")
 
         var started = Date()
-        let full = try await sourcing.sync(brand: brand, full: true)!
+        let full = try await sourcing.runs.sync(brand: brand, full: true)!
         say(String(format: "full import:        %6d products, %4d pages, %.2f s (%.0f products/s, photos included)",
                    full.items, full.pages, Date().timeIntervalSince(started), Double(full.items) / Date().timeIntervalSince(started)))
 
@@ -80,7 +80,7 @@ struct BenchSync: AsyncParsableCommand {
                                                             body: Array(#"{"action":"touch","count":\#(products)}"#.utf8)))
         guard touch.isSuccess else { throw ValidationError("the simulator refused the change") }
         started = Date()
-        let incremental = try await sourcing.sync(brand: brand, full: false)!
+        let incremental = try await sourcing.runs.sync(brand: brand, full: false)!
         let seconds = Date().timeIntervalSince(started)
         say(String(format: "incremental sync:   %6d products, %4d pages, %6d changes, %.2f s (%.0f products/s)",
                    incremental.items, incremental.pages, incremental.changes, seconds, Double(incremental.items) / seconds))
@@ -94,7 +94,7 @@ struct BenchSync: AsyncParsableCommand {
                                                                  body: Array(#"{"action":"price","sku":"\#(sku)","cost":\#(cost)}"#.utf8)))
             guard change.isSuccess else { throw ValidationError("the simulator refused the price change") }
             while true {
-                if let product = try await sourcing.store.product(sku: sku), product.baseCost.amount == Int64(cost) { break }
+                if let product = try await sourcing.products.product(sku: sku), product.baseCost.amount == Int64(cost) { break }
                 if Date().timeIntervalSince(sent) > 10 { throw ValidationError("the webhook change did not arrive within 10 s") }
                 try await Task.sleep(nanoseconds: 2_000_000)
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FacetCore
 import FacetVision
 import Foundation
 
@@ -26,7 +27,7 @@ struct Eval: ParsableCommand {
     var seed: UInt64 = 5
 
     @Option(help: "Tier-1 similarity threshold, percent.")
-    var threshold: Double = 95
+    var threshold: Double = ExactMatch.defaultThreshold
 
     @Option(help: "Demo-world image list for part 2 (skipped when missing).")
     var world: String = "seeds/catalog/images.jsonl"

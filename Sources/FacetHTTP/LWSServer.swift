@@ -1,6 +1,5 @@
 import CLibWebSockets
 import FacetCore
-import FacetStore
 import Foundation
 import Logging
 import Synchronization
@@ -11,26 +10,27 @@ public final class LWSServer: @unchecked Sendable {
     // Everything below `context` is touched only on the service thread, except the
     // Sendable members (outbox, counters, stop flag).
     private var context: OpaquePointer?
-    let configuration: ServerConfiguration
+    let configuration: TransportConfiguration
     let responder: any HTTPResponder
-    let realtime: RealtimeSupport?
+    let realtime: (any RealtimeBackend)?
     let logger: Logger
     let accessLog: Logger
-    private(set) var outbox: ServiceOutbox!
-    private var hub: Hub!
+    private let outbox: ServiceOutbox
+    private let hub: Hub
     private var exchanges: [UInt64: HTTPExchange] = [:]
     private var wsiByConnection: [UInt64: OpaquePointer] = [:]
     private var nextConnection: UInt64 = 0
     private var nextSerial: UInt64 = 0
     private let stopping = Atomic<Bool>(false)
     private let inFlight = Atomic<Int>(0)
-    let webSocketCount = Atomic<Int>(0)
+    private let webSockets = Atomic<Int>(0)
+    public var webSocketCount: Int { webSockets.load(ordering: .relaxed) }
     private let finished = Mutex<Bool>(false)
     private let finishedCondition = NSCondition()
     public private(set) var boundPort: Int = 0
 
     /// `realtime` nil serves HTTP only (the simulators); upgrades to /ws are then refused.
-    public init(configuration: ServerConfiguration, responder: any HTTPResponder, realtime: RealtimeSupport?, logger: Logger) {
+    public init(configuration: TransportConfiguration, responder: any HTTPResponder, realtime: (any RealtimeBackend)?, logger: Logger) {
         self.configuration = configuration
         self.responder = responder
         self.realtime = realtime
@@ -38,35 +38,27 @@ public final class LWSServer: @unchecked Sendable {
         var access = Logger(label: "facet.access")
         access.logLevel = logger.logLevel
         self.accessLog = access
-    }
-
-    func attach(outbox: ServiceOutbox) {
-        self.outbox = outbox
-        self.hub = Hub(events: realtime?.events, accounts: realtime?.accounts,
-                       maxQueued: configuration.maxQueuedFramesPerConnection,
+        let live = LiveContext()
+        self.liveContext = live
+        self.outbox = ServiceOutbox { live.wake() }
+        self.hub = Hub(backend: realtime, maxQueued: configuration.maxQueuedFramesPerConnection,
                        requestWrite: { lws_callback_on_writable($0) })
     }
 
-    /// For servers without realtime: the outbox only carries HTTP responses.
-    public func prepare() {
-        let outbox = ServiceOutbox { [unowned self] in self.wake() }
-        attach(outbox: outbox)
-    }
+    /// Hands an event to the subscribers of its topic; callable from any thread.
+    public func publish(_ event: RealtimeEvent) { outbox.post(.event(event)) }
 
     /// Wakes the service loop; the one lws call that is safe from any thread.
-    func wake() {
-        liveContext.withLock { address in
-            if let context = OpaquePointer(bitPattern: address) { lws_cancel_service(context) }
-        }
-    }
+    private func wake() { liveContext.wake() }
 
     /// The context as other threads may see it: cleared before the final destroy, so a
     /// wake-up never reaches a freed context.
-    private let liveContext = Mutex<Int>(0)
+    private let liveContext: LiveContext
 
     // MARK: lifecycle
 
     public func start() throws {
+        TrapReport.install()
         lws_set_log_level(Int32(LLL_ERR) | Int32(LLL_WARN), nil)
         var info = lws_context_creation_info()
         info.port = Int32(configuration.port)
@@ -101,7 +93,7 @@ public final class LWSServer: @unchecked Sendable {
             throw ServerError.startFailed("libwebsockets could not listen on \(configuration.host):\(configuration.port) (in use, or TLS files unreadable)")
         }
         self.context = context
-        liveContext.withLock { $0 = Int(bitPattern: context) }
+        liveContext.address.withLock { $0 = Int(bitPattern: context) }
         boundPort = configuration.port
         let thread = Thread { [self] in serviceLoop() }
         thread.name = "lws-service"
@@ -116,7 +108,7 @@ public final class LWSServer: @unchecked Sendable {
         } else {
             pollLoop()
         }
-        liveContext.withLock { $0 = 0 }
+        liveContext.address.withLock { $0 = 0 }
         lws_context_destroy(context)
         context = nil
         finishedCondition.lock()
@@ -162,7 +154,7 @@ public final class LWSServer: @unchecked Sendable {
     fileprivate func eventLibSignalled() {
         logger.debug("event loop signalled", metadata: ["destroy": "\(destroyRequested)"])
         if destroyRequested {
-            liveContext.withLock { $0 = 0 }
+            liveContext.address.withLock { $0 = 0 }
             lws_context_destroy(context)
         } else {
             stop()
@@ -256,7 +248,7 @@ public final class LWSServer: @unchecked Sendable {
         wsiByConnection.removeValue(forKey: id)
         if hub.connections[id] != nil {
             hub.close(id: id)
-            webSocketCount.subtract(1, ordering: .relaxed)
+            webSockets.subtract(1, ordering: .relaxed)
         }
     }
 
@@ -289,7 +281,7 @@ public final class LWSServer: @unchecked Sendable {
         if stopping.load(ordering: .acquiring) {
             return respondNow(exchange, wsi, .error(APIError(503, "shutting_down", "The server is restarting; try again shortly.")), close: true)
         }
-        let limit = configuration.bodyLimit(method: method, path: path)
+        let limit = configuration.bodyLimit(method, path)
         if declared > limit {
             return respondNow(exchange, wsi, .error(.payloadTooLarge(limit: limit)), close: true)
         }
@@ -309,7 +301,7 @@ public final class LWSServer: @unchecked Sendable {
     private func httpBody(_ wsi: OpaquePointer, _ input: UnsafeMutableRawPointer?, _ length: Int) -> Int32 {
         let id = connectionID(wsi)
         guard let exchange = exchanges[id], exchange.phase == .readingBody, let input else { return 0 }
-        let limit = configuration.bodyLimit(method: exchange.request.method, path: exchange.request.path)
+        let limit = configuration.bodyLimit(exchange.request.method, exchange.request.path)
         if exchange.request.body.count + length > limit {
             return respondNow(exchange, wsi, .error(.payloadTooLarge(limit: limit)), close: true)
         }
@@ -330,9 +322,11 @@ public final class LWSServer: @unchecked Sendable {
         let serial = exchange.serial
         inFlight.add(1, ordering: .releasing)
         let responder = responder
-        let outbox = outbox!
+        let outbox = outbox
         Task {
+            let slot = TrapReport.begin("\(request.method.rawValue) \(request.path) from \(request.remoteAddress)")
             let response = await responder.respond(to: request)
+            TrapReport.finish(slot)
             outbox.post(.httpResponse(connection: id, serial: serial, response: response))
         }
     }
@@ -430,8 +424,8 @@ public final class LWSServer: @unchecked Sendable {
             refusal = .notFound("WebSockets are served at /ws.")
         } else if let realtime {
             switch realtime.authenticate(request) {
-            case let .success(viewer):
-                pendingViewers[wsi] = viewer
+            case let .success(peer):
+                pendingPeers[wsi] = peer
                 refusal = nil
             case let .failure(error):
                 refusal = error
@@ -462,13 +456,13 @@ public final class LWSServer: @unchecked Sendable {
         }
     }
 
-    private var pendingViewers: [OpaquePointer: Viewer] = [:]
+    private var pendingPeers: [OpaquePointer: RealtimePeer] = [:]
 
     private func webSocketFilter(_ wsi: OpaquePointer) -> Int32 {
-        guard let viewer = pendingViewers.removeValue(forKey: wsi) else { return -1 }
+        guard let peer = pendingPeers.removeValue(forKey: wsi) else { return -1 }
         let id = connectionID(wsi)
-        hub.open(id: id, wsi: wsi, viewer: viewer)
-        webSocketCount.add(1, ordering: .relaxed)
+        hub.open(id: id, wsi: wsi, peer: peer)
+        webSockets.add(1, ordering: .relaxed)
         return 0
     }
 
@@ -607,6 +601,18 @@ public final class LWSServer: @unchecked Sendable {
                  ("x-frame-options:", "DENY"),
                  ("referrer-policy:", "same-origin"),
                  ("permissions-policy:", "camera=(), microphone=(), geolocation=()")])
+    }
+}
+
+/// The lws context as other threads may see it, so a wake-up never reaches a freed context.
+final class LiveContext: Sendable {
+    let address = Mutex<Int>(0)
+
+    /// `lws_cancel_service` is the one lws call that is safe from any thread.
+    func wake() {
+        address.withLock { address in
+            if let context = OpaquePointer(bitPattern: address) { lws_cancel_service(context) }
+        }
     }
 }
 

@@ -8,18 +8,18 @@ struct OfferBuilder {
     let markups: MarkupTable
 
     func inventory(id: String, product: CatalogProduct, files: [String], similarity: Double,
-                   matches: [String: AttributeMatch], live: LiveCheck?) -> Offer {
+                   matches: [String: AttributeMatch], live: LiveCheck?) throws -> Offer {
         let stock = live?.stock ?? product.stock
         let base = live.map { Money(amount: $0.baseCost.amount, currency: $0.baseCost.currency) }
             ?? Money(amount: product.baseCost.amount, currency: product.baseCost.currency)
-        let bp = markups.basisPoints(for: product.category)
-        let price = Money(amount: Pricing.apply(bp, to: base.amount), currency: base.currency)
+        let price = try markups.price(base: base, category: product.category)
         let ready = stock >= max(1, product.moq)
         let days = ready ? (product.leadTimes.readyDays ?? 5) : (product.leadTimes.madeToOrderDays ?? 30)
         return Offer(id: id, title: Self.title(product), category: product.category, source: .inventory,
                      images: files.map(ImageURL.path), price: price, priceRange: nil,
-                     priceTiers: product.priceTiers.map {
-                         OfferTier(minQuantity: $0.minQuantity, unitPrice: Money(amount: Pricing.apply(bp, to: $0.unitCost), currency: base.currency))
+                     priceTiers: try product.priceTiers.map {
+                         OfferTier(minQuantity: $0.minQuantity,
+                                   unitPrice: try markups.price(base: Money(amount: $0.unitCost, currency: base.currency), category: product.category))
                      },
                      moq: product.moq, moqUnit: product.category == .earring ? "pairs" : "pieces",
                      deliveryDays: DayRange(min: days, max: days + (ready ? 2 : 7)),
@@ -29,12 +29,10 @@ struct OfferBuilder {
     }
 
     /// A marketplace listing as our own sourced-to-order offering: an approximate range (listed
-    /// × (1 + estimated markup), widened to whole units), delivery = lead time plus shipping,
+    /// × (1 + marketplace markup), widened to whole units), delivery = lead time plus shipping,
     /// and nothing of the supplier, its title or its address.
-    func marketplace(id: String, listing: MarketplaceListing, markupBasisPoints: Int, similarity: Double,
-                     matches: [String: AttributeMatch]) -> Offer {
-        let range = Pricing.approximate(listing.price,
-                                        basisPoints: markupBasisPoints)
+    func marketplace(id: String, listing: MarketplaceListing, similarity: Double, matches: [String: AttributeMatch]) throws -> Offer {
+        let range = try markups.approximate(listing.price, category: listing.category)
         let lead = listing.leadTimeDays ?? DayRange(min: 15, max: 30)
         var specs: [String: String] = [:]
         for key in ["metal", "purity", "setting", "craftsmanship", "pattern", "style", "cut"] {

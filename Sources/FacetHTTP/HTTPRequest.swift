@@ -44,15 +44,4 @@ public struct HTTPRequest: Sendable {
         }
         return result
     }
-
-    public static func parseQuery(_ raw: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in raw.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
-            }
-            if let key = parts.first, !key.isEmpty { result[key] = parts.count > 1 ? parts[1] : "" }
-        }
-        return result
-    }
 }

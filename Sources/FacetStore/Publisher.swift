@@ -1,4 +1,4 @@
-import FacetStore
+import FacetCore
 import Foundation
 import GRDB
 import Synchronization
@@ -11,7 +11,7 @@ public final class Publisher: Sendable {
     private let order = Mutex<Void>(())
     private let deliver: @Sendable (StoredEvent) -> Void
 
-    init(database: FacetDatabase, deliver: @escaping @Sendable (StoredEvent) -> Void) {
+    public init(database: FacetDatabase, deliver: @escaping @Sendable (StoredEvent) -> Void) {
         self.database = database
         self.deliver = deliver
     }

@@ -1,10 +1,10 @@
-import FacetStore
+import FacetCore
 import Foundation
 
 /// Server → client messages, rendered as JSON text directly: an event is serialised
 /// once and the same bytes go to every subscriber.
 enum WireMessage {
-    static func event(_ e: StoredEvent) -> String {
+    static func event(_ e: RealtimeEvent) -> String {
         #"{"type":"event","topic":\#(quote(e.topic)),"seq":\#(e.seq),"event":\#(quote(e.event)),"data":\#(e.data),"at":\#(quote(JSONCoding.iso8601(e.at)))}"#
     }
 

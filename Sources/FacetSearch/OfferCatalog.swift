@@ -57,32 +57,34 @@ final class OfferCatalog {
         switch item.source {
         case .inventory:
             let p = products[Self.sku(item)]!.product
-            return p.baseCost.currency == currency
-                && builder.markups.price(base: Money(amount: p.baseCost.amount, currency: p.baseCost.currency), category: p.category).amount <= maxPrice
+            // A price too large to compute is over any limit a buyer can set.
+            guard p.baseCost.currency == currency,
+                  let price = try? builder.markups.price(base: Money(amount: p.baseCost.amount, currency: p.baseCost.currency), category: p.category)
+            else { return false }
+            return price.amount <= maxPrice
         case .marketplace:
-            guard let l = listings[Self.listingId(item)], l.price.currency == currency, let marketplace else { return false }
-            return Pricing.approximate(l.price,
-                                       basisPoints: marketplace.estimatedMarkupBasisPoints).min <= maxPrice
+            guard let l = listings[Self.listingId(item)], l.price.currency == currency,
+                  let range = try? builder.markups.approximate(l.price, category: l.category) else { return false }
+            return range.min <= maxPrice
         }
     }
 
     func offer(_ c: Candidate, attributes: QueryAttributes, live: LiveCheck? = nil) throws -> Offer? {
         guard available(c.item) else { return nil }
-        return offer(ref: c.item.ref, id: try searches.offerId(source: c.item.source.rawValue, ref: c.item.ref),
+        return try offer(ref: c.item.ref, id: try searches.offerId(source: c.item.source.rawValue, ref: c.item.ref),
                      similarity: c.similarity, attributes: attributes, live: live)
     }
 
     /// The offer for a loaded product or listing; nil when it is unknown or no longer active.
     /// `matches` compares with the upload's attributes when there are any.
-    func offer(ref: String, id: String, similarity: Double, attributes: QueryAttributes?, live: LiveCheck? = nil) -> Offer? {
+    func offer(ref: String, id: String, similarity: Double, attributes: QueryAttributes?, live: LiveCheck? = nil) throws -> Offer? {
         if ref.hasPrefix("inv:") {
             guard let p = products[String(ref.dropFirst(4))], p.product.status == .active else { return nil }
             let matches = attributes.map { AttributeComparison.matches($0, ProductLabels.labels(of: p.product)) } ?? [:]
-            return builder.inventory(id: id, product: p.product, files: p.files, similarity: similarity, matches: matches, live: live)
+            return try builder.inventory(id: id, product: p.product, files: p.files, similarity: similarity, matches: matches, live: live)
         }
-        guard let l = listings[String(ref.dropFirst(3))], let marketplace else { return nil }
+        guard let l = listings[String(ref.dropFirst(3))] else { return nil }
         let matches = attributes.map { AttributeComparison.matches($0, ProductLabels.labels(guessed: l.attributes)) } ?? [:]
-        return builder.marketplace(id: id, listing: l, markupBasisPoints: marketplace.estimatedMarkupBasisPoints,
-                                   similarity: similarity, matches: matches)
+        return try builder.marketplace(id: id, listing: l, similarity: similarity, matches: matches)
     }
 }

@@ -1,3 +1,4 @@
+import FacetCore
 import Foundation
 
 public struct HTTPResponse: Sendable {
@@ -28,42 +29,50 @@ public struct HTTPResponse: Sendable {
     public static func noContent() -> HTTPResponse { HTTPResponse(status: 204) }
 
     public static func error(_ error: APIError) -> HTTPResponse {
-        var response = json(error.status, ErrorEnvelope(error: .init(code: error.code, message: error.message)))
+        var response = json(error.status, ErrorEnvelope(error: .init(code: error.code, message: error.message, field: error.field)))
         response.headers.append(contentsOf: error.headers)
         return response
     }
 
     struct ErrorEnvelope: Encodable {
-        struct Body: Encodable { let code: String; let message: String }
+        struct Body: Encodable { let code: String; let message: String; let field: String? }
         let error: Body
     }
 }
 
-/// The single error shape of the API: `{"error":{"code","message"}}` with its status.
+/// The single error shape of the API: `{"error":{"code","message","field"?}}` with its status.
 public struct APIError: Error, Sendable, Equatable {
     public let status: Int
     public let code: String
     public let message: String
+    /// The request field at fault, for validation errors; pages show the message beside it.
+    public var field: String?
     public var headers: [(String, String)] = []
 
-    public init(_ status: Int, _ code: String, _ message: String) {
+    public init(_ status: Int, _ code: String, _ message: String, field: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.field = field
     }
 
     public static func == (a: APIError, b: APIError) -> Bool {
-        a.status == b.status && a.code == b.code && a.message == b.message
+        a.status == b.status && a.code == b.code && a.message == b.message && a.field == b.field
     }
 
     public static func badJSON(_ detail: String) -> APIError { APIError(400, "bad_json", "The request body is not valid JSON: \(detail)") }
-    public static func validation(_ field: String, _ message: String) -> APIError { APIError(422, "validation_failed", message) }
+    public static func validation(_ field: String, _ message: String) -> APIError { APIError(422, "validation_failed", message, field: field) }
     public static let unauthorized = APIError(401, "unauthorized", "Sign in to continue.")
     public static func forbidden(_ message: String = "You do not have access to this resource.") -> APIError { APIError(403, "forbidden", message) }
     public static let notVerified = APIError(403, "not_verified", "Verify your e-mail address to use this feature.")
     public static let badOrigin = APIError(403, "bad_origin", "The request's Origin does not match this site.")
     public static func notFound(_ what: String = "No such resource.") -> APIError { APIError(404, "not_found", what) }
-    public static let methodNotAllowed = APIError(405, "method_not_allowed", "This method is not allowed on this resource.")
+    /// 405 with the methods the path does allow, as RFC 9110 asks.
+    public static func methodNotAllowed(allowed: [HTTPMethod]) -> APIError {
+        var error = APIError(405, "method_not_allowed", "This method is not allowed on this resource; use \(allowed.map(\.rawValue).joined(separator: ", ")).")
+        error.headers = [("allow", allowed.map(\.rawValue).joined(separator: ", "))]
+        return error
+    }
     public static func payloadTooLarge(limit: Int) -> APIError {
         APIError(413, "payload_too_large", "The request body exceeds the limit of \(limit) bytes.")
     }
@@ -73,42 +82,4 @@ public struct APIError: Error, Sendable, Equatable {
         return error
     }
     public static func `internal`(_ message: String = "Something went wrong on our side.") -> APIError { APIError(500, "internal", message) }
-}
-
-public enum JSONCoding {
-    public static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(iso8601(date))
-        }
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return encoder
-    }()
-
-    public static let decoder = JSONDecoder()
-
-    public static func iso8601(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
-    }
-
-    /// Decodes a request body, turning decoder failures into the API's error shape.
-    public static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
-        guard !body.isEmpty else { throw APIError.badJSON("the body is empty") }
-        do {
-            return try decoder.decode(type, from: Data(body))
-        } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
-            throw APIError.badJSON(context.debugDescription)
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw APIError.validation(key.stringValue, "\(key.stringValue) is required.")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw APIError.validation(field, "\(field) has the wrong type.")
-        } catch let DecodingError.dataCorrupted(context) {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw APIError.validation(field, "\(field) has an invalid value.")
-        } catch {
-            throw APIError.badJSON("\(error)")
-        }
-    }
 }

@@ -18,6 +18,8 @@ public final class SearchIndexer: Sendable {
     let pool: ComputePool
     let logger: Logger
     private let isLoaded = Atomic<Bool>(false)
+    /// Inventory batches being analysed now; with `pending` empty and this at zero, the index is current.
+    private let indexing = Atomic<Int>(0)
     private let pending = Mutex<[String: CatalogChange]>([:])
 
     init(database: FacetDatabase, imagesDirectory: URL, pipeline: VisionPipeline, pool: ComputePool, logger: Logger) {
@@ -30,6 +32,23 @@ public final class SearchIndexer: Sendable {
     }
 
     public var loaded: Bool { isLoaded.load(ordering: .acquiring) }
+
+    /// How far the index is from the catalog: products with photos in the catalog against
+    /// products searchable now. Ready once the first load is done and no change waits.
+    public struct Readiness: Codable, Sendable, Equatable {
+        public var ready: Bool
+        public var indexed: Int
+        public var known: Int
+        public var percent: Int
+    }
+
+    public func readiness() -> Readiness {
+        let known = (try? features.activeProductsWithPhotos()) ?? 0
+        let indexed = index.count(source: .inventory)
+        let idle = loaded && pending.withLock { $0.isEmpty } && indexing.load(ordering: .acquiring) == 0
+        let percent = known == 0 ? 100 : min(idle ? 100 : 99, indexed * 100 / known)
+        return Readiness(ready: idle, indexed: indexed, known: known, percent: percent)
+    }
 
     /// Indexes the whole active catalog; photos without stored features are analysed on the pool.
     func load() async {
@@ -56,6 +75,9 @@ public final class SearchIndexer: Sendable {
         let drain = Task { [self] in
             for await _ in kicks {
                 while true {
+                    // Counted as indexing before it leaves `pending`, so readiness never sees a gap.
+                    indexing.add(1, ordering: .releasing)
+                    defer { indexing.subtract(1, ordering: .releasing) }
                     let batch = pending.withLock { p -> [CatalogChange] in
                         let take = Array(p.values.prefix(256))
                         for c in take { p.removeValue(forKey: c.sku) }

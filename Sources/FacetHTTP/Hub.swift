@@ -1,5 +1,3 @@
-import FacetCore
-import FacetStore
 import Foundation
 
 /// Subscriptions and per-connection send queues. Lives on the libwebsockets service
@@ -8,7 +6,7 @@ final class Hub {
     final class Connection {
         let id: UInt64
         let wsi: OpaquePointer
-        let viewer: Viewer
+        let peer: RealtimePeer
         /// Last sequence number delivered per subscribed topic: the duplicate filter.
         var subscriptions: [String: Int64] = [:]
         var queue: [Frame] = []
@@ -16,10 +14,10 @@ final class Hub {
         var inbound: [UInt8] = []
         var closeCode: (code: Int32, reason: String)?
 
-        init(id: UInt64, wsi: OpaquePointer, viewer: Viewer) {
+        init(id: UInt64, wsi: OpaquePointer, peer: RealtimePeer) {
             self.id = id
             self.wsi = wsi
-            self.viewer = viewer
+            self.peer = peer
         }
 
         var pending: Int { queue.count - head }
@@ -35,22 +33,20 @@ final class Hub {
 
     private(set) var connections: [UInt64: Connection] = [:]
     private var topics: [String: Set<UInt64>] = [:]
-    private let events: EventLog?
-    private let accounts: AccountStore?
+    private let backend: (any RealtimeBackend)?
     private let maxQueued: Int
     private let maxSubscriptions = 200
     /// Asks lws for a writeable callback on a connection.
     private let requestWrite: (OpaquePointer) -> Void
 
-    init(events: EventLog?, accounts: AccountStore?, maxQueued: Int, requestWrite: @escaping (OpaquePointer) -> Void) {
-        self.events = events
-        self.accounts = accounts
+    init(backend: (any RealtimeBackend)?, maxQueued: Int, requestWrite: @escaping (OpaquePointer) -> Void) {
+        self.backend = backend
         self.maxQueued = maxQueued
         self.requestWrite = requestWrite
     }
 
-    func open(id: UInt64, wsi: OpaquePointer, viewer: Viewer) {
-        connections[id] = Connection(id: id, wsi: wsi, viewer: viewer)
+    func open(id: UInt64, wsi: OpaquePointer, peer: RealtimePeer) {
+        connections[id] = Connection(id: id, wsi: wsi, peer: peer)
     }
 
     func close(id: UInt64) {
@@ -84,28 +80,19 @@ final class Hub {
     }
 
     private func subscribe(_ connection: Connection, to name: String, since: Int64?) {
-        guard let topic = Topic(name) else {
+        guard let backend else {
             return send(Frame(WireMessage.error(code: "bad_topic", message: "Unknown topic \(name).", topic: name)), to: connection)
         }
         if connection.subscriptions[name] == nil, connection.subscriptions.count >= maxSubscriptions {
             return send(Frame(WireMessage.error(code: "too_many_subscriptions",
                                                 message: "At most \(maxSubscriptions) topics per connection.", topic: name)), to: connection)
         }
-        switch TopicPolicy.access(connection.viewer, to: topic) {
-        case .allowed:
-            break
-        case let .forbidden(message):
-            return send(Frame(WireMessage.error(code: "forbidden", message: message, topic: name)), to: connection)
-        case let .needsOwner(kind, id):
-            guard let owner = try? accounts?.owner(of: kind, id: id), owner == connection.viewer.userId else {
-                return send(Frame(WireMessage.error(code: "forbidden", message: "You may only subscribe to your own topics.",
-                                                    topic: name)), to: connection)
-            }
+        if let (code, message) = backend.refusal(connection.peer, topic: name) {
+            return send(Frame(WireMessage.error(code: code, message: message, topic: name)), to: connection)
         }
-        let replay: EventLog.Replay
+        let replay: RealtimeReplay
         do {
-            guard let events else { throw CancellationError() }
-            replay = try events.replay(topic: name, after: since)
+            replay = try backend.replay(topic: name, after: since)
         } catch {
             return send(Frame(WireMessage.error(code: "internal", message: "Could not read the event history.", topic: name)), to: connection)
         }
@@ -122,7 +109,7 @@ final class Hub {
         }
     }
 
-    func publish(_ event: StoredEvent) {
+    func publish(_ event: RealtimeEvent) {
         guard let subscribers = topics[event.topic], !subscribers.isEmpty else { return }
         let frame = Frame(WireMessage.event(event))
         for id in subscribers {
@@ -130,7 +117,7 @@ final class Hub {
         }
     }
 
-    private func deliver(_ event: StoredEvent, frame: Frame, to connection: Connection) {
+    private func deliver(_ event: RealtimeEvent, frame: Frame, to connection: Connection) {
         guard let last = connection.subscriptions[event.topic], event.seq > last else { return }
         connection.subscriptions[event.topic] = event.seq
         send(frame, to: connection)

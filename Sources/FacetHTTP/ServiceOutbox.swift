@@ -1,4 +1,3 @@
-import FacetStore
 import Synchronization
 
 /// The only way other threads reach the libwebsockets service thread: append a
@@ -7,7 +6,7 @@ import Synchronization
 final class ServiceOutbox: Sendable {
     enum Command: Sendable {
         case httpResponse(connection: UInt64, serial: UInt64, response: HTTPResponse)
-        case event(StoredEvent)
+        case event(RealtimeEvent)
     }
 
     private let commands = Mutex<[Command]>([])

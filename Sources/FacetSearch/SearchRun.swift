@@ -55,7 +55,7 @@ extension SearchService {
             }
             publish(.checkingStock, exact == nil ? "No exact match in our inventory" : "Confirming price and stock")
             if let exact {
-                let live = try? await sourcing?.liveCheck(sku: OfferCatalog.sku(exact.item))
+                let live = try? await sourcing?.stock.check(sku: OfferCatalog.sku(exact.item))
                 if let offer = try catalog.offer(exact, attributes: read, live: live) {
                     exactOffer = offer
                     if let live, !live.live { notes.append("Stock shown as of \(JSONCoding.iso8601(live.asOf)); we could not confirm it just now.") }

@@ -1,4 +1,3 @@
-import FacetCore
 import Foundation
 
 /// What staff may change at run time (persisted, every change audited). Prices here are
@@ -16,8 +15,6 @@ public struct MarketplaceSettings: Codable, Sendable, Equatable {
     public var concurrency: Int
     public var imageRequestsPerSecond: Double
     public var cacheTTLSeconds: Int
-    /// Buyer range = listed × (1 + markup); 3000 = 30 %.
-    public var markupBasisPoints: Int
     /// How long a source stays paused after a captcha or block page.
     public var pauseSeconds: Int
     public var maxPages: Int
@@ -25,7 +22,7 @@ public struct MarketplaceSettings: Codable, Sendable, Equatable {
 
     public init(sources: [String: Bool] = ["api": true, "web": false], categories: [Category] = Category.allCases, currency: String = "USD",
                 minListedPrice: Int64? = nil, maxListedPrice: Int64? = nil, requestsPerSecond: Double = 1, burst: Int = 3,
-                concurrency: Int = 2, imageRequestsPerSecond: Double = 20, cacheTTLSeconds: Int = 900, markupBasisPoints: Int = 3000,
+                concurrency: Int = 2, imageRequestsPerSecond: Double = 20, cacheTTLSeconds: Int = 900,
                 pauseSeconds: Int = 1800, maxPages: Int = 3, imagesPerListing: Int = 2) {
         self.sources = sources
         self.categories = categories
@@ -37,7 +34,6 @@ public struct MarketplaceSettings: Codable, Sendable, Equatable {
         self.concurrency = concurrency
         self.imageRequestsPerSecond = imageRequestsPerSecond
         self.cacheTTLSeconds = cacheTTLSeconds
-        self.markupBasisPoints = markupBasisPoints
         self.pauseSeconds = pauseSeconds
         self.maxPages = maxPages
         self.imagesPerListing = imagesPerListing
@@ -64,9 +60,6 @@ public struct MarketplaceSettings: Codable, Sendable, Equatable {
             throw fail("imageRequestsPerSecond", "imageRequestsPerSecond must be between 0.1 and 200.")
         }
         guard (0...86_400).contains(cacheTTLSeconds) else { throw fail("cacheTTLSeconds", "cacheTTLSeconds must be between 0 and 86400.") }
-        guard (0...50_000).contains(markupBasisPoints) else {
-            throw fail("markupBasisPoints", "markupBasisPoints must be between 0 and 50000 (0 to 500 %).")
-        }
         guard (1...604_800).contains(pauseSeconds) else { throw fail("pauseSeconds", "pauseSeconds must be between 1 and 604800.") }
         guard (1...10).contains(maxPages) else { throw fail("maxPages", "maxPages must be between 1 and 10.") }
         guard (0...5).contains(imagesPerListing) else { throw fail("imagesPerListing", "imagesPerListing must be between 0 and 5.") }
@@ -80,4 +73,13 @@ public struct MarketplaceAuditEntry: Codable, Sendable, Equatable {
     public var actorEmail: String
     public var old: MarketplaceSettings
     public var new: MarketplaceSettings
+
+    public init(id: Int64, at: Date, actorId: String, actorEmail: String, old: MarketplaceSettings, new: MarketplaceSettings) {
+        self.id = id
+        self.at = at
+        self.actorId = actorId
+        self.actorEmail = actorEmail
+        self.old = old
+        self.new = new
+    }
 }

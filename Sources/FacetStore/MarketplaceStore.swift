@@ -1,5 +1,4 @@
 import FacetCore
-import FacetStore
 import Foundation
 import GRDB
 

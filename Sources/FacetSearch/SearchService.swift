@@ -32,10 +32,10 @@ public final class SearchService: Sendable {
     let pipeline: VisionPipeline
     let matcher: Matcher
     let imageStore: ImageStore
-    let options: Options
+    public let options: Options
     let logger: Logger
 
-    init(database: FacetDatabase, dataDirectory: URL, publisher: Publisher, sourcing: SourcingService?,
+    public init(database: FacetDatabase, dataDirectory: URL, publisher: Publisher, sourcing: SourcingService?,
          marketplace: MarketplaceService?, options: Options, logger: Logger) {
         self.marketplace = marketplace
         self.database = database
@@ -58,7 +58,7 @@ public final class SearchService: Sendable {
     }
 
     /// Loads the index and follows catalog changes; searches may run meanwhile on what is loaded.
-    func start() {
+    public func start() {
         _ = try? searches.failInterrupted()
         let stream = sourcing?.changes.subscribe()
         Task.detached { [self] in
@@ -72,7 +72,7 @@ public final class SearchService: Sendable {
         }
     }
 
-    func stop() { pool.stop() }
+    public func stop() { pool.stop() }
 
     // MARK: starting a search
 
@@ -80,11 +80,17 @@ public final class SearchService: Sendable {
         public var bytes: [UInt8]
         public var category: Category
         public var maxPrice: Int64?
+
+        public init(bytes: [UInt8], category: Category, maxPrice: Int64?) {
+            self.bytes = bytes
+            self.category = category
+            self.maxPrice = maxPrice
+        }
     }
 
     /// Decodes and stores the photo, records the search and announces `received`. Errors here
     /// (bad image, busy) leave nothing behind.
-    func start(_ upload: Upload, buyer: UserRecord) async throws -> SearchRecord {
+    public func start(_ upload: Upload, buyerId: String) async throws -> SearchRecord {
         let pipeline = pipeline, imageStore = imageStore
         let (image, stored): (RGBAImage, ImageStore.Stored)
         do {
@@ -95,12 +101,11 @@ public final class SearchService: Sendable {
                 return (image, try imageStore.store(jpeg))
             }
         } catch let error as VisionError {
-            throw APIError(error.httpStatus, error.httpStatus == 415 ? "unsupported_media_type" : error.httpStatus == 413 ? "image_too_large" : "invalid_image",
-                           "The image could not be used: \(error.description).")
+            throw Self.unusable(error)
         } catch is ComputePool.Busy {
             throw Self.busy
         }
-        let record = SearchRecord(id: Identifier.make("s"), buyerId: buyer.id, category: upload.category, maxPriceAmount: upload.maxPrice,
+        let record = SearchRecord(id: Identifier.make("s"), buyerId: buyerId, category: upload.category, maxPriceAmount: upload.maxPrice,
                                   currency: options.currency, imageFile: stored.fileName, createdAt: Date())
         try publisher.transaction { db, events in
             try SearchStore.insert(db, record)
@@ -110,11 +115,18 @@ public final class SearchService: Sendable {
         return record
     }
 
-    static let busy: APIError = {
-        var error = APIError(503, "busy", "Many searches are running right now; try again in a few seconds.")
-        error.headers = [("retry-after", "5")]
-        return error
-    }()
+    static let busy = DomainError(.unavailable, code: "busy", "Many searches are running right now; try again in a few seconds.",
+                                  retryAfter: 5)
+
+    /// Why the photo cannot be searched, in the buyer's words, naming the form field.
+    static func unusable(_ error: VisionError) -> DomainError {
+        let message = "The image could not be used: \(error.description)."
+        switch error {
+        case .unsupportedType: return DomainError(.unsupportedMedia, code: "unsupported_media_type", message, field: "image")
+        case .tooLarge, .tooManyPixels: return DomainError(.tooLarge, code: "image_too_large", message, field: "image")
+        case .empty, .corrupt: return DomainError(.invalid, code: "invalid_image", message, field: "image")
+        }
+    }
 
     static func event(_ view: SearchView) throws -> PendingEvent {
         try PendingEvent(topic: "search:\(view.id)", event: "search.stage", data: view)

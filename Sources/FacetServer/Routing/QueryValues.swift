@@ -1,0 +1,23 @@
+import FacetCore
+import Foundation
+
+/// Query parameters read strictly: a value that is present but not what the route takes is
+/// a 422 naming the parameter, never silently replaced by a default.
+enum QueryValues {
+    static func integer(_ context: RequestContext, _ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let raw = context.query(name), !raw.isEmpty else { return nil }
+        guard let value = Int(raw), range.contains(value) else {
+            throw DomainError.invalid(name, "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+        }
+        return value
+    }
+
+    static func date(_ context: RequestContext, _ name: String) throws -> Date? {
+        guard let raw = context.query(name), !raw.isEmpty else { return nil }
+        if let date = try? Date(raw, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        guard let date = try? Date(raw, strategy: .iso8601) else {
+            throw DomainError.invalid(name, "\(name) must be an ISO 8601 time such as 2026-12-03T10:00:00Z.")
+        }
+        return date
+    }
+}
