@@ -10,6 +10,7 @@ import json
 import re
 import time
 import urllib.error
+import uuid
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,8 +142,10 @@ def visible(driver, css: str, timeout: float = 15):
 
 
 def nav_ready(driver, timeout: float = 15):
-    """The shared layout has rendered the navigation (i.e. /api/me has answered)."""
-    return wait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#site-header nav.site-nav")))
+    """The page is mounted (web/js/page.js): the navigation is rendered (/api/me has answered) and
+    the page's own load has settled, so its forms are bound and its lists filled."""
+    wait(driver, timeout).until(lambda d: d.execute_script("return document.documentElement.dataset.mounted === 'true'"))
+    return driver.find_element(By.CSS_SELECTOR, "#site-header nav.site-nav")
 
 
 def fill(driver, css: str, value: str):
@@ -150,3 +153,30 @@ def fill(driver, css: str, value: str):
     el.clear()
     el.send_keys(value)
     return el
+
+
+def sign_in(driver, base: str, email_address: str, password: str, lands_on: str):
+    driver.get(base + "/signin.html")
+    nav_ready(driver)
+    fill(driver, "#email", email_address)
+    fill(driver, "#password", password)
+    driver.find_element(By.ID, "signin-submit").click()
+    wait(driver).until(EC.url_contains(lands_on))
+
+
+def verified_buyer(server: Server) -> tuple[str, str]:
+    """Registers a buyer over the API and follows the e-mailed link; returns (e-mail, password)."""
+    suffix = uuid.uuid4().hex[:8]
+    email_address = f"pages-{suffix}@example.com"
+    password = "Filigree2024z"
+    client = HttpClient(server.base)
+    before = mail_names(server)
+    resp = client.post("/api/auth/register", {
+        "companyName": f"Page Check {suffix}", "businessLicense": f"PC-{suffix}", "contactName": "Noor Haddad",
+        "email": email_address, "password": password, "phone": "+971 4 555 0100", "country": "United Arab Emirates",
+        "businessType": "wholesaler", "typicalOrderVolume": "50k+", "preferredCategories": ["necklace", "bangle"]})
+    assert resp.status == 201, resp.describe()
+    link = link_from_mail(wait_for_new_mail(server, before, email_address), "verify.html")
+    resp = client.post("/api/auth/verify", {"token": link.split("token=", 1)[1]})
+    assert resp.status == 200, resp.describe()
+    return email_address, password

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 
 import pytest
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 
-from .helpers import (OPS_EMAIL, OPS_PASSWORD, HttpClient, fill, link_from_mail, mail_names, nav_ready, wait,
-                      wait_for_new_mail)
+from .helpers import OPS_EMAIL, OPS_PASSWORD, HttpClient, nav_ready, sign_in, verified_buyer, wait
 
 PAGES = ["/", "/index.html", "/signup.html", "/signin.html", "/verify.html", "/verify.html?token=not-a-real-token",
          "/reset.html", "/reset.html?token=not-a-real-token", "/profile.html", "/app.html", "/admin.html",
@@ -58,47 +54,20 @@ def _visit_all(driver, base: str, label: str) -> list[str]:
     return failures
 
 
-def _verified_buyer(server) -> tuple[str, str]:
-    suffix = uuid.uuid4().hex[:8]
-    email_address = f"pages-{suffix}@example.com"
-    password = "Filigree2024z"
-    client = HttpClient(server.base)
-    before = mail_names(server)
-    resp = client.post("/api/auth/register", {
-        "companyName": f"Page Check {suffix}", "businessLicense": f"PC-{suffix}", "contactName": "Noor Haddad",
-        "email": email_address, "password": password, "phone": "+971 4 555 0100", "country": "United Arab Emirates",
-        "businessType": "wholesaler", "typicalOrderVolume": "50k+", "preferredCategories": ["necklace", "bangle"]})
-    assert resp.status == 201, resp.describe()
-    link = link_from_mail(wait_for_new_mail(server, before, email_address), "verify.html")
-    token = link.split("token=", 1)[1]
-    resp = client.post("/api/auth/verify", {"token": token})
-    assert resp.status == 200, resp.describe()
-    return email_address, password
-
-
-def _sign_in(driver, base: str, email_address: str, password: str, lands_on: str):
-    driver.get(base + "/signin.html")
-    nav_ready(driver)
-    fill(driver, "#email", email_address)
-    fill(driver, "#password", password)
-    driver.find_element(By.ID, "signin-submit").click()
-    wait(driver).until(EC.url_contains(lands_on))
-
-
 def test_pages_load_without_errors_signed_out(facet_server, driver):
     failures = _visit_all(driver, facet_server.base, "signed out")
     assert not failures, "\n".join(failures)
 
 
 def test_pages_load_without_errors_as_buyer(facet_server, driver):
-    email_address, password = _verified_buyer(facet_server)
-    _sign_in(driver, facet_server.base, email_address, password, "/app.html")
+    email_address, password = verified_buyer(facet_server)
+    sign_in(driver, facet_server.base, email_address, password, "/app.html")
     failures = _visit_all(driver, facet_server.base, "buyer")
     assert not failures, "\n".join(failures)
 
 
 def test_pages_load_without_errors_as_ops(facet_server, driver):
-    _sign_in(driver, facet_server.base, OPS_EMAIL, OPS_PASSWORD, "/admin.html")
+    sign_in(driver, facet_server.base, OPS_EMAIL, OPS_PASSWORD, "/admin.html")
     failures = _visit_all(driver, facet_server.base, "ops")
     assert not failures, "\n".join(failures)
 
@@ -114,11 +83,15 @@ def test_static_files_are_served(facet_server, page):
         assert kind in r.headers.get("Content-Type", ""), f"{asset}: {r.headers.get('Content-Type')}"
 
 
-def test_server_csp_header_is_strict_and_compatible(facet_server):
-    """If the server sends a Content-Security-Policy, it must not allow inline scripts; the pages
-    above load cleanly under it (the browser tests enforce both it and the pages' own meta policy)."""
-    resp = HttpClient(facet_server.base).get("/signup.html", headers={"Accept": "text/html"})
+@pytest.mark.parametrize("page", ["/", "/signup.html", "/search.html", "/admin.html"])
+def test_server_csp_header_is_strict_and_compatible(facet_server, page):
+    """The server sends a Content-Security-Policy that allows no inline script; the pages above
+    load cleanly under it (the browser enforces both it and the pages' own meta policy)."""
+    resp = HttpClient(facet_server.base).get(page, headers={"Accept": "text/html"})
+    assert resp.status == 200, resp.describe()
     policy = resp.headers.get("Content-Security-Policy")
-    if policy is None:
-        pytest.skip("server sends no Content-Security-Policy header; pages rely on their <meta> policy")
-    assert "unsafe-inline" not in policy.split("script-src", 1)[-1].split(";")[0], policy
+    assert policy, f"{page}: the server sends no Content-Security-Policy header"
+    directives = {d.split()[0]: d.split()[1:] for d in (x.strip() for x in policy.split(";")) if d}
+    scripts = directives.get("script-src", directives.get("default-src"))
+    assert scripts, f"{page}: the policy limits neither script-src nor default-src: {policy}"
+    assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts, policy

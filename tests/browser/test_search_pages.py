@@ -295,7 +295,7 @@ def test_admin_markups_save_and_audit(demo, make_driver, shoot):
     _sign_in(driver, demo, OPS, "/admin.html")
     field = visible(driver, "#markup-ring")
     wait(driver).until(lambda d: d.find_element(By.ID, "markup-global").get_attribute("value") != "")
-    visible(driver, "#market-sources-body tr")
+    visible(driver, "#market-sources tbody tr")
     field.clear()
     field.send_keys("27.5")
     driver.find_element(By.ID, "markups-save").click()

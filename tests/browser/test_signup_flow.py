@@ -160,7 +160,7 @@ def test_signup_verify_signin_and_live_notice(facet_server, driver, make_driver,
     fill(ops_driver, "#password", OPS_PASSWORD)
     ops_driver.find_element(By.ID, "signin-submit").click()
     wait(ops_driver).until(EC.url_contains("/admin.html"))
-    wait(ops_driver).until(EC.text_to_be_present_in_element((By.ID, "buyers-body"), company))
+    wait(ops_driver).until(EC.text_to_be_present_in_element((By.ID, "buyers-table"), company))
     wait(ops_driver, 20).until(
         lambda d: "admin" in (d.find_element(By.ID, "live-pill").get_attribute("data-subscribed") or "").split())
     Select(ops_driver.find_element(By.ID, "notice-topic")).select_by_value(topic)

@@ -1,13 +1,15 @@
 // Small fetch wrapper for the Facet REST API.
-// Every error the server sends has the shape {"error":{"code":"…","message":"…"}};
-// callers get an ApiError carrying status, code and a human message.
+// Every error the server sends has the shape {"error":{"code":"…","message":"…","field"?:"…"}};
+// callers get an ApiError carrying status, code, a human message and, for validation
+// errors, the JSON name of the field at fault ("companyName", "perCategory.ring").
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, field = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.field = field;
   }
 }
 
@@ -27,13 +29,17 @@ function fallbackMessage(status) {
   return status >= 500 ? FALLBACK_MESSAGES[500] : `Request failed (HTTP ${status}).`;
 }
 
+// body: undefined (no body), FormData (sent as multipart, the browser writes the boundary) or
+// anything else (sent as JSON).
 export async function request(method, path, body) {
   const init = {
     method,
     credentials: 'same-origin',
     headers: { Accept: 'application/json' },
   };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    init.body = body;
+  } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -57,9 +63,9 @@ export async function request(method, path, body) {
 
   if (!response.ok) {
     const e = data && typeof data === 'object' ? data.error : null;
-    const code = (e && typeof e.code === 'string' && e.code) || `http_${response.status}`;
-    const message = (e && typeof e.message === 'string' && e.message) || fallbackMessage(response.status);
-    throw new ApiError(response.status, code, message);
+    const str = (v) => (typeof v === 'string' && v ? v : null);
+    throw new ApiError(response.status, str(e?.code) || `http_${response.status}`,
+      str(e?.message) || fallbackMessage(response.status), str(e?.field));
   }
   return data ?? {};
 }
@@ -67,8 +73,10 @@ export async function request(method, path, body) {
 export const api = {
   get: (path) => request('GET', path),
   post: (path, body = {}) => request('POST', path, body),
+  put: (path, body = {}) => request('PUT', path, body),
   patch: (path, body = {}) => request('PATCH', path, body),
   del: (path) => request('DELETE', path),
+  upload: (path, formData, method = 'POST') => request(method, path, formData),
 };
 
 // The signed-in user, or null when there is no valid session.

@@ -1,5 +1,7 @@
-// Shared page chrome: header with navigation (depends on who is signed in) and footer.
-import { api, currentUser } from './api.js';
+// Shared page chrome: the header (navigation from nav.js for whoever is signed in) and footer,
+// and where a page sends someone who may not see it.
+import { api } from './api.js';
+import { NAV, STAFF_ROLES, navFor } from './nav.js';
 import { h, icon } from './ui.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -19,26 +21,12 @@ function logo() {
 }
 
 export function isStaff(user) {
-  return !!user && (user.role === 'ops' || user.role === 'admin');
+  return !!user && STAFF_ROLES.includes(user.role);
 }
 
 export function homeFor(user) {
   if (!user) return '/signin.html';
   return isStaff(user) ? '/admin.html' : '/app.html';
-}
-
-function currentPath() {
-  const p = location.pathname;
-  return p === '/' ? '/index.html' : p;
-}
-
-function navLink(href, label, iconName, extraClass) {
-  const a = h('a', { href, class: extraClass });
-  if (iconName) a.append(icon(iconName));
-  a.append(h('span', { text: label }));
-  const here = currentPath();
-  if (href === here) a.setAttribute('aria-current', 'page');
-  return h('li', {}, a);
 }
 
 async function signOut() {
@@ -50,37 +38,43 @@ async function signOut() {
   location.assign('/');
 }
 
-function renderHeader(user) {
+const ACTIONS = { 'sign-out': signOut };
+
+function currentPath() {
+  const p = location.pathname;
+  return p === '/' ? '/index.html' : p;
+}
+
+function navItem(entry) {
+  const content = [entry.icon ? icon(entry.icon) : null, h('span', { text: entry.label })];
+  if (entry.action) {
+    return h('li', {}, h('button', { type: 'button', 'data-action': entry.action, onclick: ACTIONS[entry.action] }, content));
+  }
+  const here = entry.href === currentPath();
+  return h('li', {}, h('a', { href: entry.href, class: entry.cta ? 'nav-cta' : null, 'aria-current': here ? 'page' : null }, content));
+}
+
+// The links, then who is signed in, then the buttons (sign out).
+export function renderNav(user, table = NAV) {
+  const entries = navFor(user, table);
+  const list = h('ul', {}, entries.filter((e) => !e.action).map(navItem));
+  const who = user && (user.companyName || user.contactName || user.email);
+  if (who) list.append(h('li', { class: 'nav-user', title: user.email, text: who }));
+  list.append(...entries.filter((e) => e.action).map(navItem));
+  return h('nav', { class: 'site-nav', 'aria-label': 'Main' }, list);
+}
+
+export function renderHeader(user) {
   const header = document.getElementById('site-header');
   if (!header) return;
   header.classList.add('site-header');
-
   const brand = h('a', { class: 'brand', href: user ? homeFor(user) : '/', 'aria-label': 'Facet home' },
     logo(), h('span', { text: 'Facet' }));
   if (isStaff(user)) brand.append(h('span', { class: 'brand-tag', text: 'Operations' }));
-
-  const list = h('ul', {});
-  if (!user) {
-    list.append(
-      navLink('/signin.html', 'Sign in'),
-      navLink('/signup.html', 'Create account', null, 'nav-cta'),
-    );
-  } else {
-    if (isStaff(user)) list.append(navLink('/admin.html', 'Admin', 'shield'));
-    else list.append(navLink('/app.html', 'Home', 'home'), navLink('/search.html', 'Find jewelry', 'search'));
-    list.append(navLink('/profile.html', 'Profile', 'user'));
-    const who = user.companyName || user.contactName || user.email;
-    if (who) list.append(h('li', { class: 'nav-user', title: user.email, text: who }));
-    const out = h('button', { type: 'button', 'data-action': 'sign-out' }, icon('logout'), h('span', { text: 'Sign out' }));
-    out.addEventListener('click', signOut);
-    list.append(h('li', {}, out));
-  }
-
-  const nav = h('nav', { class: 'site-nav', 'aria-label': 'Main' }, list);
-  header.replaceChildren(h('div', { class: 'wrap header-inner' }, brand, nav));
+  header.replaceChildren(h('div', { class: 'wrap header-inner' }, brand, renderNav(user)));
 }
 
-function renderFooter() {
+export function renderFooter() {
   const footer = document.getElementById('site-footer');
   if (!footer) return;
   footer.classList.add('site-footer');
@@ -88,7 +82,7 @@ function renderFooter() {
   footer.replaceChildren(
     h('div', { class: 'wrap footer-inner' },
       h('span', { text: `© ${year} Facet — jewelry sourcing for retailers and wholesalers.` }),
-      h('span', {},
+      h('span', { class: 'footer-links' },
         h('a', { href: '/', text: 'About' }), ' · ',
         h('a', { href: '/signup.html', text: 'Open a trade account' }), ' · ',
         h('a', { href: '/reset.html', text: 'Reset password' }),
@@ -97,31 +91,13 @@ function renderFooter() {
   );
 }
 
-// auth: 'optional' (default) | 'required' | 'buyer' | 'staff'
-// Resolves to the signed-in user (or null for optional pages). For protected pages a
-// visitor without a session is sent to sign-in, and the promise never resolves.
-export async function initLayout({ auth = 'optional' } = {}) {
-  renderFooter();
-  let user = null;
-  try {
-    user = await currentUser();
-  } catch (err) {
-    user = null;
-  }
-  renderHeader(user);
-
-  if (auth !== 'optional' && !user) {
-    const next = encodeURIComponent(location.pathname + location.search);
-    location.replace(`/signin.html?next=${next}`);
-    return new Promise(() => {});
-  }
-  if (auth === 'staff' && !isStaff(user)) {
-    location.replace('/app.html');
-    return new Promise(() => {});
-  }
-  if (auth === 'buyer' && isStaff(user)) {
-    location.replace('/admin.html');
-    return new Promise(() => {});
-  }
-  return user;
+// auth: 'optional' | 'required' | 'buyer' | 'staff' | 'admin'. The address to send this user to
+// instead of the current page, or null when they may stay.
+export function redirectFor(user, auth) {
+  if (auth === 'optional') return null;
+  if (!user) return `/signin.html?next=${encodeURIComponent(location.pathname + location.search)}`;
+  if (auth === 'buyer' && isStaff(user)) return '/admin.html';
+  if (auth === 'staff' && !isStaff(user)) return '/app.html';
+  if (auth === 'admin' && user.role !== 'admin') return homeFor(user);
+  return null;
 }

@@ -21,10 +21,15 @@ export function formatMoney(amount, currency = 'USD', { wholeOnly = false } = {}
   return negative ? `−${text}` : text;
 }
 
-export function formatRange(range) {
+// {min, max, currency} → "$1.50–$4.38", or "$1–$5" with wholeOnly (buyer ranges are whole units).
+export function formatMoneyRange(range, { wholeOnly = false } = {}) {
   if (!range) return '—';
-  const opts = { wholeOnly: true };
-  return `approx. ${formatMoney(range.min, range.currency, opts)}–${formatMoney(range.max, range.currency, opts)}`;
+  return `${formatMoney(range.min, range.currency, { wholeOnly })}–${formatMoney(range.max, range.currency, { wholeOnly })}`;
+}
+
+// A buyer's approximate price, as every buyer page writes it.
+export function formatRange(range) {
+  return range ? `approx. ${formatMoneyRange(range, { wholeOnly: true })}` : '—';
 }
 
 export function offerPriceText(offer) {
@@ -138,6 +143,12 @@ export function availabilityBadge(offer) {
   return h('span', { class: cls, text: AVAILABILITY[offer.availability] || humanValue(offer.availability) });
 }
 
+// The availability badge, unless it would repeat the source badge ("Sourced to order" twice).
+export function extraAvailabilityBadge(offer) {
+  const same = AVAILABILITY[offer.availability] === (SOURCE_LABEL[offer.source] || 'Sourced to order');
+  return same ? null : availabilityBadge(offer);
+}
+
 export function similarityText(offer) {
   const s = Number(offer.similarity);
   return Number.isFinite(s) ? `${Math.round(s)}% match` : '';
@@ -158,8 +169,10 @@ export function offerCard(offer, searchId) {
   },
     h('a', { class: 'offer-media', href, 'aria-label': offer.title },
       img(offer.images?.[0] || '', '', 'offer-img'),
-      sourceBadge(offer),
-      similarityText(offer) ? h('span', { class: 'sim-badge', text: similarityText(offer) }) : null,
+      // One row that wraps on a narrow card, so the match figure never covers the source.
+      h('span', { class: 'offer-flags' },
+        sourceBadge(offer),
+        similarityText(offer) ? h('span', { class: 'sim-badge', text: similarityText(offer) }) : null),
     ),
     h('div', { class: 'offer-body' },
       h('h3', { class: 'offer-title' }, h('a', { href, text: offer.title })),
@@ -168,7 +181,9 @@ export function offerCard(offer, searchId) {
         h('span', { text: `MOQ ${moqText(offer)}` }),
         h('span', { text: `Delivery ${daysText(offer.deliveryDays)}` }),
       ),
-      h('p', { class: 'offer-avail' }, availabilityBadge(offer), stock ? h('span', { class: 'muted', text: stock }) : null),
+      extraAvailabilityBadge(offer) || stock
+        ? h('p', { class: 'offer-avail' }, extraAvailabilityBadge(offer), stock ? h('span', { class: 'muted', text: stock }) : null)
+        : null,
       matchChips(offer.matches),
     ),
   );

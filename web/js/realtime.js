@@ -6,6 +6,9 @@
 //   re-subscribes with {"type":"subscribe","topic":…,"since":lastSeq} so missed events replay
 // - drops duplicate events (seq <= last seen) and reports "resync" through a callback
 // - sends {"type":"ping"} every 20 s to keep the connection alive
+// - besides the constructor's callbacks, any number of listeners can be added with
+//   on('event' | 'resync' | 'status' | 'error' | 'subscribed', fn), so a page and the shared
+//   page scaffold can both listen to one connection
 
 export function defaultSocketUrl(loc = window.location) {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -34,6 +37,7 @@ export class RealtimeClient {
     this.baseDelayMs = baseDelayMs;
     this.maxDelayMs = maxDelayMs;
 
+    this.listeners = new Map(); // kind → Set of functions
     this.topics = new Set();
     this.lastSeq = new Map();
     this.pending = []; // subscribe requests sent and not yet answered, oldest first
@@ -86,6 +90,13 @@ export class RealtimeClient {
     this._send({ type: 'unsubscribe', topic });
   }
 
+  // Adds a listener; returns a function that removes it.
+  on(kind, fn) {
+    if (!this.listeners.has(kind)) this.listeners.set(kind, new Set());
+    this.listeners.get(kind).add(fn);
+    return () => this.listeners.get(kind).delete(fn);
+  }
+
   get connected() {
     return !!this.ws && this.ws.readyState === WebSocket.OPEN;
   }
@@ -95,7 +106,7 @@ export class RealtimeClient {
   _setState(state) {
     if (this.state === state) return;
     this.state = state;
-    try { this.onStatus(state); } catch (err) { console.warn('realtime status handler failed', err); }
+    this._emit('status', this.onStatus, state);
   }
 
   _send(message) {
@@ -174,10 +185,10 @@ export class RealtimeClient {
           // sequence below the one we hold means the server's history was reset: start over.
           this.lastSeq.set(msg.topic, msg.seq);
           if (known !== undefined) {
-            this._safe(this.onResync, msg.topic, { type: 'resync', topic: msg.topic, message: 'sequence went backwards' });
+            this._emit('resync', this.onResync, msg.topic, { type: 'resync', topic: msg.topic, message: 'sequence went backwards' });
           }
         }
-        this._safe(this.onSubscribed, msg);
+        this._emit('subscribed', this.onSubscribed, msg);
         break;
       }
       case 'event': {
@@ -186,7 +197,7 @@ export class RealtimeClient {
           if (Number.isInteger(last) && msg.seq <= last) return; // duplicate or replayed twice
           this.lastSeq.set(msg.topic, msg.seq);
         }
-        this._safe(this.onEvent, msg);
+        this._emit('event', this.onEvent, msg);
         break;
       }
       case 'resync': {
@@ -194,7 +205,7 @@ export class RealtimeClient {
         // continue from the sequence the server names (or from the next one we receive).
         if (Number.isInteger(msg.seq)) this.lastSeq.set(msg.topic, msg.seq);
         else this.lastSeq.delete(msg.topic);
-        this._safe(this.onResync, msg.topic, msg);
+        this._emit('resync', this.onResync, msg.topic, msg);
         break;
       }
       case 'error': {
@@ -206,15 +217,20 @@ export class RealtimeClient {
           this.resumeFailures += 1;
           this.lastSeq.delete(entry.topic);
           this._sendSubscribe(entry.topic, { resume: false });
-          this._safe(this.onResync, entry.topic, { type: 'resync', topic: entry.topic, message: msg.message });
+          this._emit('resync', this.onResync, entry.topic, { type: 'resync', topic: entry.topic, message: msg.message });
         }
-        this._safe(this.onError, msg);
+        this._emit('error', this.onError, msg);
         break;
       }
       case 'pong':
       default:
         break;
     }
+  }
+
+  _emit(kind, callback, ...args) {
+    this._safe(callback, ...args);
+    for (const fn of this.listeners.get(kind) || []) this._safe(fn, ...args);
   }
 
   _safe(fn, ...args) {

@@ -1,13 +1,14 @@
-// Landing page: shared chrome, and a shortcut to the dashboard for signed-in visitors.
-import { initLayout, homeFor, isStaff } from '../layout.js';
+// Landing page: a shortcut to their own home for visitors who are already signed in.
+import { homeFor, isStaff } from '../layout.js';
+import { mountPage } from '../page.js';
 
-const user = await initLayout({ auth: 'optional' });
-if (user) {
-  const signup = document.getElementById('cta-signup');
-  const signin = document.getElementById('cta-signin');
-  if (signup) {
+mountPage({
+  auth: 'optional',
+  load({ user }) {
+    if (!user) return;
+    const signup = document.getElementById('cta-signup');
     signup.setAttribute('href', homeFor(user));
     signup.firstChild.textContent = isStaff(user) ? 'Open the admin panel ' : 'Go to your dashboard ';
-  }
-  if (signin) signin.hidden = true;
-}
+    document.getElementById('cta-signin').hidden = true;
+  },
+});

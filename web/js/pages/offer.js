@@ -1,22 +1,13 @@
 // Product detail: every view, price and MOQ tiers, delivery and availability, specifications,
 // and (opened from a search) the upload's attributes beside this piece's.
-import { api } from '../api.js';
-import { initLayout } from '../layout.js';
-import { $, h, icon, showAlert, relativeTime, formatDateTime } from '../ui.js';
+import { api, ApiError } from '../api.js';
+import { mountPage } from '../page.js';
+import { table } from '../table.js';
+import { $, h, icon, relativeTime, formatDateTime } from '../ui.js';
 import {
-  formatMoney, formatRange, moqText, daysText, plural, availabilityBadge, sourceBadge, similarityText, humanValue,
+  formatMoney, formatRange, moqText, daysText, plural, availabilityBadge, extraAvailabilityBadge, sourceBadge, similarityText, humanValue,
   ATTRIBUTE_ORDER, ATTRIBUTE_LABEL,
 } from '../offers.js';
-
-await initLayout({ auth: 'buyer' });
-
-const params = new URLSearchParams(location.search);
-const id = params.get('id');
-const searchId = params.get('search');
-
-const back = $('#back-link');
-back.append(icon('arrow'), h('span', { text: searchId ? 'Back to search results' : 'Find jewelry' }));
-if (searchId) back.href = `/search.html?id=${encodeURIComponent(searchId)}`;
 
 const SPEC_LABEL = {
   metal: 'Metal', purity: 'Purity', plating: 'Plating', gemstones: 'Gemstones', setting: 'Setting', style: 'Style',
@@ -46,9 +37,24 @@ function renderGallery(offer) {
   $('#thumbs').hidden = images.length < 2;
 }
 
+function tierTable(offer, unit) {
+  const tiers = (offer.priceTiers || []).filter((t) => t.unitPrice);
+  if (!tiers.length) return null;
+  const base = offer.price ? [{ minQuantity: offer.moq, unitPrice: offer.price }] : [];
+  const all = [...base, ...tiers].sort((a, b) => a.minQuantity - b.minQuantity);
+  return table({
+    id: 'tier-table',
+    caption: 'Price by quantity',
+    columns: [
+      { label: 'Quantity', cell: (t) => { const next = all[all.indexOf(t) + 1]; return next ? `${t.minQuantity}–${next.minQuantity - 1}` : `${t.minQuantity}+`; } },
+      { label: `Price per ${unit}`, cell: (t) => formatMoney(t.unitPrice.amount, t.unitPrice.currency) },
+    ],
+    rows: all,
+  });
+}
+
 function renderPrice(offer) {
   const unit = plural(1, offer.moqUnit);
-  const box = $('#price-box');
   const rows = [];
   if (offer.price) {
     rows.push(h('div', { class: 'big', id: 'offer-price' }, formatMoney(offer.price.amount, offer.price.currency), h('small', { text: ` per ${unit}` })));
@@ -56,18 +62,7 @@ function renderPrice(offer) {
     rows.push(h('div', { class: 'big', id: 'offer-price' }, formatRange(offer.priceRange), h('small', { text: ` per ${unit}` })));
     rows.push(h('p', { class: 'hint', text: 'An estimate: the final price is confirmed in your quote once we have sourced the piece.' }));
   }
-  const tiers = (offer.priceTiers || []).filter((t) => t.unitPrice);
-  if (tiers.length) {
-    const base = offer.price ? [{ minQuantity: offer.moq, unitPrice: offer.price }] : [];
-    const all = [...base, ...tiers].sort((a, b) => a.minQuantity - b.minQuantity);
-    rows.push(h('table', { id: 'tier-table' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Quantity' }), h('th', { scope: 'col', text: `Price per ${unit}` }))),
-      h('tbody', {}, ...all.map((t, i) => {
-        const next = all[i + 1];
-        const qty = next ? `${t.minQuantity}–${next.minQuantity - 1}` : `${t.minQuantity}+`;
-        return h('tr', {}, h('td', { text: qty }), h('td', { text: formatMoney(t.unitPrice.amount, t.unitPrice.currency) }));
-      }))));
-  }
+  rows.push(tierTable(offer, unit));
   const stock = [];
   if (Number.isInteger(offer.availableQuantity)) stock.push(`${offer.availableQuantity} available`);
   if (offer.stockAsOf) stock.push(`${offer.stockLive ? 'checked live' : 'as of'} ${relativeTime(offer.stockAsOf)}`);
@@ -76,30 +71,32 @@ function renderPrice(offer) {
     h('dt', { text: 'Delivery' }), h('dd', { text: `${daysText(offer.deliveryDays)} after order` }),
     h('dt', { text: 'Availability' }), h('dd', {}, availabilityBadge(offer), stock.length ? h('span', { class: 'muted', title: formatDateTime(offer.stockAsOf), text: ` ${stock.join(' · ')}` }) : null),
   ));
-  box.replaceChildren(...rows);
+  $('#price-box').replaceChildren(...rows.filter(Boolean));
 }
 
 function renderSpecs(offer) {
   const spec = offer.specifications || {};
-  const keys = Object.keys(spec);
-  const list = $('#spec-list');
-  list.replaceChildren();
-  list.append(h('dt', { text: 'Category' }), h('dd', { text: humanValue(offer.category) }));
-  for (const key of keys) list.append(h('dt', { text: specLabel(key) }), h('dd', { text: humanValue(spec[key]) }));
+  $('#spec-list').replaceChildren(
+    h('dt', { text: 'Category' }), h('dd', { text: humanValue(offer.category) }),
+    ...Object.keys(spec).flatMap((key) => [h('dt', { text: specLabel(key) }), h('dd', { text: humanValue(spec[key]) })]));
 }
 
-async function renderComparison(comparison) {
+async function renderComparison(comparison, searchId) {
   if (!comparison || !Object.keys(comparison).length) return;
   $('#compare-card').hidden = false;
   const keys = ATTRIBUTE_ORDER.filter((k) => comparison[k]).concat(Object.keys(comparison).filter((k) => !ATTRIBUTE_ORDER.includes(k)));
-  $('#compare-body').replaceChildren(...keys.map((k) => {
-    const m = comparison[k];
-    const v = m.verdict || 'unknown';
-    return h('tr', { dataset: { attr: k, verdict: v } },
-      h('th', { scope: 'row', text: ATTRIBUTE_LABEL[k] || k }),
-      h('td', { text: humanValue(m.query) }),
-      h('td', { text: humanValue(m.offer) }),
-      h('td', {}, h('span', { class: `verdict verdict-${v}`, text: VERDICT[v] || v })));
+  $('#compare-table').replaceWith(table({
+    id: 'compare-table',
+    class: 'compare',
+    caption: 'Your design compared with this piece',
+    columns: [
+      { label: 'Attribute', rowHeader: true, cell: (k) => ATTRIBUTE_LABEL[k] || k },
+      { label: 'Your design', cell: (k) => humanValue(comparison[k].query) },
+      { label: 'This piece', cell: (k) => humanValue(comparison[k].offer) },
+      { label: 'Verdict', cell: (k) => { const v = comparison[k].verdict || 'unknown'; return h('span', { class: `verdict verdict-${v}`, text: VERDICT[v] || v }); } },
+    ],
+    rows: keys,
+    rowAttrs: (k) => ({ dataset: { attr: k, verdict: comparison[k].verdict || 'unknown' } }),
   }));
   const matched = keys.filter((k) => comparison[k].verdict === 'match').length;
   const head = $('#compare-head');
@@ -113,17 +110,33 @@ async function renderComparison(comparison) {
   }
 }
 
-if (!id) {
-  $('#offer-loading').hidden = true;
-  showAlert($('#offer-alert'), 'info', 'Open a product from your search results.', 'No product selected');
-} else {
-  try {
-    const q = searchId ? `?search=${encodeURIComponent(searchId)}` : '';
-    const data = await api.get(`/api/offers/${encodeURIComponent(id)}${q}`);
+mountPage({
+  auth: 'buyer',
+  async load(page) {
+    const params = new URLSearchParams(location.search);
+    const id = params.get('id');
+    const searchId = params.get('search');
+    const back = $('#back-link');
+    back.append(icon('arrow'), h('span', { text: searchId ? 'Back to search results' : 'Find jewelry' }));
+    if (searchId) back.href = `/search.html?id=${encodeURIComponent(searchId)}`;
+    if (!id) {
+      $('#offer-loading').hidden = true;
+      $('#offer-none').hidden = false;
+      return;
+    }
+    let data;
+    try {
+      data = await api.get(`/api/offers/${encodeURIComponent(id)}${searchId ? `?search=${encodeURIComponent(searchId)}` : ''}`);
+    } catch (err) {
+      $('#offer-loading').hidden = true;
+      if (err instanceof ApiError && err.status === 404) err.message = 'This product is no longer available.';
+      page.error(err, 'Could not load this product');
+      return;
+    }
     const offer = data.offer;
     document.title = `${offer.title} — Facet`;
     $('#offer-title').textContent = offer.title;
-    $('#offer-badges').replaceChildren(sourceBadge(offer), availabilityBadge(offer),
+    $('#offer-badges').replaceChildren(sourceBadge(offer), extraAvailabilityBadge(offer),
       similarityText(offer) && searchId ? h('span', { class: 'sim-inline', text: similarityText(offer) }) : null);
     renderGallery(offer);
     renderPrice(offer);
@@ -131,9 +144,6 @@ if (!id) {
     $('#offer-loading').hidden = true;
     $('#offer-view').hidden = false;
     document.body.dataset.offerSource = offer.source;
-    await renderComparison(data.comparison);
-  } catch (err) {
-    $('#offer-loading').hidden = true;
-    showAlert($('#offer-alert'), 'error', err.status === 404 ? 'This product is no longer available.' : err.message, 'Could not load this product');
-  }
-}
+    await renderComparison(data.comparison, searchId);
+  },
+});

@@ -1,17 +1,13 @@
 // Find jewelry: upload a design photo, follow the analysis live, browse the results.
 import { api, ApiError } from '../api.js';
-import { initLayout } from '../layout.js';
-import { RealtimeClient } from '../realtime.js';
-import {
-  $, h, icon, showAlert, clearAlert, setFieldError, clearFieldErrors, withBusy, formatDateTime, relativeTime,
-  setLivePill, markSubscribed,
-} from '../ui.js';
+import { categoryMap, fillCategorySelect } from '../categories.js';
+import { bindForm, setFieldError } from '../forms.js';
+import { mountPage } from '../page.js';
+import { $, h, icon, showAlert, clearAlert, formatDateTime, relativeTime } from '../ui.js';
 import {
   formatMoney, offerPriceText, offerMinPrice, parseDollars, moqText, daysText, offerCard, offerHref, matchChips,
-  availabilityBadge, sourceBadge, similarityText, attributeValueText, humanValue, ATTRIBUTE_LABEL, plural,
+  availabilityBadge, similarityText, attributeValueText, ATTRIBUTE_LABEL, plural,
 } from '../offers.js';
-
-const user = await initLayout({ auth: 'buyer' });
 
 const STAGES = [
   ['received', 'Photo received'],
@@ -24,15 +20,13 @@ const STAGES = [
 ];
 const STAGE_INDEX = Object.fromEntries(STAGES.map(([k], i) => [k, i]));
 const ATTRS = ['metal', 'stones', 'style', 'craftsmanship', 'pattern', 'setting'];
-const CATEGORY_LABEL = {
-  ring: 'Ring', necklace: 'Necklace', earring: 'Earring', bracelet: 'Bracelet', pendant: 'Pendant', bangle: 'Bangle', other: 'Other',
-};
 
 const params = new URLSearchParams(location.search);
-let rt = null;
+let page = null;      // from mountPage
+let labels = new Map(); // category id → { label, plural }
 
-if (!user.verified) {
-  showAlert($('#verify-alert'), 'info', 'Confirm your e-mail address to search. The link is in your inbox; you can resend it from your home page.', 'Verification needed');
+function categoryLabel(id) {
+  return labels.get(id)?.label || id || '—';
 }
 
 // ---------------------------------------------------------------- history
@@ -55,7 +49,7 @@ async function loadHistory() {
         h('a', { href: `/search.html?id=${encodeURIComponent(s.id)}`, 'aria-current': current ? 'page' : null },
           h('img', { src: s.image, alt: '', width: 44, height: 44, loading: 'lazy' }),
           h('span', { class: 'history-text' },
-            h('strong', { text: CATEGORY_LABEL[s.category] || s.category }),
+            h('strong', { text: categoryLabel(s.category) }),
             h('span', { class: 'sub', text: `${bits.join(' · ')}${s.maxPrice ? ` · ≤ ${formatMoney(s.maxPrice.amount, s.maxPrice.currency, { wholeOnly: true })}` : ''}` }),
           ),
           h('time', { datetime: s.createdAt, title: formatDateTime(s.createdAt), text: relativeTime(s.createdAt) }),
@@ -64,7 +58,7 @@ async function loadHistory() {
     $('#history-empty').hidden = items.length > 0;
   } catch (err) {
     if (err instanceof ApiError && err.code === 'not_verified') $('#history-empty').hidden = false;
-    else showAlert($('#history-alert'), 'error', err.message, 'Could not load your searches');
+    else page.error(err, 'Could not load your searches');
   }
 }
 
@@ -124,23 +118,6 @@ dropzone.addEventListener('drop', (e) => {
 });
 $('#category').addEventListener('change', () => setFieldError(form, 'category', ''));
 
-async function postSearch(fd) {
-  let response;
-  try {
-    response = await fetch('/api/searches', { method: 'POST', body: fd, credentials: 'same-origin', headers: { Accept: 'application/json' } });
-  } catch (err) {
-    throw new ApiError(0, 'network', 'We could not reach Facet. Check your connection and try again.');
-  }
-  let data = null;
-  try { data = await response.json(); } catch (err) { data = null; }
-  if (!response.ok) {
-    const e = data && data.error;
-    throw new ApiError(response.status, (e && e.code) || `http_${response.status}`,
-      (e && e.message) || (response.status === 413 ? 'That photo is too large to send.' : `Upload failed (HTTP ${response.status}).`));
-  }
-  return data;
-}
-
 const UPLOAD_TITLES = {
   unsupported_media_type: 'This file type is not supported',
   payload_too_large: 'This photo is too large',
@@ -151,51 +128,44 @@ const UPLOAD_TITLES = {
   busy: 'Facet is busy',
   network: 'Connection problem',
 };
+const IMAGE_ERRORS = Object.fromEntries(['unsupported_media_type', 'invalid_image', 'image_too_large', 'payload_too_large']
+  .map((code) => [code, 'image']));
 
-form.addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  clearFieldErrors(form);
-  clearAlert($('#upload-alert'));
-  const category = form.elements.category.value;
-  const maxText = form.elements.maxPrice.value.trim();
-  let first = null;
-  if (!chosenFile) {
-    setFieldError(form, 'image', 'Choose a photo of the design.');
-    first = first || dropzone;
-  }
-  if (!category) {
-    setFieldError(form, 'category', 'Choose a category: it decides which pieces we compare with.');
-    first = first || form.elements.category;
-  }
-  if (maxText && !parseDollars(maxText)) {
-    setFieldError(form, 'maxPrice', 'Enter an amount in dollars, such as 250 or 249.99.');
-    first = first || form.elements.maxPrice;
-  }
-  if (first) { first.focus(); return; }
+function checkUpload(f) {
+  const problems = [];
+  if (!chosenFile) problems.push(['image', 'Choose a photo of the design.']);
+  if (!f.elements.category.value) problems.push(['category', 'Choose a category: it decides which pieces we compare with.']);
+  const maxText = f.elements.maxPrice.value.trim();
+  if (maxText && !parseDollars(maxText)) problems.push(['maxPrice', 'Enter an amount in dollars, such as 250 or 249.99.']);
+  return problems;
+}
 
+async function upload(f) {
+  const category = f.elements.category.value;
+  const maxText = f.elements.maxPrice.value.trim().replace(/,/g, '');
   const fd = new FormData();
   fd.append('image', chosenFile, chosenFile.name);
   fd.append('category', category);
-  if (maxText) fd.append('maxPrice', maxText.replace(/,/g, ''));
-  await withBusy($('#search-submit'), async () => {
-    try {
-      const res = await postSearch(fd);
-      history.pushState({ id: res.id }, '', `/search.html?id=${encodeURIComponent(res.id)}`);
-      params.set('id', res.id);
-      openSearch(res.id, {
-        id: res.id, status: 'running', stage: 'received', category, image: previewURL || '',
-        maxPrice: maxText ? { amount: parseDollars(maxText), currency: 'USD' } : null,
-        attributes: {}, exactMatch: null, alternatives: [], notes: [], createdAt: new Date().toISOString(),
-      }, { fresh: true });
-    } catch (err) {
-      const field = err.code === 'validation_failed' && /category/i.test(err.message) ? 'category'
-        : err.code === 'validation_failed' && /price/i.test(err.message) ? 'maxPrice'
-          : ['unsupported_media_type', 'invalid_image', 'image_too_large', 'payload_too_large'].includes(err.code) ? 'image' : null;
-      showAlert($('#upload-alert'), 'error', err.message, UPLOAD_TITLES[err.code] || 'The search could not start');
-      if (field) setFieldError(form, field, err.message);
-    }
+  if (maxText) fd.append('maxPrice', maxText);
+  const res = await api.upload('/api/searches', fd);
+  history.pushState({ id: res.id }, '', `/search.html?id=${encodeURIComponent(res.id)}`);
+  params.set('id', res.id);
+  openSearch(res.id, {
+    id: res.id, status: 'running', stage: 'received', category, image: previewURL || '',
+    maxPrice: maxText ? { amount: parseDollars(maxText), currency: 'USD' } : null,
+    attributes: {}, exactMatch: null, alternatives: [], notes: [], createdAt: new Date().toISOString(),
+  }, { fresh: true });
+}
+
+function bindUpload() {
+  bindForm(form, {
+    alert: $('#upload-alert'),
+    check: checkUpload,
+    submit: upload,
+    codes: IMAGE_ERRORS,
+    titles: UPLOAD_TITLES,
   });
-});
+}
 
 window.addEventListener('popstate', () => location.reload());
 
@@ -205,6 +175,7 @@ let state = null;          // the newest Search snapshot
 const details = new Map(); // stage → the sentence its latest event carried
 let lastEventAt = 0;
 let pollTimer = null;
+let following = null;   // the search topic followed live
 
 function stageStates(search) {
   const at = STAGE_INDEX[search.stage] ?? 0;
@@ -370,7 +341,7 @@ function renderExact(search) {
 function render(search) {
   state = search;
   if (search.image) $('#query-image').src = search.image;
-  $('#query-category').textContent = CATEGORY_LABEL[search.category] || search.category || '—';
+  $('#query-category').textContent = categoryLabel(search.category);
   $('#query-max').textContent = search.maxPrice ? formatMoney(search.maxPrice.amount, search.maxPrice.currency) : 'No limit';
   $('#query-when').textContent = formatDateTime(search.createdAt);
   renderStages(search);
@@ -385,7 +356,7 @@ function render(search) {
 }
 
 function applyEvent(msg) {
-  if (msg.event !== 'search.stage' || !msg.data) return;
+  if (msg.event !== 'search.stage' || !msg.data || msg.topic !== `search:${params.get('id')}`) return;
   const data = msg.data;
   lastEventAt = Date.now();
   if (data.stage) details.set(data.stage, data.detail || details.get(data.stage) || '');
@@ -430,19 +401,10 @@ function openSearch(id, initial, { fresh = false } = {}) {
   if (initial) render(initial);
   window.scrollTo({ top: 0 });
 
-  $('#live-pill').hidden = false;
-  if (rt) rt.stop();
-  rt = new RealtimeClient({
-    onStatus: setLivePill,
-    onSubscribed: (msg) => markSubscribed(msg.topic),
-    onEvent: applyEvent,
-    onResync: () => refresh(id).catch(() => {}),
-    onError: (msg) => console.warn('realtime:', msg.code, msg.message || ''),
-  });
   // since=0 replays every stage, so a reload shows each stage's own sentence again.
-  rt.subscribe(`search:${id}`, 0);
-  rt.start();
-  window.addEventListener('pagehide', () => rt && rt.stop());
+  if (following && following !== `search:${id}`) page.realtime.unsubscribe(following);
+  following = `search:${id}`;
+  page.follow(following, 0);
 
   // If live updates stall, fall back to asking.
   pollTimer = setInterval(() => {
@@ -452,8 +414,7 @@ function openSearch(id, initial, { fresh = false } = {}) {
   if (fresh) loadHistory();
 }
 
-if (params.get('id')) {
-  const id = params.get('id');
+async function openFromAddress(id) {
   try {
     const search = await api.get(`/api/searches/${encodeURIComponent(id)}`);
     openSearch(id, search.search || search);
@@ -464,4 +425,26 @@ if (params.get('id')) {
       'Could not open this search');
   }
 }
-loadHistory();
+
+mountPage({
+  auth: 'buyer',
+  catalog: true,
+  async load(p) {
+    page = p;
+    if (!page.user.verified) {
+      showAlert($('#verify-alert'), 'info', 'Confirm your e-mail address to search. The link is in your inbox; you can resend it from your home page.', 'Verification needed');
+    }
+    page.realtime.on('event', applyEvent);
+    page.realtime.on('resync', (topic) => {
+      if (topic === following) refresh(params.get('id')).catch(() => {});
+    });
+    bindUpload();
+    try {
+      [labels] = await Promise.all([categoryMap(), fillCategorySelect($('#category'))]);
+    } catch (err) {
+      page.error(err, 'Could not load the categories'); // a search already made can still be shown
+    }
+    if (params.get('id')) await openFromAddress(params.get('id'));
+    loadHistory();
+  },
+});
