@@ -31,9 +31,11 @@ function renderBuyers(buyers) {
     .map(([n, what]) => h('div', { class: 'stat' }, h('b', { text: String(n) }), h('span', { text: what }))));
 
   const current = topicSelect.value;
-  topicSelect.replaceChildren(h('option', { value: 'buyers', text: 'All verified buyers' }),
-    sorted.length ? h('optgroup', { label: 'A single buyer' },
-      sorted.map((b) => h('option', { value: `buyer:${b.id}`, text: `${b.companyName || b.email} — ${b.email}` }))) : null);
+  topicSelect.replaceChildren(h('option', { value: 'buyers', text: 'All verified buyers' }));
+  if (sorted.length) {
+    topicSelect.append(h('optgroup', { label: 'A single buyer' },
+      sorted.map((b) => h('option', { value: `buyer:${b.id}`, text: `${b.companyName || b.email} — ${b.email}` }))));
+  }
   if ([...topicSelect.options].some((o) => o.value === current)) topicSelect.value = current;
 }
 

@@ -136,8 +136,8 @@ mountPage({
     const offer = data.offer;
     document.title = `${offer.title} — Facet`;
     $('#offer-title').textContent = offer.title;
-    $('#offer-badges').replaceChildren(sourceBadge(offer), extraAvailabilityBadge(offer),
-      similarityText(offer) && searchId ? h('span', { class: 'sim-inline', text: similarityText(offer) }) : null);
+    $('#offer-badges').replaceChildren(...[sourceBadge(offer), extraAvailabilityBadge(offer),
+      similarityText(offer) && searchId ? h('span', { class: 'sim-inline', text: similarityText(offer) }) : null].filter(Boolean));
     renderGallery(offer);
     renderPrice(offer);
     renderSpecs(offer);
