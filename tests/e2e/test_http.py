@@ -13,7 +13,7 @@ from .support import Client, assert_error, assert_status, assert_user, health, n
 REPO = Path(__file__).resolve().parents[2]
 WEB = REPO / "web"
 PAGES = ["/", "/index.html", "/signup.html", "/signin.html", "/verify.html", "/reset.html", "/profile.html",
-         "/app.html", "/admin.html"]
+         "/app.html", "/admin.html", "/search.html", "/offer.html"]
 TYPES = {
     ".html": {"text/html"},
     ".css": {"text/css"},
@@ -208,6 +208,9 @@ def test_pages_are_html_with_security_headers(anon, page):
     csp = resp.headers.get("Content-Security-Policy", "")
     assert csp, f"{page}: no Content-Security-Policy"
     assert "frame-ancestors" in csp, f"{page}: CSP without frame-ancestors: {csp!r}"
+    directives = {d.split()[0]: d.split()[1:] for d in (x.strip() for x in csp.split(";")) if d}
+    scripts = directives.get("script-src", directives.get("default-src", []))
+    assert scripts and "'unsafe-inline'" not in scripts, f"{page}: CSP allows inline script: {csp!r}"
     assert resp.headers.get("X-Content-Type-Options", "").lower() == "nosniff", f"{page}: no nosniff"
     caching = {"cache-control", "etag", "last-modified"} & {h.lower() for h in resp.headers}
     assert caching, f"{page}: no caching headers"
