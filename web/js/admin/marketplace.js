@@ -9,18 +9,25 @@ import { $, h, toast, formatDateTime } from '../ui.js';
 
 const SOURCE_NAMES = { api: 'Open-platform API', web: 'Listing pages' };
 
-function sourceState(src) {
-  const paused = src.pausedUntil && new Date(src.pausedUntil) > new Date();
-  if (!src.enabled) return h('span', { class: 'tag', text: 'Disabled' });
-  if (paused) return h('span', { class: 'tag tag-warn', text: `Paused until ${formatDateTime(src.pausedUntil)}` });
-  return h('span', { class: 'tag tag-ok', text: 'Active' });
+function isPaused(src) {
+  return !!src.pausedUntil && new Date(src.pausedUntil) > new Date();
+}
+
+// The state tag, then since when or until when, then the last error (and a way to resume).
+function sourceState(src, page) {
+  const tag = !src.enabled ? h('span', { class: 'tag', text: 'Disabled' })
+    : isPaused(src) ? h('span', { class: 'tag tag-warn', text: 'Paused' })
+      : h('span', { class: 'tag tag-ok', text: 'Active' });
+  const when = isPaused(src) ? `until ${formatDateTime(src.pausedUntil)}`
+    : src.lastSuccessAt ? `last ok ${formatDateTime(src.lastSuccessAt)}` : '';
+  return [tag, when ? h('span', { class: 'sub', text: when }) : null,
+    src.lastError ? h('span', { class: 'sub sub-error', text: src.lastError }) : null, resumeButton(src, page)];
 }
 
 function resumeButton(src, page) {
-  const paused = src.pausedUntil && new Date(src.pausedUntil) > new Date();
-  if (!paused && !src.lastError) return null;
+  if (!isPaused(src) && !src.lastError) return null;
   return h('button', {
-    type: 'button', class: 'btn btn-ghost btn-small', text: 'Resume', dataset: { source: src.name },
+    type: 'button', class: 'btn btn-ghost btn-small btn-in-cell', text: 'Resume', dataset: { source: src.name },
     onclick: (ev) => withBusy(ev.currentTarget, async () => {
       try {
         render(await api.post(`/api/admin/marketplace/sources/${encodeURIComponent(src.name)}/resume`), page);
@@ -48,10 +55,8 @@ function render(o, page) {
     caption: 'Marketplace sources',
     columns: [
       { label: 'Source', cell: (src) => [h('strong', { text: SOURCE_NAMES[src.name] || src.name }), h('span', { class: 'sub', text: src.name })] },
-      { label: 'State', cell: (src) => [sourceState(src), src.lastSuccessAt ? h('span', { class: 'sub', text: `last ok ${formatDateTime(src.lastSuccessAt)}` }) : null] },
-      { label: 'Requests', class: 'nowrap', cell: (src) => [`${src.requests}`, h('span', { class: 'sub', text: `${src.cacheHits} cached · ${src.listingsParsed} parsed · ${src.skipped} skipped` })] },
-      { label: 'Last error', cell: (src) => src.lastError },
-      { label: 'Actions', hideLabel: true, cell: (src) => resumeButton(src, page) || ' ' },
+      { label: 'State', cell: (src) => sourceState(src, page) },
+      { label: 'Requests', cell: (src) => [`${src.requests}`, h('span', { class: 'sub', text: `${src.cacheHits} cached · ${src.listingsParsed} parsed · ${src.skipped} skipped` })] },
     ],
     rows: o.sources || [],
     rowAttrs: (src) => ({ dataset: { source: src.name } }),
@@ -61,8 +66,8 @@ function render(o, page) {
 // "source $1.50–$4.38 · buyer $1–$5": the listed range to the cent, the buyer's as buyers see it.
 function priceCell(l) {
   return [
-    h('span', { class: 'nowrap', text: l.price ? `source ${formatMoneyRange(l.price)}` : 'source —' }),
-    l.buyerPrice ? [' · ', h('span', { class: 'nowrap', text: `buyer ${formatMoneyRange(l.buyerPrice, { wholeOnly: true })}` })] : null,
+    h('span', { class: 'price-part', text: l.price ? `source ${formatMoneyRange(l.price)}` : 'source —' }),
+    l.buyerPrice ? [' · ', h('span', { class: 'price-part', text: `buyer ${formatMoneyRange(l.buyerPrice, { wholeOnly: true })}` })] : null,
   ];
 }
 
