@@ -37,12 +37,26 @@ export function titleForCode(code) {
   return TITLES[code] || 'Something went wrong';
 }
 
+function labelOf(form, control) {
+  const label = control.id && $(`label[for="${CSS.escape(control.id)}"]`, form);
+  if (label) return (label.childNodes[0] || label).textContent.trim();
+  return control.closest('fieldset')?.querySelector('legend')?.textContent.trim() || '';
+}
+
+// "companyName is required." reads better as "Company name is required.": the server writes the
+// field's JSON name (err.field), the form knows that field's label.
+function readable(form, message, serverField, control) {
+  const label = serverField && control && message.includes(serverField) ? labelOf(form, control) : '';
+  if (!label) return message;
+  return message.startsWith(serverField) ? message.replace(serverField, label) : message.replace(serverField, label.toLowerCase());
+}
+
 // Shows an error in the form's summary and, when `field` names one of the form's controls,
 // beside that control too (which then takes the focus).
 export function showFormError(form, summary, err, { field = err?.field, title } = {}) {
-  const message = err && err.message ? err.message : String(err);
-  showAlert(summary, 'error', message, title || titleForCode(err && err.code));
   const [control] = controls(form, field);
+  const message = readable(form, err && err.message ? err.message : String(err), err?.field, control);
+  showAlert(summary, 'error', message, title || titleForCode(err && err.code));
   if (control) {
     setFieldError(form, field, message);
     control.focus();
