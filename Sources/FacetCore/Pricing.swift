@@ -51,29 +51,32 @@ public struct MarkupTable: Codable, Sendable, Equatable {
 public struct MoneyOverflow: Error, Sendable, Equatable {}
 
 public enum Pricing {
-    /// `amount × (1 + bp/10 000)`, half up, in checked integer arithmetic.
+    /// `amount × (1 + bp/10 000)`, half up (away from zero), exact over the whole Int64 range:
+    /// the product is taken at 128 bits, and a result that does not fit is an error.
     public static func apply(_ basisPoints: Int, to amount: Int64) throws -> Int64 {
-        let (product, overflow) = amount.multipliedReportingOverflow(by: Int64(10_000 + basisPoints))
-        guard !overflow, product != .min else { throw MoneyOverflow() }
-        let magnitude = product.magnitude
-        let (rounded, carry) = magnitude.addingReportingOverflow(5_000)
-        guard !carry else { throw MoneyOverflow() }
-        let result = Int64(rounded / 10_000)
-        return product >= 0 ? result : -result
+        guard basisPoints >= -10_000, basisPoints <= Int(UInt32.max) else { throw MoneyOverflow() }
+        let (high, low) = amount.magnitude.multipliedFullWidth(by: UInt64(10_000 + basisPoints))
+        let (rounded, carry) = low.addingReportingOverflow(5_000)
+        let top = high + (carry ? 1 : 0)
+        // A quotient that needs more than 64 bits is far beyond any price.
+        guard top < 10_000 else { throw MoneyOverflow() }
+        let (quotient, _) = UInt64(10_000).dividingFullWidth((top, rounded))
+        guard quotient <= UInt64(Int64.max) else { throw MoneyOverflow() }
+        return amount >= 0 ? Int64(quotient) : -Int64(quotient)
     }
 
     /// The largest base amount whose marked-up price stays within `limit`: how a buyer's
-    /// maximum price is converted back before asking a supplier. Never overflows: the
-    /// division comes first and the base is below the limit.
+    /// maximum price is converted back before asking a supplier. A binary search over
+    /// `apply` itself, so the two can never disagree about rounding.
     public static func base(within limit: Int64, basisPoints: Int) -> Int64 {
         guard limit > 0 else { return 0 }
-        let divisor = Int64(10_000 + basisPoints)
-        // limit × 10 000 / divisor without the product: quotient and remainder separately.
-        var base = (limit / divisor) * 10_000 + (limit % divisor) * 10_000 / divisor
         func fits(_ b: Int64) -> Bool { (try? apply(basisPoints, to: b)).map { $0 <= limit } ?? false }
-        while base < limit, fits(base + 1) { base += 1 }
-        while base > 0, !fits(base) { base -= 1 }
-        return base
+        var low: Int64 = 0, high = limit
+        while low < high {
+            let middle = high - (high - low) / 2
+            if fits(middle) { low = middle } else { high = middle - 1 }
+        }
+        return low
     }
 
     /// A listed range marked up and widened outwards to whole major units.

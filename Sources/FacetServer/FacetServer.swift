@@ -16,9 +16,7 @@ public final class FacetServer: Sendable {
         let services = try Services.make(configuration, logger: logger) { event in
             slot.transport.withLock { $0 }?.publish(RealtimeEvent(event))
         }
-        let application = Application(services: services) { routes in
-            routes.everyone.get("/ws") { _ in throw APIError(426, "upgrade_required", "Open /ws as a WebSocket.") }
-        }
+        let application = Application(services: services)
         let transport = LWSServer(configuration: configuration.transport, responder: application,
                                   realtime: RealtimeAccess(services: services, originAllowed: application.originAllowed),
                                   logger: logger)

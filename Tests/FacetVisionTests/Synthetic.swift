@@ -61,19 +61,4 @@ enum Synthetic {
         try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         return d
     }
-
-    /// Runs ImageMagick when present; nil when it is not installed.
-    static func magick(_ args: [String]) -> Bool? {
-        for tool in ["/usr/bin/convert", "/usr/local/bin/convert", "/usr/bin/magick", "/usr/local/bin/magick"]
-        where FileManager.default.isExecutableFile(atPath: tool) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: tool)
-            p.arguments = args
-            p.standardError = FileHandle.nullDevice
-            do { try p.run() } catch { return nil }
-            p.waitUntilExit()
-            return p.terminationStatus == 0
-        }
-        return nil
-    }
 }

@@ -8,6 +8,8 @@ enum HealthRoutes {
 
     static func register(_ routes: Routes) {
         routes.everyone.get("/api/health", health)
+        // The transport upgrades /ws before routing; a plain GET lands here.
+        routes.everyone.get("/ws") { _ in throw APIError(426, "upgrade_required", "Open /ws as a WebSocket.") }
     }
 
     @Sendable static func health(_ context: RequestContext) async throws -> HTTPResponse {

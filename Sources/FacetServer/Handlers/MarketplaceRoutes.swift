@@ -118,7 +118,6 @@ enum MarketplaceRoutes {
     }
 
     @Sendable static func search(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
-        let service = try service(context)
         let input = try context.body(SearchInput.self)
         guard let category = Category(rawValue: input.category) else {
             throw ValidationFailure(field: "category", message: "category must be one of \(Category.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -126,6 +125,7 @@ enum MarketplaceRoutes {
         if let max = input.maxPrice, !(1...Money.maximumPrice).contains(max) {
             throw ValidationFailure(field: "maxPrice", message: "maxPrice must be a positive amount in minor units, at most \(Money.maximumPrice).")
         }
+        let service = try service(context)
         let markups = try context.services.markups.table()
         let query = MarketplaceQuery(category: category, keywords: input.keywords ?? [], maxPrice: input.maxPrice,
                                      currency: input.currency ?? service.settings.currency)
