@@ -28,7 +28,7 @@ public final class FacetServer: Sendable {
     }
 
     public func start() throws {
-        services.search?.start()
+        services.search.start()
         try transport.start()
         if services.configuration.startSync { services.sourcing?.start() }
     }
@@ -36,7 +36,7 @@ public final class FacetServer: Sendable {
     public func stop() {
         services.sourcing?.stop()
         transport.stop()
-        services.search?.stop()
+        services.search.stop()
     }
 
     public var port: Int { transport.boundPort }

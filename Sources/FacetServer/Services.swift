@@ -25,14 +25,14 @@ public final class Services: Sendable {
     /// Brand connectors and sync; nil when no brand is configured.
     public let sourcing: SourcingService?
     /// Image search: index, matcher, pipeline and its compute threads.
-    public let search: SearchService?
+    public let search: SearchService
     /// Tier-2 marketplace sourcing; nil when no marketplace is configured.
     public let marketplace: MarketplaceService?
     /// Open WebSocket sessions, as the transport counts them (0 without a transport).
     public let webSockets = Mutex<@Sendable () -> Int>({ 0 })
 
     init(configuration: ServerConfiguration, database: FacetDatabase, publisher: Publisher, sourcing: SourcingService?,
-         marketplace: MarketplaceService?, search: SearchService?, logger: Logger) {
+         marketplace: MarketplaceService?, search: SearchService, logger: Logger) {
         self.configuration = configuration
         self.database = database
         self.accounts = AccountStore(database: database)

@@ -152,15 +152,6 @@ public final class BrandSimulator: HTTPResponder, Sendable {
 
     public var productCount: Int { state.withLock { $0.products.count } }
 
-    public func configureWebhooks(url: String?, secret: String?) {
-        state.withLock {
-            $0.webhookURL = url
-            $0.webhookSecret = secret
-        }
-    }
-
-    public func setFaults(_ faults: Faults) { state.withLock { $0.faults = faults } }
-
     // MARK: HTTP
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {

@@ -108,7 +108,8 @@ struct Demo: AsyncParsableCommand {
         }
         say(String(format: "Initial import took %.1f s; indexing the photos for search…", Date().timeIntervalSince(started)))
         sourcing.start()
-        if let search = server.services.search {
+        do {
+            let search = server.services.search
             // Searches before this point miss products still being indexed: say when they stop missing.
             Task.detached {
                 while !Task.isCancelled {

@@ -133,11 +133,11 @@ final class ApplicationTests: XCTestCase {
         let catalog = reply.json["catalog"] as? [String: Any]
         XCTAssertEqual(catalog?["known"] as? Int, 0)
         XCTAssertEqual(catalog?["ready"] as? Bool, false, "the index has not loaded: nothing is searchable yet")
-        app.services.search?.start()
-        for _ in 0..<200 where app.services.search?.indexer.readiness().ready != true { try await Task.sleep(for: .milliseconds(20)) }
+        app.services.search.start()
+        for _ in 0..<200 where app.services.search.indexer.readiness().ready != true { try await Task.sleep(for: .milliseconds(20)) }
         let after = await app.send(.GET, "/api/health")
         XCTAssertEqual((after.json["catalog"] as? [String: Any])?["ready"] as? Bool, true)
         XCTAssertEqual((after.json["catalog"] as? [String: Any])?["percent"] as? Int, 100)
-        app.services.search?.stop()
+        app.services.search.stop()
     }
 }

@@ -19,7 +19,7 @@ enum HealthRoutes {
                             uptimeSeconds: Int(Date().timeIntervalSince(started)),
                             connections: .init(websocket: sessions),
                             memory: .init(rssBytes: ProcessMemory.residentBytes()),
-                            catalog: context.services.search?.indexer.readiness()))
+                            catalog: context.services.search.indexer.readiness()))
     }
 
     struct Health: Encodable {
@@ -31,7 +31,7 @@ enum HealthRoutes {
         let connections: Connections
         let memory: Memory
         /// Whether the catalog is searchable yet: products indexed of those with photos.
-        let catalog: SearchIndexer.Readiness?
+        let catalog: SearchIndexer.Readiness
     }
 }
 

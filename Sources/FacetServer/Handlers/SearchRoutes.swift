@@ -14,19 +14,12 @@ enum SearchRoutes {
         routes.staff.get("/api/admin/search-index", indexStatus)
     }
 
-    static func service(_ context: RequestContext) throws -> SearchService {
-        guard let search = context.services.search else {
-            throw DomainError(.unavailable, code: "unavailable", "Search is not available on this server.")
-        }
-        return search
-    }
-
     @Sendable static func indexStatus(_ context: RequestContext, _ staff: UserRecord) async throws -> HTTPResponse {
-        .json(try service(context).indexStatus)
+        .json(context.services.search.indexStatus)
     }
 
     @Sendable static func create(_ context: RequestContext, _ buyer: UserRecord) async throws -> HTTPResponse {
-        let search = try service(context)
+        let search = context.services.search
         guard let boundary = MultipartForm.boundary(contentType: context.request.header("content-type")) else {
             throw APIError(415, "unsupported_media_type", "Send the search as multipart/form-data with the fields image, category and maxPrice.")
         }
@@ -41,24 +34,24 @@ enum SearchRoutes {
     /// A search is visible to its buyer and to staff; to anyone else it does not exist.
     static func visible(_ context: RequestContext, _ user: UserRecord, _ id: String) throws -> SearchRecord {
         guard try context.services.ownership.isVisible(.search, id: id, to: user.viewer),
-              let record = try service(context).record(id: id) else { throw DomainError.notFound("No search \(id).") }
+              let record = try context.services.search.record(id: id) else { throw DomainError.notFound("No search \(id).") }
         return record
     }
 
     @Sendable static func show(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
-        let search = try service(context)
+        let search = context.services.search
         return .json(search.view(try visible(context, user, context.parameter("id"))))
     }
 
     @Sendable static func history(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let limit = try QueryValues.integer(context, "limit", in: 1...200) ?? 50
         let before = try QueryValues.date(context, "before")
-        return .json(["searches": try service(context).history(buyerId: user.id, limit: limit, before: before)])
+        return .json(["searches": try context.services.search.history(buyerId: user.id, limit: limit, before: before)])
     }
 
     @Sendable static func offer(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
-        let search = try context.query("search").flatMap { try? visible(context, user, $0) }
-        return .json(try service(context).offerDetail(id: context.parameter("id"), search: search, withOrigin: user.role.isStaff))
+        let search = context.query("search").flatMap { try? visible(context, user, $0) }
+        return .json(try context.services.search.offerDetail(id: context.parameter("id"), search: search, withOrigin: user.role.isStaff))
     }
 }
 

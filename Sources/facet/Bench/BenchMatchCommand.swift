@@ -22,7 +22,7 @@ struct BenchMatch: AsyncParsableCommand {
             """)
 
     @Option(help: ArgumentHelp("The demo world.", valueName: "dir")) var seeds: String = "seeds"
-    @Option(help: "Index sizes to measure.") var sizes: [Int] = [1_000, 10_000, 100_000]
+    @Option(parsing: .upToNextOption, help: "Index sizes to measure, e.g. --sizes 1000 10000 100000.") var sizes: [Int] = [1_000, 10_000, 100_000]
     @Option(help: "Queries per size.") var queries: Int = 60
     @Option(help: "Worker threads for the throughput run.") var workers: Int = 2
 
