@@ -10,6 +10,8 @@ public enum TrapReport {
     static let slotWidth = 256
 
     nonisolated(unsafe) static let lines = UnsafeMutablePointer<UInt8>.allocate(capacity: slotCount * slotWidth)
+    /// The handlers that were there before (Swift's own backtracer), indexed by signal number.
+    nonisolated(unsafe) static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
     private static let free = Mutex<[Int]>(Array((0..<slotCount).reversed()))
     private static let installed = Atomic<Bool>(false)
 
@@ -17,12 +19,13 @@ public enum TrapReport {
     public static func install() {
         guard !installed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         lines.initialize(repeating: 0, count: slotCount * slotWidth)
+        previous.initialize(repeating: sigaction(), count: 65)
         for signal in [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGABRT] {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = trapped
-            action.sa_flags = Int32(SA_RESETHAND)
+            action.__sigaction_handler.sa_sigaction = trapped
+            action.sa_flags = SA_SIGINFO
             sigemptyset(&action.sa_mask)
-            sigaction(signal, &action, nil)
+            sigaction(signal, &action, previous + Int(signal))
         }
     }
 
@@ -46,7 +49,7 @@ public enum TrapReport {
     }
 }
 
-private func trapped(_ signal: Int32) {
+private func trapped(_ signal: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?) {
     func say(_ text: StaticString) { _ = write(2, text.utf8Start, text.utf8CodeUnitCount) }
     say("\nfacet: fatal signal while handling these requests (a runtime trap; the server must be restarted):\n")
     for slot in 0..<TrapReport.slotCount {
@@ -58,6 +61,9 @@ private func trapped(_ signal: Int32) {
         _ = write(2, start, length)
         say("\n")
     }
-    // SA_RESETHAND restored the default action: raising again ends the process as it would have.
-    raise(signal)
+    // Hand the signal to whoever had it before (Swift's backtracer, or the default action): a
+    // faulting instruction faults again when this returns; a raised signal is raised again.
+    // A signal sent by kill() (si_code ≤ 0) or raised has no instruction to fault again.
+    sigaction(signal, TrapReport.previous + Int(signal), nil)
+    if signal == SIGABRT || signal == SIGTRAP || (info?.pointee.si_code ?? 0) <= 0 { raise(signal) }
 }

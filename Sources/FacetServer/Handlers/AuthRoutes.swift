@@ -33,7 +33,7 @@ enum AuthRoutes {
         guard let email = AccountRules.normalisedEmail(rawEmail ?? "") else {
             throw ValidationFailure(field: "email", message: "email must be a valid e-mail address.")
         }
-        if let password, let failure = AccountRules.checkPassword(password) { throw APIError(422, "weak_password", failure.message) }
+        if let password, let failure = AccountRules.checkPassword(password) { throw APIError(422, "weak_password", failure.message, field: "password") }
         let now = Date()
         var user = UserRecord(
             id: Identifier.make("u"), email: email, passwordHash: "!", role: .buyer,
@@ -55,7 +55,7 @@ enum AuthRoutes {
         do {
             try await context.services.accounts.create(user)
         } catch AccountError.emailTaken {
-            throw APIError(409, "email_taken", "An account with this e-mail address already exists. Sign in or reset your password.")
+            throw APIError(409, "email_taken", "An account with this e-mail address already exists. Sign in or reset your password.", field: "email")
         }
         try? context.services.publisher.publish(topic: "admin", event: "buyer.registered",
                                                 data: ["id": user.id, "companyName": user.companyName, "country": user.country])
@@ -170,7 +170,7 @@ enum AuthRoutes {
 
     @Sendable static func confirmReset(_ context: RequestContext) async throws -> HTTPResponse {
         let input = try context.body(ResetInput.self)
-        if let failure = AccountRules.checkPassword(input.password) { throw APIError(422, "weak_password", failure.message) }
+        if let failure = AccountRules.checkPassword(input.password) { throw APIError(422, "weak_password", failure.message, field: "password") }
         let accounts = context.services.accounts
         let userId: String
         do {

@@ -39,9 +39,9 @@ enum MeRoutes {
         var user = account
         let input = try context.body(PasswordChange.self)
         guard context.services.hasher.verify(input.currentPassword, against: user.passwordHash) else {
-            throw APIError(401, "invalid_credentials", "The current password is incorrect.")
+            throw APIError(401, "invalid_credentials", "The current password is incorrect.", field: "currentPassword")
         }
-        if let failure = AccountRules.checkPassword(input.newPassword) { throw APIError(422, "weak_password", failure.message) }
+        if let failure = AccountRules.checkPassword(input.newPassword) { throw APIError(422, "weak_password", failure.message, field: "newPassword") }
         user.passwordHash = try context.services.hasher.hash(input.newPassword)
         user.updatedAt = Date()
         try await context.services.accounts.save(user)
