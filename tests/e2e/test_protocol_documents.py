@@ -7,8 +7,8 @@ import re
 import pytest
 from jsonschema import Draft202012Validator
 
-from .schemas import (OPENAPI, PROTOCOL, WS_SCHEMAS, check_client_message, check_rest, check_server_message,
-                      openapi_document, openapi_validator, ws_schemas, ws_validator)
+from .schemas import (OPENAPI, OPENAPI_ID, PROTOCOL, WS_SCHEMAS, _validator, check_client_message, check_rest,
+                      check_server_message, openapi_document, openapi_validator, ws_schemas, ws_validator)
 
 CLIENT = ["subscribe", "unsubscribe", "ping"]
 SERVER = ["subscribed", "unsubscribed", "event", "resync", "error", "pong"]
@@ -191,3 +191,166 @@ def test_openapi_examples_validate():
     health = openapi_document()["paths"]["/api/health"]["get"]["responses"]["200"]["content"]["application/json"]
     check_rest("Health", health["example"])
     assert OPENAPI.exists()
+
+
+# ------------------------------------------------- openapi.yaml: the restructured server
+
+ACCESS_LEVELS = {"everyone", "signedIn", "verifiedBuyer", "verifiedOrStaff", "staff"}
+METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+
+def _operations():
+    for path, item in openapi_document()["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                yield path, method, operation
+
+
+def _pointer(*parts: str) -> str:
+    return "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _check_at(pointer: str, instance) -> None:
+    """Validates against the schema at a JSON pointer into openapi.yaml, references resolved."""
+    validator = _validator({"$ref": f"{OPENAPI_ID}#/{pointer}"})
+    errors = list(validator.iter_errors(instance))
+    assert not errors, f"{pointer}: " + "; ".join(e.message for e in errors)
+
+
+def test_error_shape_has_an_optional_field():
+    error = openapi_document()["components"]["schemas"]["Error"]["properties"]["error"]
+    assert "field" in error["properties"] and "field" not in error["required"]
+    check_rest("Error", {"error": {"code": "validation_failed", "message": "Too high.", "field": "maxPrice"}})
+    check_rest("Error", {"error": {"code": "validation_failed", "message": "x", "field": "perCategory.ring"}})
+    check_rest("Error", {"error": {"code": "not_found", "message": "No route for /x."}})
+    for bad in ({"code": "validation_failed", "message": "x", "field": 3},
+                {"code": "validation_failed", "message": "x", "field": ""},
+                {"code": "validation_failed", "message": "x", "fields": "maxPrice"}):
+        with pytest.raises(AssertionError):
+            check_rest("Error", {"error": bad})
+
+
+def test_health_has_catalog_readiness():
+    check_rest("Health", {"status": "ok", "version": "0.1.0", "uptimeSeconds": 1, "connections": {"websocket": 0},
+                          "memory": {"rssBytes": 1}})  # a server without search
+    base = {"status": "ok", "version": "0.1.0", "uptimeSeconds": 1, "connections": {"websocket": 0},
+            "memory": {"rssBytes": 1}}
+    check_rest("Health", {**base, "catalog": {"ready": True, "indexed": 0, "known": 0, "percent": 100}})
+    check_rest("Health", {**base, "catalog": None})
+    for bad in ({"ready": True, "indexed": 1, "known": 2}, {"ready": "yes", "indexed": 1, "known": 2, "percent": 50},
+                {"ready": False, "indexed": 1, "known": 2, "percent": 101}):
+        with pytest.raises(AssertionError):
+            check_rest("Health", {**base, "catalog": bad})
+    example = openapi_document()["paths"]["/api/health"]["get"]["responses"]["200"]["content"]["application/json"]["example"]
+    assert "catalog" in example
+    index = openapi_document()["components"]["schemas"]["SearchIndexStatus"]
+    assert index["properties"]["readiness"] == {"$ref": "#/components/schemas/CatalogReadiness"}
+    assert index["properties"]["exactThreshold"]["default"] == 95
+
+
+def test_every_operation_states_who_may_call_it():
+    for path, method, operation in _operations():
+        where = f"{method.upper()} {path}"
+        access = operation.get("x-access")
+        assert access in ACCESS_LEVELS, f"{where}: x-access {access!r}"
+        security = operation.get("security")
+        if access == "everyone":
+            assert security in (None, []), where
+        else:
+            assert security == [{"sessionCookie": []}], where
+            assert "401" in operation["responses"], where
+        if path.startswith("/api/admin/"):
+            assert access == "staff", where
+            assert "403" in operation["responses"], where
+    ops = {(p, m): o["x-access"] for p, m, o in _operations()}
+    assert ops[("/api/offers/{id}", "get")] == "verifiedOrStaff"
+    assert ops[("/api/searches", "post")] == "verifiedBuyer"
+    assert ops[("/api/categories", "get")] == "everyone"
+
+
+def test_method_not_allowed_is_documented_with_allow():
+    doc = openapi_document()
+    response = doc["components"]["responses"]["MethodNotAllowed"]
+    assert response["headers"]["Allow"]["required"] is True
+    assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert "Allow" in doc["info"]["description"] and "method_not_allowed" in doc["info"]["description"]
+    _check_at(_pointer("components", "responses", "MethodNotAllowed", "content", "application/json", "schema"),
+              response["content"]["application/json"]["example"])
+
+
+def test_categories_route_lists_every_category():
+    doc = openapi_document()
+    content = doc["paths"]["/api/categories"]["get"]["responses"]["200"]["content"]["application/json"]
+    categories = content["example"]["categories"]
+    assert [c["id"] for c in categories] == doc["components"]["schemas"]["Category"]["enum"]
+    assert {"id": "other", "label": "Other", "plural": "Other pieces"} in categories
+    assert {"id": "ring", "label": "Ring", "plural": "Rings"} in categories
+
+
+def test_markups_and_marketplace_settings_after_the_move():
+    schemas = openapi_document()["components"]["schemas"]
+    assert "marketplace" in schemas["Markups"]["required"]
+    assert "markupBasisPoints" not in schemas["MarketplaceSettings"]["properties"]
+    assert "markupBasisPoints" not in schemas["MarketplaceSettingsPatch"]["properties"]
+    scope = {"global": 3000, "perCategory": {"ring": 2500}, "effective": {"ring": 2500, "other": 3000}}
+    check_rest("Markups", {**scope, "marketplace": {**scope, "perCategory": {}}, "rounding": "…"})
+    with pytest.raises(AssertionError):
+        check_rest("Markups", {**scope, "rounding": "…"})
+    for name in ("global", "ring", "marketplace", "marketplace:ring"):
+        check_rest("MarkupChange", {"id": 1, "scope": name, "oldBasisPoints": None, "newBasisPoints": 100,
+                                    "actorId": "u_1", "actorEmail": "ops@facet.example", "at": "2026-11-25T12:00:00Z"})
+    put = openapi_document()["paths"]["/api/admin/markups"]["put"]["requestBody"]["content"]["application/json"]
+    assert "marketplace" in put["schema"]["properties"]
+
+
+def test_prices_beside_the_source_and_limits():
+    doc = openapi_document()
+    schemas = doc["components"]["schemas"]
+    origin = schemas["OfferOrigin"]["properties"]
+    assert {"listedPrice", "buyerPrice"} <= set(origin)
+    listing = doc["paths"]["/api/admin/marketplace/listings"]["get"]
+    items = listing["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["listings"]["items"]
+    assert items == {"$ref": "#/components/schemas/PricedMarketplaceListing"}
+    limits = {(path, p["name"]): p["schema"] for path, method, op in _operations() for p in op.get("parameters", [])
+              if p["in"] == "query" and method == "get"}
+    assert limits[("/api/admin/marketplace/listings", "limit")]["maximum"] == 1000
+    assert limits[("/api/admin/marketplace/audit", "limit")]["maximum"] == 1000
+    assert limits[("/api/admin/catalog", "limit")]["maximum"] == 1000
+    assert limits[("/api/searches", "limit")]["maximum"] == 200
+    for path in ("/api/admin/marketplace/listings", "/api/admin/marketplace/audit", "/api/admin/catalog", "/api/searches"):
+        assert "422" in doc["paths"][path]["get"]["responses"], path
+    trial = doc["paths"]["/api/admin/marketplace/search"]["post"]["requestBody"]["content"]["application/json"]
+    assert trial["schema"]["properties"]["maxPrice"]["maximum"] == 1_000_000_000_000
+
+
+def test_every_example_in_openapi_validates():
+    doc = openapi_document()
+    checked = 0
+    for path, method, operation in _operations():
+        bodies = [("requestBody",)] if "requestBody" in operation else []
+        bodies += [("responses", status) for status in operation["responses"]]
+        for where in bodies:
+            node = operation
+            for part in where:
+                node = node[part]
+            if "$ref" in node:
+                continue  # shared responses are checked below
+            media = node.get("content", {}).get("application/json")
+            if not media or "schema" not in media:
+                continue
+            base = _pointer("paths", path, method, *where, "content", "application/json")
+            examples = ([media["example"]] if "example" in media else []) + \
+                [e["value"] for e in media.get("examples", {}).values()]
+            for example in examples:
+                _check_at(base + "/schema", example)
+                checked += 1
+    for name, response in doc["components"]["responses"].items():
+        media = response.get("content", {}).get("application/json", {})
+        if "example" in media:
+            _check_at(_pointer("components", "responses", name, "content", "application/json", "schema"), media["example"])
+            checked += 1
+    for name, schema in doc["components"]["schemas"].items():
+        for example in schema.get("examples", []):
+            check_rest(name, example)
+            checked += 1
+    assert checked >= 20
