@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 
 APT_PACKAGES := pkg-config libwebsockets-dev libsqlite3-dev libcurl4-openssl-dev libpng-dev \
 	libturbojpeg0-dev libwebp-dev libheif-dev libgif-dev python3 python3-venv python3-pip \
-	chromium chromium-driver
+	chromium chromium-driver openssl
 
 .PHONY: help deps build build-debug run test test-swift test-python test-fuzz python-env clean
 

@@ -29,6 +29,8 @@ public enum JSONCoding {
         } catch let DecodingError.keyNotFound(key, context) {
             let field = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
             throw DomainError.invalid(field, "\(field) is required.")
+        } catch let DecodingError.typeMismatch(_, context) where context.codingPath.isEmpty {
+            throw malformed("send a JSON object (\(context.debugDescription))")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw DomainError.invalid(field, "\(field) has the wrong type.")

@@ -1,4 +1,3 @@
-import FacetCore
 import Foundation
 
 /// Maps descriptor distances to a calibrated 0–100 % similarity: 95 % sits at the distance
@@ -11,8 +10,10 @@ public struct SimilarityCalibration: Sendable, Codable {
 
     public init(d95: Float = 0.30, falloff: Float = 0.25) { self.d95 = d95; self.falloff = falloff }
     public static let standard = SimilarityCalibration()
-    /// The exact-match band starts here: the calibration maps `d95` to the default threshold.
-    static let band = ExactMatch.defaultThreshold
+    /// The exact-match band starts here: the calibration maps `d95` to it. FacetCore's
+    /// `ExactMatch.defaultThreshold` is this value (a test keeps them equal); this module is
+    /// also compiled alone for the decode fuzzer, so it does not import FacetCore.
+    public static let band = 95.0
 
     /// 100 at distance 0, 95 at `d95`, decaying towards 0 beyond it.
     public func similarity(distance d: Float) -> Double {

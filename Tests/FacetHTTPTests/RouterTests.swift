@@ -47,6 +47,7 @@ final class RouterTests: XCTestCase {
         }
         XCTAssertEqual(failure("{bad")?.kind, .malformed)
         XCTAssertEqual(failure("")?.code, "bad_json")
+        XCTAssertEqual(failure("[1, 2, 3]")?.kind, .malformed, "a body that is not an object names no field")
         XCTAssertEqual(failure(#"{"count":1}"#)?.field, "email")
         XCTAssertEqual(failure(#"{"email":"a","count":"x"}"#)?.field, "count")
         XCTAssertEqual(failure(#"{"email":"a","count":1,"address":{}}"#)?.field, "address.city")

@@ -4,6 +4,14 @@ import XCTest
 @testable import FacetMatching
 
 final class CatalogIndexTests: XCTestCase {
+    /// One threshold: the matcher's default cut, FacetCore's setting and the calibration's band agree.
+    func testTheExactThresholdIsOneNumber() {
+        XCTAssertEqual(MatcherOptions().exactThreshold, ExactMatch.defaultThreshold)
+        XCTAssertEqual(SimilarityCalibration.band, ExactMatch.defaultThreshold)
+        XCTAssertEqual(SimilarityCalibration.standard.similarity(distance: SimilarityCalibration.standard.d95), ExactMatch.defaultThreshold,
+                       accuracy: 1e-9)
+    }
+
     func unit(_ seed: Int, dimension: Int = 40) -> [Float] {
         var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
         let v = (0..<dimension).map { _ -> Float in

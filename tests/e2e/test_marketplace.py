@@ -43,11 +43,15 @@ def test_updates_are_validated_and_audited(market):
     assert_error(market.ops.put("/api/admin/marketplace", data=b"{", headers={"Content-Type": "application/json"}), 400, "bad_json")
     before = market.overview()["settings"]
 
-    r = market.ops.put("/api/admin/marketplace", json={"markupBasisPoints": 2500, "cacheTTLSeconds": 0, "requestsPerSecond": 5,
+    r = market.ops.put("/api/admin/marketplace", json={"cacheTTLSeconds": 0, "requestsPerSecond": 5,
                                                       "burst": 5, "maxListedPrice": None})
     assert r.status_code == 200, r.text
     after = r.json()["settings"]
-    assert after["markupBasisPoints"] == 2500 and after["cacheTTLSeconds"] == 0 and after["requestsPerSecond"] == 5
+    assert after["cacheTTLSeconds"] == 0 and after["requestsPerSecond"] == 5 and "markupBasisPoints" not in after
+    # The marketplace markup is no longer a marketplace setting: it lives in the audited markup table.
+    moved = market.ops.put("/api/admin/marketplace", json={"markupBasisPoints": 2500})
+    assert_error(moved, 422, "validation_failed")
+    assert moved.json()["error"]["field"] == "markupBasisPoints"
     assert market.overview()["settings"] == after
 
     audit = market.ops.get("/api/admin/marketplace/audit").json()
@@ -59,7 +63,8 @@ def test_updates_are_validated_and_audited(market):
 
 
 def test_search_respects_category_keywords_and_price_after_markup(market):
-    market.ops.put("/api/admin/marketplace", json={"markupBasisPoints": 2500, "maxPages": 2})
+    assert market.ops.put("/api/admin/markups", json={"marketplace": {"global": 2500}}).status_code == 200
+    market.ops.put("/api/admin/marketplace", json={"maxPages": 2})
     result = market.search(category="ring", keywords=["18k gold vintage"], maxPrice=10000)
     assert result["outcome"] == "finished", result
     listings = result["listings"]
@@ -73,7 +78,8 @@ def test_search_respects_category_keywords_and_price_after_markup(market):
         check_rest("MarketplaceListing", listing)
         assert listing["category"] == "ring"
         assert listing["price"]["min"] <= 8000
-        assert view["buyerPrice"]["min"] == listing["price"]["min"] * 125 // 100
+        # listed × 1.25, half up to the cent, then widened down to whole dollars (the one pricing rule)
+        assert view["buyerPrice"]["min"] == (listing["price"]["min"] * 12500 + 5000) // 10000 // 100 * 100
         assert listing["id"].startswith("mk_") and listing["offerId"] not in listing["id"]
     # Both page shapes were read: page 1 is the data blob, page 2 the cards.
     assert result["stats"]["pages"] == 2

@@ -335,7 +335,15 @@ def test_a_design_we_do_not_stock_is_sourced_with_an_approximate_range(ready, bu
     # Staff see where a sourced offer really comes from; the buyer does not.
     staff_view = ready.ops.get(f"/api/offers/{sourced[0]['id']}").json()
     assert staff_view["origin"]["kind"] == "marketplace" and staff_view["origin"]["supplier"] and staff_view["origin"]["url"]
-    assert "origin" not in buyer.client.get(f"/api/offers/{sourced[0]['id']}").json()
+    buyer_view = buyer.client.get(f"/api/offers/{sourced[0]['id']}").json()
+    assert "origin" not in buyer_view
+    # One pricing rule: staff see the same buyer range as the buyer, beside the source's price.
+    assert staff_view["offer"]["priceRange"] == buyer_view["offer"]["priceRange"] == sourced[0]["priceRange"]
+    assert staff_view["origin"]["buyerPrice"] == sourced[0]["priceRange"]
+    assert staff_view["origin"]["listedPrice"]["min"] < sourced[0]["priceRange"]["max"]
+    known = ready.ops.get("/api/admin/marketplace/listings", params={"category": "earring", "limit": 1000}).json()["listings"]
+    same = [l for l in known if l["offerId"] == staff_view["origin"]["offerId"]]
+    assert same and same[0]["buyerPrice"] == sourced[0]["priceRange"]
     # Found once, known afterwards: the listing is in the index for the next search.
     status = ready.ops.get("/api/admin/search-index").json()
     assert status["items"] > ready.ops.get("/api/admin/catalog", params={"status": "active", "limit": 1}).json()["total"]

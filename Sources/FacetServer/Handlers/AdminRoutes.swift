@@ -12,7 +12,7 @@ enum AdminRoutes {
     }
 
     @Sendable static func buyers(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
-        let limit = min(Int(context.request.query["limit"] ?? "") ?? 200, 1000)
+        let limit = try QueryValues.integer(context, "limit", in: 1...1000) ?? 200
         let list = try await context.services.accounts.buyers(limit: limit)
         return .json(["buyers": list.map(UserView.init)])
     }

@@ -76,7 +76,7 @@ enum MarkupRoutes {
                         into updates: inout [(scope: String, basisPoints: Int?)]) throws {
         func check(_ bp: Int, _ field: String) throws -> Int {
             guard (0...MarkupTable.maximumBasisPoints).contains(bp) else {
-                throw ValidationFailure(field: field, message: "\(field) must be a whole number of basis points from 0 to \(MarkupTable.maximumBasisPoints).")
+                throw ValidationFailure(field: field, message: "A markup must be from 0 % to \(MarkupTable.maximumBasisPoints / 100) % (\(field) is in basis points: 3000 = 30 %).")
             }
             return bp
         }
