@@ -42,8 +42,13 @@ let package = Package(
         ]),
         // The search run: stages, offers, tier-2 orchestration. Knows nothing of HTTP.
         .target(name: "FacetSearch", dependencies: [
-            "FacetCore", "FacetVision", "FacetMatching", "FacetStore", "FacetSourcing",
+            "FacetCore", "FacetVision", "FacetMatching", "FacetStore", "FacetSourcing", "FacetCommerce",
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The buyer's workspace and (next) quotes and orders. Knows nothing of HTTP or of how offers are built.
+        .target(name: "FacetCommerce", dependencies: [
+            "FacetCore", "FacetStore",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // The transport: libwebsockets, requests and responses, the router, multipart, WebSocket fan-out.
         .target(name: "FacetHTTP", dependencies: [
@@ -52,7 +57,7 @@ let package = Package(
             .product(name: "RoutingKit", package: "routing-kit"),
         ]),
         .target(name: "FacetServer", dependencies: [
-            "FacetCore", "FacetStore", "FacetSourcing", "FacetSearch", "FacetHTTP", "CCurl",
+            "FacetCore", "FacetStore", "FacetSourcing", "FacetSearch", "FacetCommerce", "FacetHTTP", "CCurl",
             // FacetSearch re-exports vision types whose module map names the codecs.
             "CImageCodecs",
             .product(name: "Logging", package: "swift-log"),
@@ -72,7 +77,7 @@ let package = Package(
         .testTarget(name: "FacetCoreTests", dependencies: ["FacetCore"]),
         .testTarget(name: "FacetStoreTests", dependencies: ["FacetStore"]),
         .testTarget(name: "FacetHTTPTests", dependencies: ["FacetHTTP", "FacetCore"]),
-        .testTarget(name: "FacetServerTests", dependencies: ["FacetServer", "FacetHTTP", "FacetStore", "FacetCore", "FacetSearch"]),
+        .testTarget(name: "FacetServerTests", dependencies: ["FacetServer", "FacetHTTP", "FacetStore", "FacetCore", "FacetSearch", "FacetCommerce"]),
         .testTarget(name: "FacetSeedsTests", dependencies: ["FacetSeeds"]),
         .testTarget(name: "FacetSourcingTests", dependencies: ["FacetSourcing", "FacetStore", "FacetCore"], exclude: ["Fixtures"]),
         .testTarget(name: "FacetMatchingTests", dependencies: ["FacetMatching", "FacetVision", "FacetCore"]),

@@ -55,6 +55,8 @@ public struct Offer: Codable, Sendable, Equatable {
     /// Keyed by attribute: metal, stones, stoneColour, style, craftsmanship, pattern, setting.
     public var matches: [String: AttributeMatch]
     public var specifications: [String: String]
+    /// Set on a repeated search ("Search again"): true when the last run did not show this design.
+    public var isNew: Bool?
 
     public init(id: String, title: String, category: Category, source: OfferSource, images: [String], price: Money?,
                 priceRange: MoneyRange?, priceTiers: [OfferTier], moq: Int, moqUnit: String, deliveryDays: DayRange,

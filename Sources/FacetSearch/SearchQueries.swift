@@ -15,8 +15,9 @@ extension SearchService {
         public let maxPrice: Money?, exactMatch: Bool, alternatives: Int
     }
 
-    public func history(buyerId: String, limit: Int, before: Date?) throws -> [HistoryItem] {
-        try searches.list(buyerId: buyerId, limit: limit, before: before).map { r in
+    public func history(buyerId: String, limit: Int, before: Date?, category: Category? = nil, from: Date? = nil,
+                        to: Date? = nil) throws -> [HistoryItem] {
+        try searches.list(buyerId: buyerId, limit: limit, before: before, category: category, from: from, to: to).map { r in
             let view = SearchView(r)
             return HistoryItem(id: r.id, status: r.status, category: r.category, image: view.image, createdAt: r.createdAt,
                                maxPrice: view.maxPrice, exactMatch: view.exactMatch != nil, alternatives: view.alternatives.count)

@@ -13,13 +13,28 @@ extension SearchService {
         var attributes: QueryAttributes?
         var exactOffer: Offer?
         var alternatives: [Offer] = []
+        var ranked: [Offer] = []
         var notes: [String] = []
+        // A repeated search marks what the run it repeats did not show.
+        let seen = previousOfferIds(initial.previousSearchId)
+        func markNew(_ offer: Offer) -> Offer {
+            guard let seen else { return offer }
+            var marked = offer
+            marked.isNew = !seen.contains(offer.id)
+            return marked
+        }
         func publish(_ stage: SearchStage, _ detail: String?) {
+            if seen != nil {
+                exactOffer = exactOffer.map(markNew)
+                alternatives = alternatives.map(markNew)
+                ranked = ranked.map(markNew)
+            }
             record.stage = stage.rawValue
             record.attributes = attributes.map(JSONCoding.text)
             record.exactMatch = exactOffer.map(JSONCoding.text)
             record.alternatives = JSONCoding.text(alternatives)
             record.notes = JSONCoding.text(notes)
+            record.ranked = JSONCoding.text(ranked)
             var view = SearchView(record, attributes: attributes, exactMatch: exactOffer, alternatives: alternatives, notes: notes)
             view.detail = detail
             do {
@@ -65,6 +80,12 @@ extension SearchService {
             func settle() throws {
                 let picked = matcher.alternatives(candidates, exact: exact, eligible: catalog.withinBudget)
                 alternatives = try picked.compactMap { try catalog.offer($0, attributes: read) }
+                // "Show more": the headline first, then every other available design by similarity,
+                // whatever its price (the results filters apply the buyer's limit).
+                let headline = Set(picked.map(\.item.ref))
+                let more = candidates.filter { $0.item.ref != exact?.item.ref && !headline.contains($0.item.ref) && catalog.available($0.item) }
+                ranked = alternatives + (try more.prefix(SearchResults.maximum).compactMap { try catalog.offer($0, attributes: read) })
+                ranked = Array(ranked.prefix(SearchResults.maximum))
             }
             // Alternatives from what is already known go out now; the marketplace can only add to them.
             try settle()

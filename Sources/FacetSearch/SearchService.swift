@@ -61,6 +61,10 @@ public final class SearchService: Sendable {
     public func start() {
         _ = try? searches.failInterrupted()
         let stream = sourcing?.changes.subscribe()
+        if let watched = sourcing?.changes.subscribe() {
+            let watcher = SearchWatcher(service: self)
+            Task.detached { await watcher.follow(watched) }
+        }
         Task.detached { [self] in
             await indexer.load()
             if let known = try? marketplace?.knownListings() {

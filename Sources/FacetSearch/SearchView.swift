@@ -32,9 +32,12 @@ public struct SearchView: Encodable, Sendable {
     public var completedAt: Date?
     /// Only while running: what the current stage is doing, e.g. "No exact match in stock".
     public var detail: String?
+    /// The search this one repeats; its offers carry `isNew`.
+    public var previousSearchId: String?
 
     enum CodingKeys: String, CodingKey {
         case id, status, stage, category, maxPrice, image, attributes, exactMatch, alternatives, notes, error, createdAt, completedAt, detail
+        case previousSearchId
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -53,6 +56,7 @@ public struct SearchView: Encodable, Sendable {
         try c.encode(createdAt, forKey: .createdAt)
         try c.encodeIfPresent(completedAt, forKey: .completedAt)
         try c.encodeIfPresent(detail, forKey: .detail)
+        try c.encodeIfPresent(previousSearchId, forKey: .previousSearchId)
     }
 
     /// A stored search, its JSON columns read back.
@@ -78,6 +82,7 @@ public struct SearchView: Encodable, Sendable {
         error = r.error
         createdAt = r.createdAt
         completedAt = r.completedAt
+        previousSearchId = r.previousSearchId
     }
 }
 

@@ -24,7 +24,8 @@ public final class Application: HTTPResponder {
     /// Every route module, in one list: a new module is one line here.
     static let modules: [@Sendable (Routes) -> Void] = [
         AuthRoutes.register, MeRoutes.register, AdminRoutes.register, SourcingRoutes.register, SearchRoutes.register,
-        MarkupRoutes.register, MarketplaceRoutes.register, HealthRoutes.register, CatalogInfoRoutes.register,
+        MarkupRoutes.register, MarketplaceRoutes.register, HealthRoutes.register, CatalogInfoRoutes.register, WorkspaceRoutes.register,
+        SavedSearchRoutes.register,
     ]
 
     /// Method and path of every route, with its guard: the API documents are checked against this.

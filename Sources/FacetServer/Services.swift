@@ -1,3 +1,4 @@
+import FacetCommerce
 import FacetCore
 import FacetHTTP
 import FacetSearch
@@ -26,6 +27,8 @@ public final class Services: Sendable {
     public let sourcing: SourcingService?
     /// Image search: index, matcher, pipeline and its compute threads.
     public let search: SearchService
+    /// The buyer's cart and wishlist, priced live through the search module's offers.
+    public let workspace: Workspace
     /// Tier-2 marketplace sourcing; nil when no marketplace is configured.
     public let marketplace: MarketplaceService?
     /// Open WebSocket sessions, as the transport counts them (0 without a transport).
@@ -47,6 +50,7 @@ public final class Services: Sendable {
         self.publisher = publisher
         self.sourcing = sourcing
         self.search = search
+        self.workspace = Workspace(database: database, publisher: publisher, offers: search)
         self.marketplace = marketplace
         self.logger = logger
     }
@@ -56,19 +60,26 @@ public final class Services: Sendable {
                             deliver: @escaping @Sendable (StoredEvent) -> Void) throws -> Services {
         let database = try FacetDatabase(dataDirectory: configuration.dataDirectory)
         let publisher = Publisher(database: database, deliver: deliver)
+        // Carts follow prices: the workspace, built last, hears about catalog changes through this.
+        let cartsBox = CartsBox()
         var sourcing: SourcingService?
         if !configuration.brands.isEmpty {
             sourcing = try SourcingService(
                 database: database, dataDirectory: configuration.dataDirectory, brands: configuration.brands,
                 mappingRoot: configuration.mappingRoot, options: configuration.sourcing, logger: logger,
-                onChanges: { changes in SourcingRoutes.publish(changes, publisher: publisher, logger: logger) },
+                onChanges: { changes in
+                    SourcingRoutes.publish(changes, publisher: publisher, logger: logger)
+                    cartsBox.pricesMoved(skus: changes.map(\.sku), logger: logger)
+                },
                 onHealth: { health in _ = try? publisher.publish(topic: "admin", event: "sync.status", data: health) })
         }
         let marketplace = try MarketplaceRoutes.makeService(configuration, database: database, publisher: publisher, logger: logger)
         let search = SearchService(database: database, dataDirectory: configuration.dataDirectory, publisher: publisher,
                                    sourcing: sourcing, marketplace: marketplace, options: configuration.search, logger: logger)
-        return Services(configuration: configuration, database: database, publisher: publisher, sourcing: sourcing,
-                        marketplace: marketplace, search: search, logger: logger)
+        let services = Services(configuration: configuration, database: database, publisher: publisher, sourcing: sourcing,
+                                marketplace: marketplace, search: search, logger: logger)
+        cartsBox.set(services.workspace, search: search)
+        return services
     }
 }
 
@@ -122,5 +133,22 @@ public struct ServerConfiguration: Sendable {
         if let publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
         let scheme = tlsCertificate == nil ? "http" : "https"
         return "\(scheme)://\(host):\(port)"
+    }
+}
+
+/// Lets brand sync, started before the workspace exists, tell carts that prices moved.
+final class CartsBox: Sendable {
+    private let state = Mutex<(Workspace, SearchService)?>(nil)
+
+    func set(_ workspace: Workspace, search: SearchService) { state.withLock { $0 = (workspace, search) } }
+
+    func pricesMoved(skus: [String], logger: Logger) {
+        guard let (workspace, search) = state.withLock({ $0 }) else { return }
+        do {
+            let ids = try search.offerIds(skus: skus)
+            if !ids.isEmpty { try workspace.announcePriceChanges(offerIds: ids) }
+        } catch {
+            logger.warning("carts not told of price changes", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -216,6 +216,56 @@ enum Migrations {
                 ON CONFLICT(scope) DO NOTHING
                 """, arguments: [bp, Date()])
         }
+        migrator.registerMigration("v6-workspace") { db in
+            // A buyer's cart: one line per offer, with the offer as it was when added, so a price
+            // change or a discontinued product shows on the line instead of silently changing it.
+            try db.create(table: "cartLine") { t in
+                t.primaryKey("id", .text)
+                t.column("buyerId", .text).notNull().references("user", onDelete: .cascade)
+                t.column("offerId", .text).notNull()
+                t.column("quantity", .integer).notNull()
+                t.column("note", .text)
+                t.column("snapshot", .text).notNull()
+                t.column("addedAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.uniqueKey(["buyerId", "offerId"])
+            }
+            try db.create(table: "wishlistItem") { t in
+                t.primaryKey("id", .text)
+                t.column("buyerId", .text).notNull().references("user", onDelete: .cascade)
+                t.column("offerId", .text).notNull()
+                t.column("snapshot", .text).notNull()
+                t.column("addedAt", .datetime).notNull()
+                t.uniqueKey(["buyerId", "offerId"])
+            }
+            try db.create(table: "savedSearch") { t in
+                t.primaryKey("id", .text)
+                t.column("buyerId", .text).notNull().references("user", onDelete: .cascade).indexed()
+                t.column("searchId", .text).notNull().references("search", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("watch", .boolean).notNull().defaults(to: false)
+                t.column("minSimilarity", .double).notNull().defaults(to: 80)
+                t.column("lastSearchId", .text).notNull()
+                t.column("lastRunAt", .datetime).notNull()
+                t.column("newMatches", .integer).notNull().defaults(to: 0)
+                t.column("lastDigestAt", .datetime)
+                t.column("createdAt", .datetime).notNull()
+            }
+            // Offers a watched search was told about, so each is announced once.
+            try db.create(table: "savedSearchMatch") { t in
+                t.column("savedSearchId", .text).notNull().references("savedSearch", onDelete: .cascade)
+                t.column("offerId", .text).notNull()
+                t.column("similarity", .double).notNull()
+                t.column("foundAt", .datetime).notNull()
+                t.column("digested", .boolean).notNull().defaults(to: false)
+                t.primaryKey(["savedSearchId", "offerId"])
+            }
+            // Up to 48 ranked designs per search (for "show more" and filters), and the run it repeats.
+            try db.alter(table: "search") { t in
+                t.add(column: "ranked", .text)
+                t.add(column: "previousSearchId", .text)
+            }
+        }
         return migrator
     }
 }

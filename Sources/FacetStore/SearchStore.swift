@@ -22,6 +22,10 @@ public struct SearchRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
     public var error: String?
     public var createdAt: Date
     public var completedAt: Date?
+    /// Up to 48 ranked offers (JSON), the material for "show more" and server-side filters.
+    public var ranked: String?
+    /// The search this one repeats ("Search again"), to mark what is new.
+    public var previousSearchId: String?
 
     public enum Columns {
         static let id = Column(CodingKeys.id)
@@ -75,13 +79,16 @@ public struct SearchStore: Sendable {
         try database.read { db in try SearchRecord.fetchOne(db, key: id) }
     }
 
-    public func list(buyerId: String, limit: Int, before: Date? = nil) throws -> [SearchRecord] {
+    /// Newest first; `before` pages back, `from`/`to` and `category` narrow the history.
+    public func list(buyerId: String, limit: Int, before: Date? = nil, category: Category? = nil, from: Date? = nil,
+                     to: Date? = nil) throws -> [SearchRecord] {
         try database.read { db in
-            try SearchRecord
+            var request = SearchRecord
                 .filter(SearchRecord.Columns.buyerId == buyerId && SearchRecord.Columns.createdAt < (before ?? Date.distantFuture))
-                .order(SearchRecord.Columns.createdAt.desc)
-                .limit(limit)
-                .fetchAll(db)
+            if let category { request = request.filter(Column("category") == category.rawValue) }
+            if let from { request = request.filter(SearchRecord.Columns.createdAt >= from) }
+            if let to { request = request.filter(SearchRecord.Columns.createdAt < to) }
+            return try request.order(SearchRecord.Columns.createdAt.desc).limit(limit).fetchAll(db)
         }
     }
 
@@ -109,5 +116,21 @@ public struct SearchStore: Sendable {
 
     public func offerRef(id: String) throws -> (source: String, ref: String)? {
         try database.read { db in try OfferRecord.fetchOne(db, key: id).map { ($0.source, $0.ref) } }
+    }
+
+    /// Offer id → product or listing ref, for the ids Facet issued (unknown ids are absent).
+    public func offerRefs(ids: [String]) throws -> [String: String] {
+        guard !ids.isEmpty else { return [:] }
+        return try database.read { db in
+            Dictionary(try OfferRecord.filter(keys: Array(Set(ids))).fetchAll(db).map { ($0.id, $0.ref) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
+
+    /// Offer ids issued for these refs, for telling carts that their prices moved.
+    public func offerIds(refs: [String]) throws -> [String] {
+        guard !refs.isEmpty else { return [] }
+        return try database.read { db in
+            try String.fetchAll(db, OfferRecord.filter(refs.contains(OfferRecord.Columns.ref)).select(OfferRecord.Columns.id))
+        }
     }
 }

@@ -67,3 +67,30 @@ final class PricingTests: XCTestCase {
         }
     }
 }
+
+final class CartRulesTests: XCTestCase {
+    func offer(price: Int64?, range: MoneyRange? = nil, tiers: [(Int, Int64)] = [], moq: Int = 1) -> Offer {
+        Offer(id: "of_1", title: "Ring", category: .ring, source: price == nil ? .marketplace : .inventory, images: [],
+              price: price.map { Money(amount: $0, currency: "USD") }, priceRange: range,
+              priceTiers: tiers.map { OfferTier(minQuantity: $0.0, unitPrice: Money(amount: $0.1, currency: "USD")) },
+              moq: moq, moqUnit: "pieces", deliveryDays: DayRange(min: 5, max: 7), availability: "ready_stock", availableQuantity: 10,
+              stockAsOf: nil, stockLive: nil, similarity: 0, matches: [:], specifications: [:])
+    }
+
+    func testTiersAndRanges() throws {
+        let tiered = offer(price: 1_000, tiers: [(10, 900), (50, 800)], moq: 5)
+        XCTAssertEqual(CartRules.unitPrice(tiered, quantity: 9)?.amount, 1_000)
+        XCTAssertEqual(CartRules.unitPrice(tiered, quantity: 10)?.amount, 900)
+        XCTAssertEqual(CartRules.unitPrice(tiered, quantity: 500)?.amount, 800)
+        let q = try CartRules.quote(tiered, quantity: 4)
+        XCTAssertTrue(q.belowMoq)
+        XCTAssertEqual(q.lineTotal?.amount, 4_000)
+        let sourced = try CartRules.quote(offer(price: nil, range: MoneyRange(min: 800, max: 1_300, currency: "USD")), quantity: 100)
+        XCTAssertEqual(sourced.lineRange, MoneyRange(min: 80_000, max: 130_000, currency: "USD"))
+        XCTAssertNil(sourced.lineTotal)
+        XCTAssertThrowsError(try CartRules.quote(offer(price: Int64.max / 2), quantity: 3))
+        let totals = try CartRules.totals(exact: [Money(amount: 100, currency: "USD")], approximate: [])
+        XCTAssertEqual(totals.exact?.amount, 100)
+        XCTAssertNil(totals.approximate)
+    }
+}

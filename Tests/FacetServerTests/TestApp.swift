@@ -60,3 +60,18 @@ final class TestApp: @unchecked Sendable {
         return (user, try await services.accounts.openSession(userId: user.id))
     }
 }
+
+extension TestApp {
+    /// A stocked product in the catalog and the offer id a buyer would see for it.
+    func stock(_ sku: String, cost: Int64 = 10_000, stock: Int = 50, moq: Int = 1, tiers: [(Int, Int64)] = [],
+               status: CatalogProduct.Status = .active) async throws -> String {
+        let product = CatalogProduct(sku: sku, brand: "aurelia", title: "Ring \(sku)", category: .ring, attributes: ["metal": .text("silver")],
+                                     gemstones: [], baseCost: .init(amount: cost, currency: "USD"), moq: moq,
+                                     priceTiers: tiers.map { .init(minQuantity: $0.0, unitCost: $0.1) }, stock: stock,
+                                     leadTimes: .init(readyDays: 2, madeToOrderDays: 10), status: status, imageURLs: [], sourceUpdatedAt: nil)
+        _ = try await services.database.writer.write { db in
+            try CatalogStore.upsert(db, [.init(product: product, native: "{}", images: nil)], at: Date())
+        }
+        return try SearchStore(database: services.database).offerId(source: "inventory", ref: "inv:\(sku)")
+    }
+}

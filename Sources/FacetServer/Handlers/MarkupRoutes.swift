@@ -68,7 +68,11 @@ enum MarkupRoutes {
         }
         guard !updates.isEmpty else { throw ValidationFailure(field: "global", message: "Send global, perCategory and/or marketplace.") }
         let (table, changes) = try context.services.markups.apply(updates, actorId: staff.id, actorEmail: staff.email)
-        if !changes.isEmpty { try context.services.publisher.publish(topic: "admin", event: "markup.changed", data: ["changes": changes]) }
+        if !changes.isEmpty {
+            try context.services.publisher.publish(topic: "admin", event: "markup.changed", data: ["changes": changes])
+            // Every cart price may have moved; open carts refresh.
+            try context.services.workspace.announcePriceChanges(offerIds: nil)
+        }
         return .json(Updated(markups: View(table), changes: changes))
     }
 

@@ -46,12 +46,31 @@ enum SearchRoutes {
     @Sendable static func history(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let limit = try QueryValues.integer(context, "limit", in: 1...200) ?? 50
         let before = try QueryValues.date(context, "before")
-        return .json(["searches": try context.services.search.history(buyerId: user.id, limit: limit, before: before)])
+        var category: Category?
+        if let raw = context.query("category"), !raw.isEmpty {
+            guard let c = Category(rawValue: raw) else { throw DomainError.invalid("category", "Unknown category \(raw.prefix(40)).") }
+            category = c
+        }
+        let items = try context.services.search.history(buyerId: user.id, limit: limit, before: before, category: category,
+                                                        from: try QueryValues.date(context, "from"), to: try QueryValues.date(context, "to"))
+        // A full page may have more behind it: the page asks again with before = the oldest shown.
+        return .json(History(searches: items, nextBefore: items.count == limit ? items.last?.createdAt : nil))
     }
 
     @Sendable static func offer(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let search = context.query("search").flatMap { try? visible(context, user, $0) }
         return .json(try context.services.search.offerDetail(id: context.parameter("id"), search: search, withOrigin: user.role.isStaff))
+    }
+}
+
+struct History: Encodable {
+    let searches: [SearchService.HistoryItem]
+    let nextBefore: Date?
+    enum CodingKeys: String, CodingKey { case searches, nextBefore }
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(searches, forKey: .searches)
+        try c.encode(nextBefore, forKey: .nextBefore)
     }
 }
 
