@@ -45,8 +45,24 @@ function currentPath() {
   return p === '/' ? '/index.html' : p;
 }
 
+// Live numbers beside nav labels (the cart count), kept across header re-renders.
+const counts = new Map();
+
+function countBadge(name) {
+  const n = counts.get(name);
+  return h('span', {
+    class: 'nav-count', dataset: { count: name }, hidden: !n,
+    'aria-label': n ? `${n} in ${name}` : null, text: n ? String(n) : '',
+  });
+}
+
+export function setNavCount(name, n) {
+  counts.set(name, Number.isInteger(n) && n > 0 ? n : 0);
+  for (const el of document.querySelectorAll(`.nav-count[data-count="${name}"]`)) el.replaceWith(countBadge(name));
+}
+
 function navItem(entry) {
-  const content = [entry.icon ? icon(entry.icon) : null, h('span', { text: entry.label })];
+  const content = [entry.icon ? icon(entry.icon) : null, h('span', { text: entry.label }), entry.count ? countBadge(entry.count) : null];
   if (entry.action) {
     return h('li', {}, h('button', { type: 'button', 'data-action': entry.action, onclick: ACTIONS[entry.action] }, content));
   }

@@ -1,12 +1,15 @@
 // Every entry of the main navigation and who sees it. A new page is one more row here.
 // roles: 'visitor' (signed out), 'buyer', 'ops', 'admin'. An entry with `action` is a button
-// (handled in layout.js) rather than a link; `cta` marks the gold call to action.
+// (handled in layout.js) rather than a link; `cta` marks the gold call to action; `count` names a
+// live number shown beside the label (layout.js setNavCount).
 
 export const NAV = [
   { href: '/signin.html', label: 'Sign in', roles: ['visitor'] },
   { href: '/signup.html', label: 'Create account', roles: ['visitor'], cta: true },
   { href: '/app.html', label: 'Home', icon: 'home', roles: ['buyer'] },
   { href: '/search.html', label: 'Find jewelry', icon: 'search', roles: ['buyer'] },
+  { href: '/history.html', label: 'Searches', icon: 'clock', roles: ['buyer'] },
+  { href: '/cart.html', label: 'Cart', icon: 'cart', roles: ['buyer'], count: 'cart' },
   { href: '/admin.html', label: 'Admin', icon: 'shield', roles: ['ops', 'admin'] },
   { href: '/profile.html', label: 'Profile', icon: 'user', roles: ['buyer', 'ops', 'admin'] },
   { action: 'sign-out', label: 'Sign out', icon: 'logout', roles: ['buyer', 'ops', 'admin'] },

@@ -10,12 +10,15 @@
 // - catalog: true shows "Catalog still loading (n %)" while the server is still indexing;
 // - one region at the top of the page (#page-status) holds the catalog notice and the page's
 //   errors: whatever load throws, page.error(err) and any API error left unhandled;
+// - a verified buyer's pages follow buyer:<id> (workspace.js): the cart count in the navigation
+//   and saved-search matches stay live everywhere;
 // - load(page) gets { user, realtime, follow, error, clearError, refreshHeader }.
 // When load has settled, <html data-mounted> is set (tests wait for it).
 import { ApiError, currentUser } from './api.js';
 import { redirectFor, renderFooter, renderHeader } from './layout.js';
 import { catalogText, watchCatalog } from './readiness.js';
 import { RealtimeClient } from './realtime.js';
+import { watchWorkspace } from './workspace.js';
 import { $, h, showAlert, clearAlert, setLivePill, markSubscribed } from './ui.js';
 
 function statusRegion() {
@@ -91,6 +94,7 @@ export async function mountPage({ auth = 'optional', topics = [], catalog = fals
   });
 
   for (const topic of (typeof topics === 'function' ? topics(user) : topics) || []) page.follow(topic);
+  watchWorkspace(page); // a buyer's cart count and saved-search matches, on every page
   if (catalog) {
     watchCatalog((c) => (c
       ? showAlert(region.notice, 'info', `${c.indexed ?? 0} of ${c.known ?? 0} photos indexed. A search started now may miss pieces that are not indexed yet.`, catalogText(c))

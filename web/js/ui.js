@@ -26,6 +26,14 @@ const ICONS = {
   tag: '<path d="M3 12V4h8l10 10-8 8z"/><circle cx="7.5" cy="8.5" r="1.5"/>',
   chat: '<path d="M4 5h16v11H9l-5 4z"/>',
   send: '<path d="M21 3L10 14"/><path d="M21 3l-7 18-4-7-7-4z"/>',
+  cart: '<path d="M3 4h2.5l2.2 11h10.6l2-8H7"/><circle cx="9.5" cy="19" r="1.5"/><circle cx="17" cy="19" r="1.5"/>',
+  heart: '<path d="M12 20s-7.5-4.6-7.5-10A4.2 4.2 0 0 1 12 7.3 4.2 4.2 0 0 1 19.5 10c0 5.4-7.5 10-7.5 10z"/>',
+  columns: '<rect x="3" y="4" width="7" height="16" rx="1"/><rect x="14" y="4" width="7" height="16" rx="1"/>',
+  clock: '<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>',
+  bookmark: '<path d="M6 3h12v18l-6-4-6 4z"/>',
+  refresh: '<path d="M20 11a8 8 0 1 0-2.3 5.7"/><path d="M20 4v7h-7"/>',
+  trash: '<path d="M4 7h16"/><path d="M9 7V4h6v3"/><path d="M6 7l1 13h10l1-13"/>',
+  zoom: '<circle cx="11" cy="11" r="7"/><path d="M20 20l-3.5-3.5"/><path d="M8 11h6"/><path d="M11 8v6"/>',
 };
 
 export function icon(name, extraClass) {
@@ -98,11 +106,13 @@ function ensureToastRegion() {
   return toastRegion;
 }
 
-export function toast(title, body, { timeout = 7000 } = {}) {
+// link: { href, text } adds a link under the body (the match a saved search found, the cart).
+export function toast(title, body, { timeout = 7000, link = null, kind = '' } = {}) {
   const region = ensureToastRegion();
-  const el = h('div', { class: 'toast' },
+  const el = h('div', { class: kind ? `toast toast-${kind}` : 'toast' },
     h('div', { class: 'toast-title', text: title }),
     body ? h('div', { class: 'toast-body', text: body }) : null,
+    link ? h('a', { class: 'toast-link', href: link.href, text: link.text }) : null,
   );
   const close = h('button', { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss notification', text: '×' });
   el.append(close);
