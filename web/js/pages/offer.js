@@ -1,7 +1,10 @@
-// Product detail: every view, price and MOQ tiers, delivery and availability, specifications,
-// and (opened from a search) the upload's attributes beside this piece's.
+// Product detail: every distinct view (at its natural size at most, larger on click), price and
+// MOQ tiers, delivery and availability, the buyer's actions (cart with a quantity, wishlist,
+// compare, quote soon), specifications, and (opened from a search) the upload's attributes
+// beside this piece's.
 import { api, ApiError } from '../api.js';
 import { mountPage } from '../page.js';
+import { mountCompareTray, offerActions } from '../workspace.js';
 import { table } from '../table.js';
 import { $, h, icon, relativeTime, formatDateTime } from '../ui.js';
 import {
@@ -19,22 +22,87 @@ function specLabel(key) {
   return SPEC_LABEL[key] || key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
 }
 
-function renderGallery(offer) {
+// A tiny fingerprint of a loaded photo (8×8 greys), so a view repeated under two addresses is
+// shown once. Same-origin photos only; a photo that cannot be read counts as distinct.
+function fingerprint(img) {
+  try {
+    const c = document.createElement('canvas');
+    c.width = 8;
+    c.height = 8;
+    const ctx = c.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(img, 0, 0, 8, 8);
+    const d = ctx.getImageData(0, 0, 8, 8).data;
+    let out = `${img.naturalWidth}x${img.naturalHeight}:`;
+    for (let i = 0; i < d.length; i += 4) out += ((d[i] + d[i + 1] + d[i + 2]) / 48 | 0).toString(16);
+    return out;
+  } catch (err) {
+    return null;
+  }
+}
+
+function loadImage(src) {
+  return new Promise((resolve) => {
+    const img = new Image();
+    img.decoding = 'async';
+    img.onload = () => resolve(img);
+    img.onerror = () => resolve(null);
+    img.src = src;
+  });
+}
+
+// Every distinct view once: the same address twice, or the same picture under two addresses,
+// is one view.
+async function distinctViews(images) {
+  const unique = [...new Set(images.filter(Boolean))];
+  if (unique.length < 2) return unique;
+  const loaded = await Promise.all(unique.map(loadImage));
+  const seen = new Set();
+  return unique.filter((src, i) => {
+    if (!loaded[i]) return false;
+    const f = fingerprint(loaded[i]);
+    if (f && seen.has(f)) return false;
+    if (f) seen.add(f);
+    return true;
+  });
+}
+
+function showView(offer, src, i) {
   const main = $('#main-image');
-  const images = offer.images || [];
-  main.src = images[0] || '';
-  main.alt = `${offer.title} — view 1`;
-  $('#thumbs').replaceChildren(...images.map((src, i) => {
+  main.src = src;
+  main.alt = `${offer.title} — view ${i + 1}`;
+  main.dataset.view = String(i + 1);
+}
+
+function wireZoom(offer) {
+  const dialog = $('#zoom-dialog');
+  $('#zoom-button').addEventListener('click', () => {
+    const main = $('#main-image');
+    if (!main.getAttribute('src')) return;
+    $('#zoom-image').src = main.src;
+    $('#zoom-image').alt = main.alt;
+    $('#zoom-caption').textContent = `${offer.title} — view ${main.dataset.view || 1}`;
+    if (typeof dialog.showModal === 'function') dialog.showModal();
+    else dialog.setAttribute('open', '');
+  });
+  dialog.addEventListener('click', (ev) => { if (ev.target === dialog || ev.target.closest('.zoom-body')) dialog.close(); });
+}
+
+async function renderGallery(offer) {
+  const first = (offer.images || [])[0] || '';
+  showView(offer, first, 0);
+  wireZoom(offer);
+  const views = await distinctViews(offer.images || []);
+  document.body.dataset.views = String(views.length);
+  $('#thumbs').replaceChildren(...views.map((src, i) => {
     const b = h('button', { type: 'button', class: 'thumb', 'aria-pressed': String(i === 0), 'aria-label': `View ${i + 1}` },
       h('img', { src, alt: '', width: 76, height: 76 }));
     b.addEventListener('click', () => {
-      main.src = src;
-      main.alt = `${offer.title} — view ${i + 1}`;
+      showView(offer, src, i);
       for (const t of $('#thumbs').children) t.setAttribute('aria-pressed', String(t === b));
     });
     return b;
   }));
-  $('#thumbs').hidden = images.length < 2;
+  $('#thumbs').hidden = views.length < 2;
 }
 
 function tierTable(offer, unit) {
@@ -138,12 +206,13 @@ mountPage({
     $('#offer-title').textContent = offer.title;
     $('#offer-badges').replaceChildren(...[sourceBadge(offer), extraAvailabilityBadge(offer),
       similarityText(offer) && searchId ? h('span', { class: 'sim-inline', text: similarityText(offer) }) : null].filter(Boolean));
-    renderGallery(offer);
     renderPrice(offer);
+    $('#offer-actions').replaceChildren(offerActions(offer, { searchId, quote: true }));
+    mountCompareTray();
     renderSpecs(offer);
     $('#offer-loading').hidden = true;
     $('#offer-view').hidden = false;
     document.body.dataset.offerSource = offer.source;
-    await renderComparison(data.comparison, searchId);
+    await Promise.all([renderGallery(offer), renderComparison(data.comparison, searchId)]);
   },
 });

@@ -3,7 +3,7 @@
 import { attributeValueText, ATTRIBUTE_LABEL } from '../offers.js';
 import { $, h, icon } from '../ui.js';
 
-const STAGES = [
+export const STAGES = [
   ['received', 'Photo received'],
   ['extracting_attributes', 'Reading the design'],
   ['searching_inventory', 'Searching our inventory'],
