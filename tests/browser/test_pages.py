@@ -12,13 +12,15 @@ from .helpers import OPS_EMAIL, OPS_PASSWORD, HttpClient, nav_ready, sign_in, ve
 
 PAGES = ["/", "/index.html", "/signup.html", "/signin.html", "/verify.html", "/verify.html?token=not-a-real-token",
          "/reset.html", "/reset.html?token=not-a-real-token", "/profile.html", "/app.html", "/admin.html",
-         "/search.html", "/offer.html"]
+         "/search.html", "/offer.html", "/cart.html", "/cart.html?tab=wishlist", "/compare.html",
+         "/compare.html?offers=of_missing1,of_missing2", "/history.html"]
 
 # Requests that are expected to fail on some pages (the browser logs them as network errors):
 # /api/me answers 401 to a visitor without a session; made-up tokens answer 400.
 EXPECTED_NETWORK_ERRORS = [
     re.compile(r"/api/me\b.* 401"),
     re.compile(r"/api/auth/verify\b.* 400"),
+    re.compile(r"/api/offers/of_missing\d\b.* 404"),
 ]
 
 

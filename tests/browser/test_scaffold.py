@@ -15,13 +15,15 @@ from .helpers import (OPS_EMAIL, OPS_PASSWORD, fill, nav_ready, sign_in, verifie
 
 NAV = {
     "visitor": [("/signin.html", "Sign in"), ("/signup.html", "Create account")],
-    "buyer": [("/app.html", "Home"), ("/search.html", "Find jewelry"), ("/profile.html", "Profile")],
+    "buyer": [("/app.html", "Home"), ("/search.html", "Find jewelry"), ("/history.html", "Searches"), ("/cart.html", "Cart"),
+              ("/profile.html", "Profile")],
     "ops": [("/admin.html", "Admin"), ("/profile.html", "Profile")],
 }
 
 PAGES = {
     "visitor": ["/", "/signin.html", "/signup.html", "/reset.html", "/verify.html"],
-    "buyer": ["/app.html", "/search.html", "/offer.html", "/profile.html"],
+    "buyer": ["/app.html", "/search.html", "/offer.html", "/profile.html", "/cart.html", "/cart.html?tab=wishlist",
+              "/compare.html", "/history.html"],
     "ops": ["/admin.html", "/profile.html"],
 }
 
@@ -39,7 +41,9 @@ return out.filter(el => !out.some(o => o !== el && el.contains(o))).slice(0, 8)
 
 def _nav(driver):
     nav_ready(driver)
-    links = [(urlparse(a.get_attribute("href")).path, a.text.strip())
+    # A live count beside a label (the cart's) is not part of the label.
+    links = [(urlparse(a.get_attribute("href")).path,
+              driver.execute_script("return arguments[0].querySelector('span:not(.nav-count)').textContent.trim()", a))
              for a in driver.find_elements(By.CSS_SELECTOR, "#site-header nav.site-nav a")]
     signs_out = bool(driver.find_elements(By.CSS_SELECTOR, '#site-header nav [data-action="sign-out"]'))
     return links, signs_out
@@ -170,7 +174,7 @@ def test_no_catalog_notice_when_ready(facet_server, make_driver):
 def _each_page(driver, base, who, pages, shoot) -> list[str]:
     failures = []
     for page in pages:
-        name = f"{who}-{page.strip('/').replace('.html', '') or 'index'}"
+        name = f"{who}-{page.strip('/').replace('.html', '').replace('?tab=', '-') or 'index'}"
         driver.set_window_size(1366, 900)
         driver.get(base + page)
         nav_ready(driver)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import time
 import uuid
 from pathlib import Path
@@ -15,12 +14,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from .conftest import FACET_BIN, REPO, _free_port, _tail
+from .conftest import REPO
+from .demo_world import BUYER, OPS, running_demo
 from .helpers import HttpClient, Response, fill, login, nav_ready, visible, wait
-
-BUYER = ("buyer@demo.facet.local", "Buyer-demo-2026")
-OPS = ("ops@demo.facet.local", "Ops-demo-2026")
-READY_TIMEOUT = 240
 
 EXACT_SKU = "AUR-R-00013"
 EXACT_PHOTO = REPO / "seeds" / "images" / "aurelia" / f"{EXACT_SKU}-1.jpg"
@@ -43,47 +39,8 @@ def _marketplace_only_listing() -> tuple[Path, str]:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    if not FACET_BIN.exists():
-        pytest.fail(f"facet binary not found at {FACET_BIN} (build it, or set FACET_BIN)", pytrace=False)
-    data = tmp_path_factory.mktemp("facet-demo-data")
-    log = data.parent / "facet-demo.log"
-    port = _free_port()
-    out = open(log, "ab")
-    proc = subprocess.Popen(
-        [str(FACET_BIN), "demo", "--host", "127.0.0.1", "--port", str(port), "--data", str(data),
-         "--web", str(REPO / "web"), "--seeds", str(REPO / "seeds"), "--sync-interval", "60"],
-        cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        ops = HttpClient(base)
-        deadline = time.monotonic() + READY_TIMEOUT
-        logged_in, state = False, "not started"
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"facet demo exited with {proc.returncode}:\n{_tail(log)}", pytrace=False)
-            try:
-                if not logged_in:
-                    logged_in = ops.post("/api/auth/login", {"email": OPS[0], "password": OPS[1]}).status == 200
-                if logged_in:
-                    index = ops.get("/api/admin/search-index").json() or {}
-                    total = (ops.get("/api/admin/catalog?status=active&limit=1").json() or {}).get("total", 0)
-                    state = f"index {index.get('items')} items (loaded={index.get('loaded')}), catalog {total}"
-                    if index.get("loaded") and total > 0 and index.get("items", 0) >= total:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"demo not ready in {READY_TIMEOUT}s ({state}):\n{_tail(log)}", pytrace=False)
-            time.sleep(0.5)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        out.close()
+    with running_demo(tmp_path_factory.mktemp("facet-demo-data")) as world:
+        yield world.base
 
 
 # ---------------------------------------------------------------- helpers
