@@ -9,6 +9,7 @@ public final class FacetServer: Sendable {
     public let services: Services
     public let application: Application
     let transport: LWSServer
+    let digest: WatchDigest
 
     public init(configuration: ServerConfiguration, logger: Logger) throws {
         // Events are committed by the services and fanned out by the transport, built after them.
@@ -25,15 +26,18 @@ public final class FacetServer: Sendable {
         self.services = services
         self.application = application
         self.transport = transport
+        self.digest = WatchDigest(services: services)
     }
 
     public func start() throws {
         services.search.start()
         try transport.start()
         if services.configuration.startSync { services.sourcing?.start() }
+        digest.start()
     }
 
     public func stop() {
+        digest.stop()
         services.sourcing?.stop()
         transport.stop()
         services.search.stop()
