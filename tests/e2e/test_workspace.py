@@ -11,7 +11,7 @@ import pytest
 from .brands_support import sourcing_world  # noqa: F401  (module fixture: brand sims, market sim, facet serve)
 from .schemas import check_rest  # noqa: F401
 from .support import WS, assert_error, new_buyer, wait_until
-from .test_search import catalog_photo, edited, finished, post_search, some_sku
+from .test_search import catalog_photo, edited, finished, listing_photo, post_search, some_sku, unstocked_listing
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +91,12 @@ def test_cart_follows_tiers_moq_and_live_prices(ready, found):
 
 
 def test_sourced_lines_are_ranges_and_totals_stay_apart(ready, found):
-    buyer, _, sid, _ = found
+    buyer = found[0]
+    # A design no brand stocks: sourced from the marketplace.
+    sid = post_search(buyer.client, edited(listing_photo(unstocked_listing("ring"))), "ring").json()["id"]
+    finished(buyer.client, sid)
     page = buyer.client.get(f"/api/searches/{sid}/results", params={"source": "marketplace", "limit": 48}).json()
-    if not page["results"]:
-        pytest.skip("this search found no sourced designs")  # the next test checks the filters on any result
+    assert page["results"], "an unstocked design is sourced"
     sourced = page["results"][0]
     r = buyer.client.post("/api/cart/lines", json={"offerId": sourced["id"], "quantity": 100})
     assert r.status_code in (200, 201), r.text
