@@ -51,8 +51,9 @@ def _fresh_buyer(world, driver):
 
 
 def _cart_count(driver) -> int:
-    els = driver.find_elements(By.CSS_SELECTOR, "#site-header .nav-count[data-count='cart']")
-    text = els[0].text.strip() if els and els[0].is_displayed() else ""
+    text = driver.execute_script(
+        "const el = document.querySelector('#site-header .nav-count[data-count=cart]');"
+        "return el && !el.hidden ? el.textContent.trim() : '';")
     return int(text) if text.isdigit() else 0
 
 
@@ -92,8 +93,8 @@ def test_results_to_cart_quantity_two_tabs_and_wishlist(world, make_driver, shoo
     _search(driver, world)
 
     # From the hero (the exact match, with its quantity field) and from the grid (adds the MOQ).
-    exact = visible(driver, "#exact-card")
-    _click(driver, exact.find_element(By.CSS_SELECTOR, "[data-action='add-to-cart']"))
+    exact_id = visible(driver, "#exact-card").get_attribute("data-offer-id")
+    _click(driver, driver.find_element(By.CSS_SELECTOR, "#exact-card [data-action='add-to-cart']"))
     _wait_count(driver, 1)
     first = _cards(driver)[0]
     _click(driver, first.find_element(By.CSS_SELECTOR, "[data-action='add-to-cart']"))
@@ -111,7 +112,6 @@ def test_results_to_cart_quantity_two_tabs_and_wishlist(world, make_driver, shoo
     assert driver.find_elements(By.CSS_SELECTOR, ".cart-group[data-category='ring']"), "lines are not grouped by category"
     summary = driver.find_element(By.ID, "summary-list").text
     assert "Designs" in summary and "2" in summary, summary
-    exact_id = exact.get_attribute("data-offer-id")
     line = driver.find_element(By.CSS_SELECTOR, f".cart-line[data-offer-id='{exact_id}']")
     line_id = line.get_attribute("data-line-id")
     moq = client.get("/api/cart").json()["lines"]
@@ -433,4 +433,33 @@ def test_landing_page_replays_a_recorded_search(world, make_driver, shoot, width
     assert not SKU.search(text), SKU.search(text).group(0)
     for src in driver.execute_script("return [...document.querySelectorAll('#demo img')].map(i => i.getAttribute('src'))"):
         assert src.startswith("/demo/"), src
+    assert not _problems(driver), _problems(driver)
+
+
+# ---------------------------------------------------------------- above the price limit
+
+def test_exact_match_above_the_limit_says_one_thing(world, make_driver, shoot):
+    driver = make_driver(1366, 900)
+    _fresh_buyer(world, driver)
+    driver.get(world.base + "/search.html")
+    nav_ready(driver)
+    driver.find_element(By.ID, "image-input").send_keys(str(EXACT_PHOTO))
+    Select(driver.find_element(By.ID, "category")).select_by_value("ring")
+    fill(driver, "#max-price", "100")
+    driver.find_element(By.ID, "search-submit").click()
+    wait(driver).until(lambda d: "id=" in d.current_url)
+    _wait_done(driver, timeout=60)
+    first_id = parse_qs(urlparse(driver.current_url).query)["id"][0]
+    above = visible(driver, "#above-limit")
+    assert "$100" in above.text, above.text
+    assert not driver.find_elements(By.ID, "no-exact"), "both 'above your limit' and 'no exact match' are shown"
+    assert "above your maximum price" not in driver.find_element(By.ID, "notes").text
+    assert "$100" in visible(driver, "#filter-limit").text
+    for card in _cards(driver):
+        assert card.text.lower().count("sourced to order") <= 1, card.text
+    shoot(driver, "workspace-above-limit-1366", full_page=True)
+    _click(driver, driver.find_element(By.ID, "show-anyway"))
+    wait(driver, 30).until(lambda d: "id=" in d.current_url and first_id not in d.current_url)
+    _wait_done(driver, timeout=60)
+    visible(driver, "#exact-card")
     assert not _problems(driver), _problems(driver)

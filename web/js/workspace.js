@@ -174,7 +174,7 @@ export function offerActions(offer, { searchId = null, compact = false, quote = 
 
   if (compact) {
     const add = h('button', { type: 'button', class: 'btn btn-primary btn-small', dataset: { action: 'add-to-cart' }, title: `Adds the minimum order, ${moqText(offer)}` },
-      icon('cart'), h('span', { text: 'Add to cart' }));
+      h('span', { text: 'Add to cart' }));
     add.addEventListener('click', busy(add, () => addToCart(offer, offer.moq)));
     return h('div', { class: 'offer-actions offer-actions-compact' }, add, wishBtn, compareToggle(offer, searchId));
   }

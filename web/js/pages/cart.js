@@ -258,12 +258,22 @@ function fillLine(el, line) {
   if (document.activeElement !== note) note.value = line.note || '';
   noteSummary.textContent = line.note ? `Note: ${line.note}` : 'Add a note (size, plating, engraving)';
   const offer = line.offer;
-  $('.line-status', el).replaceChildren(
+  // Parts are rebuilt only when what they show changed, so a button is never swapped out from
+  // under a click by a refresh that changed nothing.
+  const changed = (part, value) => {
+    const sig = JSON.stringify(value);
+    if (part.dataset.sig === sig) return false;
+    part.dataset.sig = sig;
+    return true;
+  };
+  const status = $('.line-status', el);
+  if (changed(status, [line.available, line.stock, line.changes, offer?.deliveryDays, offer?.moq])) status.replaceChildren(...[
     availabilityLine(line),
     offer && line.available ? h('p', { class: 'line-facts' },
       h('span', { text: `MOQ ${moqText(offer)}` }), h('span', { text: `Delivery ${daysText(offer.deliveryDays)}` })) : null,
-    changeMarks(line.changes));
+    changeMarks(line.changes)].filter(Boolean));
   const moq = $('.line-moq', el);
+  if (!changed(moq, [line.available, line.belowMoq, line.moq])) return fillRest(el, line);
   moq.replaceChildren();
   if (line.available && line.belowMoq) {
     const set = h('button', { type: 'button', class: 'btn btn-ghost btn-small', dataset: { action: 'set-moq' }, text: `Set to ${line.moq}` });
@@ -275,9 +285,18 @@ function fillLine(el, line) {
     moq.append(h('div', { class: 'moq-warning', role: 'status' }, icon('alert'),
       h('span', { text: `Below the minimum order of ${quantityText(line.moq, unit)}. We can only quote from ${line.moq}.` }), set));
   }
-  $('.line-price-slot', el).replaceChildren(priceBlock(line));
+  return fillRest(el, line);
+}
+
+function fillRest(el, line) {
+  const price = $('.line-price-slot', el);
+  const sig = JSON.stringify([line.available, line.unitPrice, line.lineTotal, line.lineRange, line.quantity, line.offer?.priceRange]);
+  if (price.dataset.sig !== sig) {
+    price.dataset.sig = sig;
+    price.replaceChildren(priceBlock(line));
+  }
   const slot = $('.compare-slot', el);
-  if (line.available && offer && !slot.firstChild) slot.append(compareToggle(offer, null));
+  if (line.available && line.offer && !slot.firstChild) slot.append(compareToggle(line.offer, null));
   if (!line.available) slot.replaceChildren();
 }
 
@@ -428,6 +447,9 @@ function selectTab(name, { push = true } = {}) {
     $(`#panel-${t}`).hidden = !on;
   }
   $('#page-title').textContent = name === 'wishlist' ? 'Wishlist' : 'Cart';
+  $('#page-lede').textContent = name === 'wishlist'
+    ? 'Designs you saved for later, at today\'s prices. Move one to your cart when you are ready to quote it.'
+    : 'Designs you are gathering for a quote, at today\'s prices. Save some for later in your wishlist.';
   document.title = `${name === 'wishlist' ? 'Wishlist' : 'Cart'} — Facet`;
   if (push) history.replaceState(null, '', name === 'wishlist' ? '/cart.html?tab=wishlist' : '/cart.html');
 }

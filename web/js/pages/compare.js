@@ -181,7 +181,7 @@ function render() {
         shown.map((c, i) => {
           if (c.error) return h('td', { class: 'is-unavailable', text: '—' });
           const value = row.cell(c);
-          const odd = differs && (common === null || keys[i] !== common);
+          const odd = differs && common !== null && keys[i] !== common; // the odd one out, when there is a majority
           const verdict = row.attr && searchId ? verdictOf(c, row.attr) : null;
           return h('td', { class: odd ? 'cell-differs' : null, dataset: { verdict: verdict || null } },
             value === null || value === undefined || value === '' ? h('span', { class: 'muted', text: '—' }) : value,
@@ -200,7 +200,7 @@ mountPage({
     const back = $('#back-link');
     back.append(icon('arrow'), h('span', { text: searchId ? 'Back to search results' : 'Back to your cart' }));
     if (searchId) back.href = `/search.html?id=${encodeURIComponent(searchId)}`;
-    $('#only-differences').addEventListener('change', render);
+    $('#only-differences').addEventListener('change', (ev) => $('#compare-wrap').classList.toggle('only-differences', ev.currentTarget.checked));
     window.addEventListener('compare-error', (ev) => page.error(ev.detail, 'Could not add it to your cart'));
     let list = ids();
     if (list.length > COMPARE_MAX) {

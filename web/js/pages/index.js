@@ -11,7 +11,7 @@ import { STAGES } from '../search/analysis.js';
 import { $, h, icon } from '../ui.js';
 
 const ATTRS = ['metal', 'stones', 'style', 'craftsmanship', 'pattern', 'setting'];
-const MIN_GAP = 450;   // ms between two shown steps, so each stage can be read
+const MIN_GAP = 750;   // ms between two shown steps, so each stage can be read
 const MAX_GAP = 1600;  // a long wait in the recording is shortened
 
 function demoCard(offer) {
@@ -42,11 +42,15 @@ function renderStep(rec, step) {
   const at = STAGES.findIndex(([k]) => k === step.stage);
   const done = step.status === 'done';
   $('#demo-stages').replaceChildren(...STAGES.map(([key, label], i) => {
-    const st = done || i < at ? 'done' : i === at ? 'current' : 'pending';
-    const mark = st === 'done' ? icon('check') : st === 'current' ? h('span', { class: 'stage-spin' }) : h('span', { class: 'stage-dot' });
+    // An exact match in our inventory skips sourcing, as the live page shows it.
+    const skipped = key === 'searching_marketplace' && step.exact && (done || i < at);
+    const st = skipped ? 'skipped' : done || i < at ? 'done' : i === at ? 'current' : 'pending';
+    const mark = st === 'done' ? icon('check') : st === 'skipped' ? h('span', { text: '–' })
+      : st === 'current' ? h('span', { class: 'stage-spin' }) : h('span', { class: 'stage-dot' });
     return h('li', { class: `stage stage-${st}`, dataset: { stage: key, state: st } },
       h('span', { class: 'stage-mark', 'aria-hidden': 'true' }, mark),
       h('span', { class: 'stage-text' }, h('span', { class: 'stage-label', text: label }),
+        skipped ? h('span', { class: 'stage-detail', text: 'Skipped: this design is in our inventory' }) : null,
         i === at && step.detail && !done ? h('span', { class: 'stage-detail', text: step.detail }) : null));
   }));
   const attrs = ATTRS.filter((k) => step.attributes?.[k] && step.attributes[k].value && step.attributes[k].value !== 'unknown');

@@ -73,18 +73,28 @@ function showView(offer, src, i) {
   main.dataset.view = String(i + 1);
 }
 
+// Zoom: the chosen view and then every other view, each at its own full size (never
+// enlarged past its pixels), in a dialog that scrolls.
+let viewList = [];
 function wireZoom(offer) {
   const dialog = $('#zoom-dialog');
   $('#zoom-button').addEventListener('click', () => {
     const main = $('#main-image');
     if (!main.getAttribute('src')) return;
-    $('#zoom-image').src = main.src;
+    const current = main.getAttribute('src');
+    const views = [current, ...viewList.filter((v) => v !== current)];
+    $('#zoom-image').src = current;
     $('#zoom-image').alt = main.alt;
-    $('#zoom-caption').textContent = `${offer.title} — view ${main.dataset.view || 1}`;
+    $('#zoom-body').replaceChildren(...views.map((src, i) => (i === 0 ? $('#zoom-image')
+      : h('img', { src, alt: `${offer.title} — another view`, class: 'zoom-more' }))));
+    $('#zoom-caption').textContent = views.length > 1
+      ? `${offer.title} — view ${main.dataset.view || 1}, then the other ${views.length - 1}`
+      : `${offer.title}`;
     if (typeof dialog.showModal === 'function') dialog.showModal();
     else dialog.setAttribute('open', '');
   });
-  dialog.addEventListener('click', (ev) => { if (ev.target === dialog || ev.target.closest('.zoom-body')) dialog.close(); });
+  $('#zoom-close').addEventListener('click', () => dialog.close());
+  dialog.addEventListener('click', (ev) => { if (ev.target === dialog) dialog.close(); });
 }
 
 async function renderGallery(offer) {
@@ -92,6 +102,7 @@ async function renderGallery(offer) {
   showView(offer, first, 0);
   wireZoom(offer);
   const views = await distinctViews(offer.images || []);
+  viewList = views;
   document.body.dataset.views = String(views.length);
   $('#thumbs').replaceChildren(...views.map((src, i) => {
     const b = h('button', { type: 'button', class: 'thumb', 'aria-pressed': String(i === 0), 'aria-label': `View ${i + 1}` },

@@ -267,6 +267,8 @@ export function wireFilters(current) {
   let timer = null;
   const again = () => {
     mirrorInAddress();
+    const s = current();
+    if (s && s.status === 'done' && !paging.unavailable) document.body.dataset.resultsLoading = 'true';
     clearTimeout(timer);
     timer = setTimeout(() => {
       const s = current();
