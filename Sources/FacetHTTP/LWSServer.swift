@@ -273,13 +273,25 @@ public final class LWSServer: @unchecked Sendable {
         let id = connectionID(wsi)
         guard let (method, path) = LWSHeaders.requestLine(wsi) else { return -1 }
         nextSerial += 1
-        var request = HTTPRequest(method: method, path: path, query: LWSHeaders.query(wsi),
-                                  headers: LWSHeaders.all(wsi), remoteAddress: LWSHeaders.peer(wsi))
-        let declared = request.header("content-length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+        let query = LWSHeaders.query(wsi)
+        var request = HTTPRequest(method: method, path: path, query: query ?? [:],
+                                  headers: LWSHeaders.all(wsi),
+                                  remoteAddress: ClientAddress.resolve(peer: LWSHeaders.peer(wsi),
+                                                                       forwardedFor: LWSHeaders.value(wsi, WSI_TOKEN_X_FORWARDED_FOR),
+                                                                       trustedProxies: configuration.trustedProxies))
+        let rawLength = request.header("content-length")
+        let declared = rawLength.flatMap(EdgeStrictness.contentLength) ?? 0
         let exchange = HTTPExchange(serial: nextSerial, request: request, expectedLength: declared, phase: .handling)
         exchanges[id] = exchange
         if stopping.load(ordering: .acquiring) {
             return respondNow(exchange, wsi, .error(APIError(503, "shutting_down", "The server is restarting; try again shortly.")), close: true)
+        }
+        // Closing after these answers matters: the bytes that follow are not a request.
+        if let rawLength, EdgeStrictness.contentLength(rawLength) == nil || EdgeStrictness.isRepeated(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) {
+            return respondNow(exchange, wsi, .error(EdgeStrictness.badContentLength), close: true)
+        }
+        if query == nil {
+            return respondNow(exchange, wsi, .error(EdgeStrictness.badQuery), close: true)
         }
         let limit = configuration.bodyLimit(method, path)
         if declared > limit {

@@ -18,7 +18,7 @@ public final class Services: Sendable {
     public let ownership: Ownership
     public let hasher: PasswordHasher
     public let mailer: Mailer
-    public let loginLimiter: LoginRateLimiter
+    public let loginLimiter: LoginThrottle
     public let sessions: SessionCache
     public let publisher: Publisher
     public let logger: Logger
@@ -42,7 +42,7 @@ public final class Services: Sendable {
         self.hasher = PasswordHasher(logRounds: configuration.scryptLogRounds)
         self.mailer = Mailer(outbox: configuration.dataDirectory.appendingPathComponent("outbox"),
                              smtpURL: configuration.smtpURL, from: configuration.mailFrom, logger: logger)
-        self.loginLimiter = LoginRateLimiter()
+        self.loginLimiter = LoginThrottle()
         self.sessions = SessionCache(accounts: accounts)
         self.publisher = publisher
         self.sourcing = sourcing
@@ -89,6 +89,8 @@ public struct ServerConfiguration: Sendable {
     public var maxQueuedFramesPerConnection = 512
     public var scryptLogRounds = PasswordHasher.defaultLogRounds
     public var eventLoop: TransportConfiguration.EventLoop = .poll
+    /// Reverse proxies trusted to name the client in `X-Forwarded-For`.
+    public var trustedProxies: Set<String> = []
     /// Brands to sync from, and how (interval, timeouts); mapping files resolve against `mappingRoot`.
     public var brands: [BrandConfig] = []
     public var sourcing = SourcingService.Options()
@@ -112,6 +114,7 @@ public struct ServerConfiguration: Sendable {
         t.maxInboundWebSocketMessage = maxInboundWebSocketMessage
         t.maxQueuedFramesPerConnection = maxQueuedFramesPerConnection
         t.eventLoop = eventLoop
+        t.trustedProxies = trustedProxies
         let (json, upload) = (maxJSONBody, maxUploadBody)
         // Only the image upload may send more than a JSON body.
         t.bodyLimit = { method, path in method == .POST && path == "/api/searches" ? upload : json }
