@@ -17,6 +17,8 @@ public final class SearchService: Sendable {
         public var maxQueued = 256
         /// How long a search waits for marketplace listings before it settles with what it has.
         public var marketplaceBudget: Double = 8
+        /// Searches one buyer may have running at once; more are refused 429.
+        public var maxInFlightPerBuyer = 3
         public init() {}
     }
 
@@ -34,6 +36,7 @@ public final class SearchService: Sendable {
     let imageStore: ImageStore
     public let options: Options
     let logger: Logger
+    public let buyerSlots: BuyerSlots
 
     public init(database: FacetDatabase, dataDirectory: URL, publisher: Publisher, sourcing: SourcingService?,
          marketplace: MarketplaceService?, options: Options, logger: Logger) {
@@ -46,6 +49,7 @@ public final class SearchService: Sendable {
         self.sourcing = sourcing
         self.options = options
         self.logger = logger
+        self.buyerSlots = BuyerSlots(perBuyer: options.maxInFlightPerBuyer)
         let pipeline = VisionPipeline()
         self.pipeline = pipeline
         let pool = ComputePool(threads: options.computeThreads, capacity: options.maxQueued)
@@ -91,6 +95,9 @@ public final class SearchService: Sendable {
     /// Decodes and stores the photo, records the search and announces `received`. Errors here
     /// (bad image, busy) leave nothing behind.
     public func start(_ upload: Upload, buyerId: String) async throws -> SearchRecord {
+        guard let slot = buyerSlots.acquire(buyerId) else { throw BuyerSlots.refusal(perBuyer: buyerSlots.perBuyer) }
+        var slotHandedOver = false
+        defer { if !slotHandedOver { slot.release() } }
         let pipeline = pipeline, imageStore = imageStore
         let (image, stored): (RGBAImage, ImageStore.Stored)
         do {
@@ -111,7 +118,11 @@ public final class SearchService: Sendable {
             try SearchStore.insert(db, record)
             events.append(try Self.event(SearchView(record)))
         }
-        Task.detached { [self] in await run(record, image: image) }
+        slotHandedOver = true
+        Task.detached { [self] in
+            await run(record, image: image)
+            slot.release()
+        }
         return record
     }
 
