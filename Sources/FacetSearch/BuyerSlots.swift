@@ -25,6 +25,9 @@ public final class BuyerSlots: Sendable {
 
     public func inFlight(_ buyerId: String) -> Int { held.withLock { $0[buyerId] ?? 0 } }
 
+    /// Searches in flight over all buyers.
+    public var total: Int { held.withLock { $0.values.reduce(0, +) } }
+
     fileprivate func release(_ buyerId: String) {
         held.withLock { table in
             let left = (table[buyerId] ?? 1) - 1

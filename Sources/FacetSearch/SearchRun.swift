@@ -14,7 +14,9 @@ extension SearchService {
         var exactOffer: Offer?
         var alternatives: [Offer] = []
         var notes: [String] = []
+        var stageTimer = StageTimer()
         func publish(_ stage: SearchStage, _ detail: String?) {
+            stageTimer.enter(stage.rawValue, createdAt: record.createdAt)
             record.stage = stage.rawValue
             record.attributes = attributes.map(JSONCoding.text)
             record.exactMatch = exactOffer.map(JSONCoding.text)

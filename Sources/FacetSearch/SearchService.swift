@@ -99,6 +99,7 @@ public final class SearchService: Sendable {
         var slotHandedOver = false
         defer { if !slotHandedOver { slot.release() } }
         let pipeline = pipeline, imageStore = imageStore
+        let uploaded = ContinuousClock.now
         let (image, stored): (RGBAImage, ImageStore.Stored)
         do {
             (image, stored) = try await pool.run {
@@ -112,6 +113,7 @@ public final class SearchService: Sendable {
         } catch is ComputePool.Busy {
             throw Self.busy
         }
+        StageTimer.record(stage: "decode_store", ContinuousClock.now - uploaded)
         let record = SearchRecord(id: Identifier.make("s"), buyerId: buyerId, category: upload.category, maxPriceAmount: upload.maxPrice,
                                   currency: options.currency, imageFile: stored.fileName, createdAt: Date())
         try publisher.transaction { db, events in

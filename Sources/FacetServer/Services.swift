@@ -54,6 +54,7 @@ public final class Services: Sendable {
     /// Opens the database and builds every service; `deliver` hands committed events to the realtime transport.
     public static func make(_ configuration: ServerConfiguration, logger: Logger,
                             deliver: @escaping @Sendable (StoredEvent) -> Void) throws -> Services {
+        FacetMetrics.bootstrap()
         let database = try FacetDatabase(dataDirectory: configuration.dataDirectory)
         let publisher = Publisher(database: database, deliver: deliver)
         var sourcing: SourcingService?
@@ -115,6 +116,7 @@ public struct ServerConfiguration: Sendable {
         t.maxQueuedFramesPerConnection = maxQueuedFramesPerConnection
         t.eventLoop = eventLoop
         t.trustedProxies = trustedProxies
+        t.responderPaths = ["/metrics"]
         let (json, upload) = (maxJSONBody, maxUploadBody)
         // Only the image upload may send more than a JSON body.
         t.bodyLimit = { method, path in method == .POST && path == "/api/searches" ? upload : json }
