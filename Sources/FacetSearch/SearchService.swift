@@ -124,6 +124,8 @@ public final class SearchService: Sendable {
         Task.detached { [self] in
             await run(record, image: image)
             slot.release()
+            // A burst is over: give the decode buffers' pages back to the system.
+            if buyerSlots.total == 0 { MemoryRelief.trim() }
         }
         return record
     }
