@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/vapor/routing-kit", from: "4.9.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibWebSockets", pkgConfig: "libwebsockets",
@@ -39,11 +41,13 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
         // The search run: stages, offers, tier-2 orchestration. Knows nothing of HTTP.
         .target(name: "FacetSearch", dependencies: [
             "FacetCore", "FacetVision", "FacetMatching", "FacetStore", "FacetSourcing", "FacetCommerce",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
         // The buyer's workspace and (next) quotes and orders. Knows nothing of HTTP or of how offers are built.
         .target(name: "FacetCommerce", dependencies: [
@@ -62,6 +66,8 @@ let package = Package(
             "CImageCodecs",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .target(name: "FacetSimulators", dependencies: [
             "FacetCore", "FacetHTTP", "FacetSourcing", "FacetSeeds",

@@ -79,6 +79,92 @@ static inline int facet_png_decode_rgba(const uint8_t *data, size_t length, uint
     return 0;
 }
 
+/* Decodes a non-interlaced PNG row by row, averaging each `factor` x `factor` block into one
+ * output pixel as rows arrive, so memory is one source row plus one output row of sums
+ * (proportional to the width) besides `out`, which must hold out_w*out_h*4 bytes with
+ * out_w = width / factor and out_h = height / factor (edge pixels join the last block).
+ * Returns 0, -1 (corrupt), -2 (size mismatch) or -3 (interlaced: the caller decodes whole). */
+struct facet_png_rows { png_bytep row; uint32_t *sums; };
+
+static inline int facet_png_decode_rgba_reduced(const uint8_t *data, size_t length, uint8_t *out,
+                                                uint32_t width, uint32_t height, uint32_t factor) {
+    if (factor < 1 || width / factor < 1 || height / factor < 1) return -2;
+    uint32_t out_w = width / factor, out_h = height / factor;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, facet_png_error, facet_png_silent);
+    if (!png) return -1;
+    png_infop info = png_create_info_struct(png);
+    if (!info) { png_destroy_read_struct(&png, NULL, NULL); return -1; }
+    struct facet_png_rows *buffers = (struct facet_png_rows *)calloc(1, sizeof(struct facet_png_rows));
+    if (!buffers) { png_destroy_read_struct(&png, &info, NULL); return -1; }
+    struct facet_png_reader reader = { data, length, 0 };
+    if (setjmp(png_jmpbuf(png))) {
+        free(buffers->row); free(buffers->sums); free(buffers);
+        png_destroy_read_struct(&png, &info, NULL);
+        return -1;
+    }
+    png_set_read_fn(png, &reader, facet_png_read);
+    png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
+    png_read_info(png, info);
+    if (png_get_image_width(png, info) != width || png_get_image_height(png, info) != height) {
+        free(buffers); png_destroy_read_struct(&png, &info, NULL);
+        return -2;
+    }
+    if (png_get_interlace_type(png, info) != PNG_INTERLACE_NONE) {
+        free(buffers); png_destroy_read_struct(&png, &info, NULL);
+        return -3;
+    }
+    int color = png_get_color_type(png, info);
+    int depth = png_get_bit_depth(png, info);
+    if (depth == 16) png_set_strip_16(png);
+    if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+    if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
+    if (!(color & PNG_COLOR_MASK_ALPHA) && !png_get_valid(png, info, PNG_INFO_tRNS))
+        png_set_filler(png, 0xff, PNG_FILLER_AFTER);
+    png_read_update_info(png, info);
+    if (png_get_rowbytes(png, info) != (size_t)width * 4) {
+        free(buffers); png_destroy_read_struct(&png, &info, NULL);
+        return -1;
+    }
+    buffers->row = (png_bytep)malloc((size_t)width * 4);
+    buffers->sums = (uint32_t *)calloc((size_t)out_w * 4, sizeof(uint32_t));
+    if (!buffers->row || !buffers->sums) png_error(png, "out of memory");
+    uint32_t rows_in_block = 0;
+    for (uint32_t y = 0; y < height; y++) {
+        png_read_row(png, buffers->row, NULL);
+        for (uint32_t x = 0; x < width; x++) {
+            uint32_t ox = x / factor; if (ox >= out_w) ox = out_w - 1;
+            uint32_t *sum = buffers->sums + (size_t)ox * 4;
+            const png_byte *px = buffers->row + (size_t)x * 4;
+            sum[0] += px[0]; sum[1] += px[1]; sum[2] += px[2]; sum[3] += px[3];
+        }
+        rows_in_block++;
+        uint32_t oy = y / factor; if (oy >= out_h) oy = out_h - 1;
+        int last_of_block = (y + 1 == height) || ((y + 1) / factor != y / factor && (y + 1) / factor < out_h);
+        if (last_of_block) {
+            uint8_t *dst = out + (size_t)oy * out_w * 4;
+            for (uint32_t ox = 0; ox < out_w; ox++) {
+                uint32_t cols = (ox + 1 == out_w) ? width - ox * factor : factor;
+                uint32_t n = cols * rows_in_block;
+                for (int c = 0; c < 4; c++) {
+                    dst[(size_t)ox * 4 + c] = (uint8_t)((buffers->sums[(size_t)ox * 4 + c] + n / 2) / n);
+                    buffers->sums[(size_t)ox * 4 + c] = 0;
+                }
+            }
+            rows_in_block = 0;
+        }
+    }
+    png_read_end(png, NULL);
+    free(buffers->row); free(buffers->sums); free(buffers);
+    png_destroy_read_struct(&png, &info, NULL);
+    return 0;
+}
+
+/* Gives freed heap memory back to the system (glibc keeps it in its arenas otherwise). */
+#include <malloc.h>
+static inline void facet_release_free_memory(void) { malloc_trim(0); }
+
 struct facet_png_writer { uint8_t *data; size_t length; size_t capacity; int failed; };
 
 static void facet_png_write(png_structp png, png_bytep in, png_size_t n) {

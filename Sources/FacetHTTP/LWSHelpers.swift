@@ -11,11 +11,17 @@ enum LWSHeaders {
     }
 
     /// Query arguments: lws splits them into fragments at '&' and url-decodes them.
-    static func query(_ wsi: OpaquePointer) -> [String: String] {
+    /// nil when one cannot be read whole or holds a NUL (a truncated value must never
+    /// pass for the one sent).
+    static func query(_ wsi: OpaquePointer) -> [String: String]? {
         var result: [String: String] = [:]
-        var buffer = [CChar](repeating: 0, count: 2048)
         var index: Int32 = 0
-        while lws_hdr_copy_fragment(wsi, &buffer, Int32(buffer.count), WSI_TOKEN_HTTP_URI_ARGS, index) > 0 {
+        while true {
+            let length = lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, index)
+            guard length > 0 else { break }
+            var buffer = [CChar](repeating: 0, count: Int(length) + 1)
+            let copied = lws_hdr_copy_fragment(wsi, &buffer, Int32(buffer.count), WSI_TOKEN_HTTP_URI_ARGS, index)
+            guard copied >= 0, strlen(buffer) == Int(copied) else { return nil }
             let pair = String(cString: buffer)
             if let eq = pair.firstIndex(of: "=") {
                 result[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])

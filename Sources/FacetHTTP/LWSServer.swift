@@ -64,7 +64,7 @@ public final class LWSServer: @unchecked Sendable {
         info.port = Int32(configuration.port)
         info.iface = CStrings.keep(configuration.host)
         info.protocols = UnsafePointer(Self.protocols)
-        info.mounts = Self.mounts(webRoot: configuration.webRoot?.path)
+        info.mounts = Self.mounts(webRoot: configuration.webRoot?.path, extra: configuration.responderPaths)
         info.headers = Self.securityHeaders()
         info.user = Unmanaged.passUnretained(self).toOpaque()
         info.retry_and_idle_policy = UnsafePointer(Self.keepalive)
@@ -273,13 +273,25 @@ public final class LWSServer: @unchecked Sendable {
         let id = connectionID(wsi)
         guard let (method, path) = LWSHeaders.requestLine(wsi) else { return -1 }
         nextSerial += 1
-        var request = HTTPRequest(method: method, path: path, query: LWSHeaders.query(wsi),
-                                  headers: LWSHeaders.all(wsi), remoteAddress: LWSHeaders.peer(wsi))
-        let declared = request.header("content-length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+        let query = LWSHeaders.query(wsi)
+        var request = HTTPRequest(method: method, path: path, query: query ?? [:],
+                                  headers: LWSHeaders.all(wsi),
+                                  remoteAddress: ClientAddress.resolve(peer: LWSHeaders.peer(wsi),
+                                                                       forwardedFor: LWSHeaders.value(wsi, WSI_TOKEN_X_FORWARDED_FOR),
+                                                                       trustedProxies: configuration.trustedProxies))
+        let rawLength = request.header("content-length")
+        let declared = rawLength.flatMap(EdgeStrictness.contentLength) ?? 0
         let exchange = HTTPExchange(serial: nextSerial, request: request, expectedLength: declared, phase: .handling)
         exchanges[id] = exchange
         if stopping.load(ordering: .acquiring) {
             return respondNow(exchange, wsi, .error(APIError(503, "shutting_down", "The server is restarting; try again shortly.")), close: true)
+        }
+        // Closing after these answers matters: the bytes that follow are not a request.
+        if let rawLength, EdgeStrictness.contentLength(rawLength) == nil || EdgeStrictness.isRepeated(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) {
+            return respondNow(exchange, wsi, .error(EdgeStrictness.badContentLength), close: true)
+        }
+        if query == nil {
+            return respondNow(exchange, wsi, .error(EdgeStrictness.badQuery), close: true)
         }
         let limit = configuration.bodyLimit(method, path)
         if declared > limit {
@@ -538,20 +550,21 @@ public final class LWSServer: @unchecked Sendable {
         return policy
     }()
 
-    private static func mounts(webRoot: String?) -> UnsafePointer<lws_http_mount> {
-        let mounts = UnsafeMutablePointer<lws_http_mount>.allocate(capacity: 3)
-        mounts.initialize(repeating: lws_http_mount(), count: 3)
-        // Longest mountpoint wins, so /api and /ws reach the callback and the rest is files.
-        mounts[0].mountpoint = CStrings.keep("/api")
-        mounts[0].mountpoint_len = 4
-        mounts[0].origin = CStrings.keep("facet")
-        mounts[0].origin_protocol = UInt8(LWSMPRO_CALLBACK.rawValue)
+    private static func mounts(webRoot: String?, extra: [String]) -> UnsafePointer<lws_http_mount> {
+        let count = 3 + extra.count
+        let mounts = UnsafeMutablePointer<lws_http_mount>.allocate(capacity: count)
+        mounts.initialize(repeating: lws_http_mount(), count: count)
+        // Longest mountpoint wins, so /api, /ws and the extra paths reach the callback and the rest is files.
+        func callback(_ index: Int, _ path: String) {
+            mounts[index].mountpoint = CStrings.keep(path)
+            mounts[index].mountpoint_len = UInt8(path.utf8.count)
+            mounts[index].origin = CStrings.keep("facet")
+            mounts[index].origin_protocol = UInt8(LWSMPRO_CALLBACK.rawValue)
+        }
+        callback(0, "/api")
         mounts[0].mount_next = UnsafePointer(mounts + 1)
-        mounts[1].mountpoint = CStrings.keep("/ws")
-        mounts[1].mountpoint_len = 3
-        mounts[1].origin = CStrings.keep("facet")
+        callback(1, "/ws")
         mounts[1].protocol = CStrings.keep("facet")
-        mounts[1].origin_protocol = UInt8(LWSMPRO_CALLBACK.rawValue)
         guard let webRoot else {
             // Without static files every path reaches the callback.
             mounts[1].mountpoint = CStrings.keep("/")
@@ -559,17 +572,22 @@ public final class LWSServer: @unchecked Sendable {
             mounts[1].protocol = nil
             return UnsafePointer(mounts + 1)
         }
-        mounts[1].mount_next = UnsafePointer(mounts + 2)
-        mounts[2].mountpoint = CStrings.keep("/")
-        mounts[2].mountpoint_len = 1
-        mounts[2].origin = CStrings.keep(webRoot)
-        mounts[2].def = CStrings.keep("index.html")
-        mounts[2].origin_protocol = UInt8(LWSMPRO_FILE.rawValue)
-        mounts[2].extra_mimetypes = mimeTypes()
+        for (offset, path) in extra.enumerated() {
+            mounts[1 + offset].mount_next = UnsafePointer(mounts + 2 + offset)
+            callback(2 + offset, path)
+        }
+        let files = 2 + extra.count
+        mounts[files - 1].mount_next = UnsafePointer(mounts + files)
+        mounts[files].mountpoint = CStrings.keep("/")
+        mounts[files].mountpoint_len = 1
+        mounts[files].origin = CStrings.keep(webRoot)
+        mounts[files].def = CStrings.keep("index.html")
+        mounts[files].origin_protocol = UInt8(LWSMPRO_FILE.rawValue)
+        mounts[files].extra_mimetypes = mimeTypes()
         // No build step means no hashed file names: let browsers keep files briefly and revalidate.
-        mounts[2].cache_max_age = 300
-        mounts[2].cache_reusable = 1
-        mounts[2].cache_revalidate = 1
+        mounts[files].cache_max_age = 300
+        mounts[files].cache_reusable = 1
+        mounts[files].cache_revalidate = 1
         return UnsafePointer(mounts)
     }
 

@@ -12,6 +12,10 @@ public struct TransportConfiguration: Sendable {
     public var maxInboundWebSocketMessage = 64 * 1024
     public var maxQueuedFramesPerConnection = 512
     public var eventLoop: EventLoop = .poll
+    /// Paths besides /api and /ws that the responder answers rather than the file mount (`/metrics`).
+    public var responderPaths: [String] = []
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    public var trustedProxies: Set<String> = []
     /// The largest body accepted for a request line; a larger declared length is refused before any byte is read.
     public var bodyLimit: @Sendable (HTTPMethod, String) -> Int = { _, _ in 1 << 20 }
 

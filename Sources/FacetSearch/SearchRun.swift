@@ -23,7 +23,9 @@ extension SearchService {
             marked.isNew = !seen.contains(offer.id)
             return marked
         }
+        var stageTimer = StageTimer()
         func publish(_ stage: SearchStage, _ detail: String?) {
+            stageTimer.enter(stage.rawValue, createdAt: record.createdAt)
             if seen != nil {
                 exactOffer = exactOffer.map(markNew)
                 alternatives = alternatives.map(markNew)

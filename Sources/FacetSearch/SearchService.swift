@@ -17,6 +17,8 @@ public final class SearchService: Sendable {
         public var maxQueued = 256
         /// How long a search waits for marketplace listings before it settles with what it has.
         public var marketplaceBudget: Double = 8
+        /// Searches one buyer may have running at once; more are refused 429.
+        public var maxInFlightPerBuyer = 3
         public init() {}
     }
 
@@ -34,6 +36,7 @@ public final class SearchService: Sendable {
     let imageStore: ImageStore
     public let options: Options
     let logger: Logger
+    public let buyerSlots: BuyerSlots
 
     public init(database: FacetDatabase, dataDirectory: URL, publisher: Publisher, sourcing: SourcingService?,
          marketplace: MarketplaceService?, options: Options, logger: Logger) {
@@ -46,6 +49,7 @@ public final class SearchService: Sendable {
         self.sourcing = sourcing
         self.options = options
         self.logger = logger
+        self.buyerSlots = BuyerSlots(perBuyer: options.maxInFlightPerBuyer)
         let pipeline = VisionPipeline()
         self.pipeline = pipeline
         let pool = ComputePool(threads: options.computeThreads, capacity: options.maxQueued)
@@ -95,7 +99,11 @@ public final class SearchService: Sendable {
     /// Decodes and stores the photo, records the search and announces `received`. Errors here
     /// (bad image, busy) leave nothing behind.
     public func start(_ upload: Upload, buyerId: String) async throws -> SearchRecord {
+        guard let slot = buyerSlots.acquire(buyerId) else { throw BuyerSlots.refusal(perBuyer: buyerSlots.perBuyer) }
+        var slotHandedOver = false
+        defer { if !slotHandedOver { slot.release() } }
         let pipeline = pipeline, imageStore = imageStore
+        let uploaded = ContinuousClock.now
         let (image, stored): (RGBAImage, ImageStore.Stored)
         do {
             (image, stored) = try await pool.run {
@@ -109,13 +117,20 @@ public final class SearchService: Sendable {
         } catch is ComputePool.Busy {
             throw Self.busy
         }
+        StageTimer.record(stage: "decode_store", ContinuousClock.now - uploaded)
         let record = SearchRecord(id: Identifier.make("s"), buyerId: buyerId, category: upload.category, maxPriceAmount: upload.maxPrice,
                                   currency: options.currency, imageFile: stored.fileName, createdAt: Date())
         try publisher.transaction { db, events in
             try SearchStore.insert(db, record)
             events.append(try Self.event(SearchView(record)))
         }
-        Task.detached { [self] in await run(record, image: image) }
+        slotHandedOver = true
+        Task.detached { [self] in
+            await run(record, image: image)
+            slot.release()
+            // A burst is over: give the decode buffers' pages back to the system.
+            if buyerSlots.total == 0 { MemoryRelief.trim() }
+        }
         return record
     }
 

@@ -25,7 +25,7 @@ public final class Application: HTTPResponder {
     static let modules: [@Sendable (Routes) -> Void] = [
         AuthRoutes.register, MeRoutes.register, AdminRoutes.register, SourcingRoutes.register, SearchRoutes.register,
         MarkupRoutes.register, MarketplaceRoutes.register, HealthRoutes.register, CatalogInfoRoutes.register, WorkspaceRoutes.register,
-        SavedSearchRoutes.register,
+        SavedSearchRoutes.register, MetricsRoutes.register,
     ]
 
     /// Method and path of every route, with its guard: the API documents are checked against this.
@@ -37,6 +37,14 @@ public final class Application: HTTPResponder {
     }
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
+        let started = ContinuousClock.now
+        var pattern = "unmatched"
+        let response = await answer(request, pattern: &pattern)
+        FacetMetrics.recordRequest(method: request.method.rawValue, route: pattern, status: response.status, since: started)
+        return response
+    }
+
+    private func answer(_ request: HTTPRequest, pattern: inout String) async -> HTTPResponse {
         do {
             if request.method.isUnsafe, !originAllowed(request) { throw APIError.badOrigin }
             switch router.match(request.method, path: request.path) {
@@ -45,6 +53,7 @@ public final class Application: HTTPResponder {
             case let .methodNotAllowed(allowed):
                 throw APIError.methodNotAllowed(allowed: allowed)
             case let .route(route, parameters):
+                pattern = route.pattern
                 let token = request.cookies[SessionCookie.name]
                 let user = token.flatMap { services.sessions.user(token: $0) }
                 let context = RequestContext(request: request, parameters: parameters, services: services,

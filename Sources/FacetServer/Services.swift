@@ -19,7 +19,7 @@ public final class Services: Sendable {
     public let ownership: Ownership
     public let hasher: PasswordHasher
     public let mailer: Mailer
-    public let loginLimiter: LoginRateLimiter
+    public let loginLimiter: LoginThrottle
     public let sessions: SessionCache
     public let publisher: Publisher
     public let logger: Logger
@@ -45,7 +45,7 @@ public final class Services: Sendable {
         self.hasher = PasswordHasher(logRounds: configuration.scryptLogRounds)
         self.mailer = Mailer(outbox: configuration.dataDirectory.appendingPathComponent("outbox"),
                              smtpURL: configuration.smtpURL, from: configuration.mailFrom, logger: logger)
-        self.loginLimiter = LoginRateLimiter()
+        self.loginLimiter = LoginThrottle()
         self.sessions = SessionCache(accounts: accounts)
         self.publisher = publisher
         self.sourcing = sourcing
@@ -58,6 +58,7 @@ public final class Services: Sendable {
     /// Opens the database and builds every service; `deliver` hands committed events to the realtime transport.
     public static func make(_ configuration: ServerConfiguration, logger: Logger,
                             deliver: @escaping @Sendable (StoredEvent) -> Void) throws -> Services {
+        FacetMetrics.bootstrap()
         let database = try FacetDatabase(dataDirectory: configuration.dataDirectory)
         let publisher = Publisher(database: database, deliver: deliver)
         // Carts follow prices: the workspace, built last, hears about catalog changes through this.
@@ -100,6 +101,8 @@ public struct ServerConfiguration: Sendable {
     public var maxQueuedFramesPerConnection = 512
     public var scryptLogRounds = PasswordHasher.defaultLogRounds
     public var eventLoop: TransportConfiguration.EventLoop = .poll
+    /// Reverse proxies trusted to name the client in `X-Forwarded-For`.
+    public var trustedProxies: Set<String> = []
     /// Brands to sync from, and how (interval, timeouts); mapping files resolve against `mappingRoot`.
     public var brands: [BrandConfig] = []
     public var sourcing = SourcingService.Options()
@@ -123,6 +126,8 @@ public struct ServerConfiguration: Sendable {
         t.maxInboundWebSocketMessage = maxInboundWebSocketMessage
         t.maxQueuedFramesPerConnection = maxQueuedFramesPerConnection
         t.eventLoop = eventLoop
+        t.trustedProxies = trustedProxies
+        t.responderPaths = ["/metrics"]
         let (json, upload) = (maxJSONBody, maxUploadBody)
         // Only the image upload may send more than a JSON body.
         t.bodyLimit = { method, path in method == .POST && path == "/api/searches" ? upload : json }

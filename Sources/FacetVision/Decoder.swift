@@ -100,13 +100,39 @@ public enum ImageDecoder {
     /// Decodes to RGBA8 (JPEG possibly downscaled by its DCT scaling, EXIF orientation applied).
     public static func decode(_ bytes: [UInt8], limits: DecodeLimits = .standard) throws -> RGBAImage {
         let header = try header(bytes, limits: limits)
-        switch header.format {
-        case .png: return try decodePNG(bytes, header)
-        case .gif: return try decodeGIF(bytes, header)
-        case .jpeg: return try decodeJPEG(bytes, limits: limits)
-        case .webp: return try decodeWebP(bytes, header)
-        case .heif: return try decodeHEIF(bytes, limits: limits)
+        return try DecodeBudget.shared.withPixels(bufferPixels(header, bytes, limits: limits)) {
+            switch header.format {
+            case .png: return try decodePNG(bytes, header, limits: limits)
+            case .gif: return try decodeGIF(bytes, header)
+            case .jpeg: return try decodeJPEG(bytes, limits: limits)
+            case .webp: return try decodeWebP(bytes, header)
+            case .heif: return try decodeHEIF(bytes, limits: limits)
+            }
         }
+    }
+
+    /// The pixels a decode holds at once, for the budget: reduced sizes for what is decoded
+    /// reduced (JPEG's DCT scale is at most 1/8, so its reduced size is bounded below by that).
+    static func bufferPixels(_ h: ImageHeader, _ bytes: [UInt8], limits: DecodeLimits) -> Int {
+        switch h.format {
+        case .png:
+            // IHDR's interlace byte: Adam7 images are decoded whole.
+            if bytes.count > 28, bytes[28] != 0 { return h.width * h.height }
+            let factor = pngReduction(h, limits: limits)
+            return (h.width / factor) * (h.height / factor) + h.width
+        case .jpeg:
+            let factor = max(1, min(8, max(h.width, h.height) / max(1, limits.targetLongSide)))
+            return (h.width / factor + 1) * (h.height / factor + 1)
+        default:
+            return h.width * h.height
+        }
+    }
+
+    /// PNGs are averaged down by a whole factor while their rows stream in, to a long side of at
+    /// least `targetLongSide` (as JPEG's DCT scaling does), so memory follows the width, not the area.
+    static func pngReduction(_ h: ImageHeader, limits: DecodeLimits) -> Int {
+        let factor = max(1, max(h.width, h.height) / max(1, limits.targetLongSide))
+        return min(factor, max(1, min(h.width, h.height)))
     }
 
     // MARK: PNG
@@ -119,7 +145,25 @@ public enum ImageDecoder {
         return (be32(16), be32(20))
     }
 
-    static func decodePNG(_ b: [UInt8], _ h: ImageHeader) throws -> RGBAImage {
+    static func decodePNG(_ b: [UInt8], _ h: ImageHeader, limits: DecodeLimits) throws -> RGBAImage {
+        let factor = pngReduction(h, limits: limits)
+        if factor > 1 {
+            let (width, height) = (h.width / factor, h.height / factor)
+            var out = [UInt8](repeating: 0, count: width * height * 4)
+            let rc = b.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { dst in
+                    facet_png_decode_rgba_reduced(src.baseAddress, src.count, dst.baseAddress,
+                                                  UInt32(h.width), UInt32(h.height), UInt32(factor))
+                }
+            }
+            if rc == 0 { return RGBAImage(width: width, height: height, pixels: out) }
+            // Interlaced (Adam7) rows arrive in passes: only a whole decode can assemble them.
+            guard rc == -3 else { throw VisionError.corrupt(format: .png, reason: rc == -2 ? "size mismatch" : "bad data") }
+        }
+        return try decodeWholePNG(b, h)
+    }
+
+    static func decodeWholePNG(_ b: [UInt8], _ h: ImageHeader) throws -> RGBAImage {
         var out = [UInt8](repeating: 0, count: h.width * h.height * 4)
         let rc = b.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in

@@ -40,6 +40,10 @@ struct Serve: ParsableCommand {
                                valueName: "percent"))
     var exactThreshold: Double = Double(env("FACET_EXACT_THRESHOLD") ?? "") ?? ExactMatch.defaultThreshold
 
+    @Option(help: ArgumentHelp("A reverse proxy's address whose X-Forwarded-For names the client; repeat for several (env FACET_TRUSTED_PROXY, comma-separated). Without it the header is ignored.",
+                               valueName: "address"))
+    var trustedProxy: [String] = (env("FACET_TRUSTED_PROXY") ?? "").split(separator: ",").map { String($0) }
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -73,6 +77,7 @@ struct Serve: ParsableCommand {
         configuration.tlsCertificate = tlsCert
         configuration.tlsPrivateKey = tlsKey
         configuration.eventLoop = eventLoop
+        configuration.trustedProxies = Set(trustedProxy.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         configuration.search.matcher.exactThreshold = exactThreshold
         try brands.apply(to: &configuration)
         marketplace.apply(to: &configuration)

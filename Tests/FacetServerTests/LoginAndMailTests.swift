@@ -2,15 +2,59 @@
 import XCTest
 
 final class LoginAndMailTests: XCTestCase {
-    func testLoginLimiterCountsPerAccountAndPerAddress() {
-        let limiter = LoginRateLimiter(window: 60, perAccount: 3, perAddress: 5)
+    func testGuessesSlowTheGuesserWithGrowingDelaysAndNeverLockTheOwner() {
+        var policy = LoginThrottle.Policy()
+        policy.freePerPair = 3
+        policy.freePerAddress = 10
+        let throttle = LoginThrottle(policy: policy)
+        var now = Date()
+        for _ in 0..<3 { throttle.recordFailure(account: "a", address: "6.6.6.6", now: now) }
+        XCTAssertNil(throttle.retryAfter(account: "a", address: "6.6.6.6", now: now), "three free failures")
+        var waits: [Int] = []
+        for _ in 0..<5 {
+            throttle.recordFailure(account: "a", address: "6.6.6.6", now: now)
+            let wait = throttle.retryAfter(account: "a", address: "6.6.6.6", now: now) ?? 0
+            waits.append(wait)
+            now = now.addingTimeInterval(TimeInterval(wait))
+            XCTAssertNil(throttle.retryAfter(account: "a", address: "6.6.6.6", now: now), "the wait ends")
+        }
+        XCTAssertEqual(waits, [1, 2, 4, 8, 16])
+        // However many guesses come from elsewhere, the owner's own address is not slowed.
+        XCTAssertNil(throttle.retryAfter(account: "a", address: "1.2.3.4", now: now))
+        for i in 0..<500 { throttle.recordFailure(account: "a", address: "10.0.\(i / 250).\(i % 250)", now: now) }
+        XCTAssertNil(throttle.retryAfter(account: "a", address: "1.2.3.4", now: now))
+        // The delay is capped.
+        XCTAssertEqual(throttle.delay(afterFailures: 100, free: 3), policy.maxDelay)
+    }
+
+    func testOneAddressGuessingManyAccountsIsSlowedButOthersAreNot() {
+        var policy = LoginThrottle.Policy()
+        policy.freePerAddress = 5
+        let throttle = LoginThrottle(policy: policy)
         let now = Date()
-        for _ in 0..<3 { limiter.recordFailure(account: "a", address: "1.1.1.1", now: now) }
-        XCTAssertNotNil(limiter.retryAfter(account: "a", address: "2.2.2.2", now: now))
-        XCTAssertNil(limiter.retryAfter(account: "b", address: "2.2.2.2", now: now))
-        for _ in 0..<2 { limiter.recordFailure(account: "c", address: "1.1.1.1", now: now) }
-        XCTAssertNotNil(limiter.retryAfter(account: "d", address: "1.1.1.1", now: now), "address limit")
-        XCTAssertNil(limiter.retryAfter(account: "a", address: "3.3.3.3", now: now.addingTimeInterval(61)), "window slides")
+        for i in 0..<6 { throttle.recordFailure(account: "victim\(i)", address: "6.6.6.6", now: now) }
+        XCTAssertNotNil(throttle.retryAfter(account: "someone", address: "6.6.6.6", now: now))
+        XCTAssertNil(throttle.retryAfter(account: "someone", address: "7.7.7.7", now: now))
+    }
+
+    func testSuccessAndResetForgive() {
+        let throttle = LoginThrottle()
+        let now = Date()
+        for _ in 0..<6 { throttle.recordFailure(account: "a", address: "1.1.1.1", now: now) }
+        for _ in 0..<6 { throttle.recordFailure(account: "a", address: "2.2.2.2", now: now) }
+        XCTAssertNotNil(throttle.retryAfter(account: "a", address: "1.1.1.1", now: now))
+        throttle.recordSuccess(account: "a", address: "1.1.1.1")
+        XCTAssertNil(throttle.retryAfter(account: "a", address: "1.1.1.1", now: now))
+        XCTAssertNotNil(throttle.retryAfter(account: "a", address: "2.2.2.2", now: now))
+        throttle.forgive(account: "a")
+        XCTAssertNil(throttle.retryAfter(account: "a", address: "2.2.2.2", now: now))
+    }
+
+    func testControlCharactersAreFoundWithTheirField() {
+        XCTAssertEqual(ControlCharacters.offendingField(in: Array(#"{"email":"a\u0000@b.c"}"#.utf8)), "email")
+        XCTAssertEqual(ControlCharacters.offendingField(in: Array(#"{"profile":{"x":["ok","b\u0085"]}}"#.utf8)), "profile.x[1]")
+        XCTAssertEqual(ControlCharacters.offendingField(in: Array("{\"t\":\"a\u{7f}\"}".utf8)), "t")
+        XCTAssertNil(ControlCharacters.offendingField(in: Array(#"{"body":"line\none\ttab","path":"C:\\u0000"}"#.utf8)))
     }
 
     func testMailIsRFC5322WithTheLinkIntact() {

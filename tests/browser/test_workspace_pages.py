@@ -330,6 +330,18 @@ def test_saved_search_search_again_and_watch_notification(world, make_driver, sh
     row = visible(driver, f".saved-row[data-saved-id='{saved[0]['id']}']")
     assert "Solitaire rings to watch" in row.text
     visible(driver, f".search-row[data-search-id='{search_id}']")
+    # History filters: by category and by date, mirrored in the address.
+    Select(driver.find_element(By.ID, "history-category")).select_by_value("necklace")
+    wait(driver).until(lambda d: "category=necklace" in d.current_url and not d.find_elements(By.CSS_SELECTOR, ".search-row"))
+    assert driver.find_element(By.ID, "search-rows-empty").is_displayed()
+    Select(driver.find_element(By.ID, "history-category")).select_by_value("ring")
+    visible(driver, f".search-row[data-search-id='{search_id}']")
+    driver.execute_script("const i = document.getElementById('history-from'); i.value = '2099-01-01';"
+                          "i.dispatchEvent(new Event('change', {bubbles: true}));")
+    wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".search-row"))
+    assert not driver.find_element(By.ID, "history-error").text
+    driver.find_element(By.CSS_SELECTOR, "#history-filters button[type='reset']").click()
+    visible(driver, f".search-row[data-search-id='{search_id}']")
     wait(driver).until(lambda d: "buyer:" in (d.find_element(By.ID, "live-pill").get_attribute("data-subscribed") or ""))
     exact_sku = EXACT_PHOTO.stem.rsplit("-", 1)[0]
     _sim_change(world, {"action": "create", "sku": exact_sku, "title": "Watch test ring"})

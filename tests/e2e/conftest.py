@@ -64,7 +64,9 @@ def server(tmp_path_factory) -> Server:
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [str(FACET_BIN), "serve", "--host", "127.0.0.1", "--port", str(port), "--data", str(data),
-             "--web", str(REPO / "web"), "--public-url", base],
+             "--web", str(REPO / "web"), "--public-url", base,
+             # The tests act as their own reverse proxy to speak from several client addresses.
+             "--trusted-proxy", "127.0.0.1"],
             cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
     srv = Server(host="127.0.0.1", port=port, data=data, proc=proc, log=log)
 

@@ -110,7 +110,7 @@ enum AuthRoutes {
         let email = AccountRules.normalisedEmail(input.email) ?? input.email.lowercased()
         let address = context.request.remoteAddress
         let limiter = context.services.loginLimiter
-        if let wait = limiter.retryAfter(account: email, address: address) { throw APIError.rateLimited(retryAfter: wait) }
+        if let wait = limiter.retryAfter(account: email, address: address) { throw signInThrottled(wait) }
         let user = try await context.services.accounts.user(email: email)
         // Hash even for unknown accounts so timing does not reveal which e-mails exist.
         let valid = context.services.hasher.verify(input.password, against: user?.passwordHash ?? dummyHash(context))
@@ -118,11 +118,18 @@ enum AuthRoutes {
             limiter.recordFailure(account: email, address: address)
             throw APIError(401, "invalid_credentials", "E-mail or password is incorrect.")
         }
-        limiter.recordSuccess(account: email)
+        limiter.recordSuccess(account: email, address: address)
         let token = try await context.services.accounts.openSession(userId: user.id)
         var response = HTTPResponse.json(UserEnvelope(user))
         response.headers.append(SessionCookie.set(token, secure: context.services.configuration.tlsCertificate != nil))
         return response
+    }
+
+    /// Slowed, never locked: the owner can always get in through the e-mailed reset link.
+    static func signInThrottled(_ wait: Int) -> APIError {
+        var error = APIError(429, "rate_limited", "Too many failed sign-ins from here. Try again in \(wait) seconds, or reset your password by e-mail to sign in now.")
+        error.headers = [("retry-after", String(wait))]
+        return error
     }
 
     private static let dummy = Mutex<String?>(nil)
@@ -186,6 +193,7 @@ enum AuthRoutes {
         try await accounts.save(user)
         try await accounts.closeSessions(userId: userId)
         context.services.sessions.evict(userId: userId)
+        context.services.loginLimiter.forgive(account: user.email)
         return .json(Empty())
     }
 }

@@ -40,6 +40,8 @@ public enum Access: String, Sendable, CaseIterable {
 public struct Route: Sendable {
     public let access: Access
     let handler: @Sendable (RequestContext) async throws -> HTTPResponse
+    /// The registered pattern (`/api/searches/:id`), which names the route in metrics.
+    var pattern = ""
 }
 
 public typealias Handler = @Sendable (RequestContext) async throws -> HTTPResponse
@@ -53,7 +55,7 @@ public struct OpenRoutes {
     public func post(_ path: String, _ handler: @escaping Handler) { on(.POST, path, handler) }
 
     public func on(_ method: HTTPMethod, _ path: String, _ handler: @escaping Handler) {
-        router.on(method, path, Route(access: .everyone, handler: handler))
+        router.on(method, path, Route(access: .everyone, handler: handler, pattern: path))
     }
 }
 
@@ -70,11 +72,11 @@ public struct GuardedRoutes {
 
     public func on(_ method: HTTPMethod, _ path: String, _ handler: @escaping AccountHandler) {
         let access = access
-        router.on(method, path, Route(access: access) { context in
+        router.on(method, path, Route(access: access, handler: { context in
             // admit() returns an account for every guard but `everyone`, which OpenRoutes serves.
             guard let user = try access.admit(context.user) else { throw APIError.unauthorized }
             return try await handler(context, user)
-        })
+        }, pattern: path))
     }
 }
 

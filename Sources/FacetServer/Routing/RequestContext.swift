@@ -17,6 +17,8 @@ public struct RequestContext: Sendable {
     public func query(_ name: String) -> String? { request.query[name] }
 
     public func body<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONCoding.decode(type, from: request.body)
+        let value = try JSONCoding.decode(type, from: request.body)
+        try ControlCharacters.check(request.body)
+        return value
     }
 }

@@ -2,6 +2,7 @@ import FacetCore
 import FacetStore
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 
 /// Tier-2 sourcing: asks the preferred enabled marketplace source, normalises what comes back,
@@ -249,6 +250,7 @@ public final class MarketplaceService: Sendable {
         record(source) { $0.lastError = message }
         switch error {
         case .blocked:
+            Counter(label: "facet_marketplace_blocks_total", dimensions: [("source", source)]).increment()
             let until = Date().addingTimeInterval(Double(settings.pauseSeconds))
             record(source) { $0.pausedUntil = until }
             logger.warning("marketplace source paused", metadata: ["source": "\(source)", "reason": "\(message)"])

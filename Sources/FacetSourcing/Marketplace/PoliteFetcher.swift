@@ -1,6 +1,7 @@
 import FacetCore
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 
 /// The only way marketplace code reaches the network. Every request, redirect hop and
@@ -140,6 +141,8 @@ public final class PoliteFetcher: Sendable {
             let result: Result<HTTPClientResponse, Error>
             do { result = .success(try await transport(request)) } catch { result = .failure(error) }
             await limiter.release(key)
+            let outcome = (try? result.get()).map { "\($0.status / 100)xx" } ?? "error"
+            Counter(label: "facet_marketplace_fetches_total", dimensions: [("kind", kind.rawValue), ("outcome", outcome)]).increment()
             var retryAfter: Double?
             switch result {
             case let .success(response):
