@@ -145,13 +145,15 @@ function wireSave() {
     form.elements.name.select();
   });
   $('#save-cancel').addEventListener('click', () => dialog.close());
+  const watch = form.elements.watch;
+  watch.addEventListener('change', () => { form.elements.minSimilarity.disabled = !watch.checked; });
   bindForm(form, {
     alert: $('#save-alert'),
     check: (f) => (f.elements.name.value.trim() ? [] : [['name', 'Give the search a name.']]),
     async submit(f) {
       const res = await api.post('/api/saved-searches', {
         searchId: state.id, name: f.elements.name.value.trim(), watch: f.elements.watch.checked,
-        minSimilarity: Number(f.elements.minSimilarity.value),
+        ...(f.elements.watch.checked ? { minSimilarity: Number(f.elements.minSimilarity.value) } : {}),
       });
       dialog.close();
       markSaved(res.savedSearch || { name: f.elements.name.value.trim(), watch: f.elements.watch.checked });
