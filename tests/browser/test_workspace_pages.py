@@ -475,3 +475,35 @@ def test_exact_match_above_the_limit_says_one_thing(world, make_driver, shoot):
     _wait_done(driver, timeout=60)
     visible(driver, "#exact-card")
     assert not _problems(driver), _problems(driver)
+
+
+# ---------------------------------------------------------------- a sourced design in the cart
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_sourced_line_shows_a_range_kept_apart_from_the_exact_total(world, make_driver, shoot, width):
+    from .test_search_pages import _marketplace_only_listing
+    driver = make_driver(width, 900)
+    client = _fresh_buyer(world, driver)
+    photo, category = _marketplace_only_listing()
+    _search(driver, world, photo, category)
+    sourced = [c for c in _cards(driver) if c.get_attribute("data-source") == "marketplace"]
+    stocked = [c for c in _cards(driver) if c.get_attribute("data-source") == "inventory"]
+    assert sourced and stocked, "the search found no mix of sourced and stocked designs"
+    _click(driver, sourced[0].find_element(By.CSS_SELECTOR, "[data-action='add-to-cart']"))
+    _wait_count(driver, 1)
+    _click(driver, stocked[0].find_element(By.CSS_SELECTOR, "[data-action='add-to-cart']"))
+    _wait_count(driver, 2)
+    driver.get(world.base + "/cart.html")
+    nav_ready(driver)
+    group = visible(driver, ".cart-group[data-source='marketplace']")
+    assert "Sourced to order" in group.text
+    total = group.find_element(By.CSS_SELECTOR, ".line-total").text
+    assert re.match(r"approx\. \$[\d,]+–\$[\d,]+$", total), total
+    summary = {dd.get_attribute("data-total"): dd.text for dd in driver.find_elements(By.CSS_SELECTOR, "#summary-list dd")}
+    assert summary.get("exact", "").startswith("$") and summary.get("approximate", "").startswith("approx."), summary
+    cart = client.get("/api/cart").json()["summary"]
+    assert cart["exactTotal"] and cart["approximateTotal"], cart
+    shoot(driver, f"workspace-cart-sourced-{width}", full_page=True)
+    _fits(driver, "cart with a sourced line")
+    _assert_white_label(driver, "cart with a sourced line")
+    assert not _problems(driver), _problems(driver)
