@@ -88,7 +88,8 @@ function availabilityLine(line) {
       Number.isInteger(n) ? h('span', { class: 'muted', text: ` ${n} ${plural(n, unit)} available` }) : null);
   }
   if (a === 'on_order') return h('p', { class: 'line-avail', dataset: { state: 'on-order' } }, h('span', { class: 'avail avail-order', text: 'On order' }));
-  return h('p', { class: 'line-avail', dataset: { state: 'sourced' } }, h('span', { class: 'avail avail-sourced', text: 'Sourced to order' }));
+  // The group above already says "Sourced to order": said once, the line tells what it means.
+  return h('p', { class: 'line-avail', dataset: { state: 'sourced' } }, h('span', { class: 'muted', text: 'Made for you once you order; the price is confirmed in your quote.' }));
 }
 
 // The next cheaper tier above this quantity, as a nudge.
@@ -114,7 +115,7 @@ function priceBlock(line) {
     return h('div', { class: 'line-price', dataset: { kind: 'approximate' } },
       per ? h('span', { class: 'line-unit', text: `${formatRange(per)} / ${unit}` }) : null,
       h('b', { class: 'line-total line-total-approx', text: formatRange(line.lineRange) }),
-      h('span', { class: 'hint', text: `× ${line.quantity}, confirmed in your quote` }));
+      h('span', { class: 'hint', text: `for ${line.quantity}` }));
   }
   return h('div', { class: 'line-price' }, h('span', { class: 'muted', text: 'Price on request' }));
 }

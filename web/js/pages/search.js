@@ -36,6 +36,8 @@ function render(search) {
   $('#query-category').textContent = categoryLabel(search.category);
   $('#query-max').textContent = search.maxPrice ? formatMoney(search.maxPrice.amount, search.maxPrice.currency) : 'No limit';
   $('#query-when').textContent = formatDateTime(search.createdAt);
+  // Above the limit, the stage that checked stock says so too (not "no exact match").
+  if ((search.notes || []).some((n) => ABOVE_LIMIT_NOTE.test(n))) details.set('checking_stock', 'In our inventory, above your price limit');
   renderStages(search, details);
   renderAttributes(search);
   renderExact(search, { onShowAnyway: searchWithoutLimit });
