@@ -30,15 +30,19 @@ function showHistory() {
   loadHistory(params.get('id'), categoryLabel).catch((err) => page.error(err, 'Could not load your searches'));
 }
 
+// Above the limit, the stage that checked stock says so too (not "no exact match").
+function stageDetails(search) {
+  if (!(search.notes || []).some((n) => ABOVE_LIMIT_NOTE.test(n))) return details;
+  return new Map([...details, ['checking_stock', 'In our inventory, above your price limit']]);
+}
+
 function render(search) {
   state = search;
   if (search.image) $('#query-image').src = search.image;
   $('#query-category').textContent = categoryLabel(search.category);
   $('#query-max').textContent = search.maxPrice ? formatMoney(search.maxPrice.amount, search.maxPrice.currency) : 'No limit';
   $('#query-when').textContent = formatDateTime(search.createdAt);
-  // Above the limit, the stage that checked stock says so too (not "no exact match").
-  if ((search.notes || []).some((n) => ABOVE_LIMIT_NOTE.test(n))) details.set('checking_stock', 'In our inventory, above your price limit');
-  renderStages(search, details);
+  renderStages(search, stageDetails(search));
   renderAttributes(search);
   renderExact(search, { onShowAnyway: searchWithoutLimit });
   renderAlternatives(search);
@@ -72,7 +76,7 @@ function applyEvent(msg) {
       renderAlternatives(state, { reload: true });
       toast('More designs arrived', 'Sourcing found more designs for this search; they are in the grid.');
     }
-    renderStages(state, details);
+    renderStages(state, stageDetails(state));
     return;
   }
   const next = { ...state, ...data };
