@@ -421,10 +421,15 @@ function wishItem(item) {
     h('div', { class: 'line-actions wish-actions' }, move, item.available && offer ? compareToggle(offer, null) : null, remove));
 }
 
+let wishSig = '';
 function renderWishlist() {
   const items = wishlist.items || [];
   $('#wish-empty').hidden = items.length > 0;
   $('#tab-wishlist-count').textContent = items.length ? `(${items.length})` : '';
+  // Rebuilt only when something shown changed: a refresh never swaps a button under a click.
+  const sig = JSON.stringify(items);
+  if (sig === wishSig) return;
+  wishSig = sig;
   $('#wish-list').replaceChildren(...items.map(wishItem));
 }
 
