@@ -59,6 +59,7 @@ test-python:
 FUZZ_SECONDS ?= 60
 test-fuzz: python-env
 	scripts/fuzz-decode.sh $(FUZZ_SECONDS)
+	scripts/fuzz-bodies.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build $(VENV)
