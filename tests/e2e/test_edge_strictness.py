@@ -107,3 +107,16 @@ def test_control_characters_in_notice_title_are_422(ops):
     resp = ops.post("/api/admin/notices", json={"topic": "buyers", "title": "Hello\u001b[31m", "body": "Details inside."})
     error = assert_error(resp, 422, "validation_failed")
     assert error["field"] == "title"
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])
+def test_json_routes_refuse_other_media_types(server, content_type):
+    body = json.dumps({"email": unique_email(), "password": "Wrong-password-1"})
+    resp = Client(server).post("/api/auth/login", data=body, headers={"Content-Type": content_type})
+    assert_error(resp, 415, "unsupported_media_type")
+
+
+def test_json_with_parameters_is_accepted(server):
+    body = json.dumps({"email": unique_email(), "password": "Wrong-password-1"})
+    resp = Client(server).post("/api/auth/login", data=body, headers={"Content-Type": "application/json; charset=utf-8"})
+    assert_error(resp, 401, "invalid_credentials")

@@ -17,8 +17,17 @@ public struct RequestContext: Sendable {
     public func query(_ name: String) -> String? { request.query[name] }
 
     public func body<T: Decodable>(_ type: T.Type) throws -> T {
+        // A JSON body says so: text/plain or a form is refused rather than parsed anyway.
+        if let declared = request.header("content-type"), !Self.isJSON(declared) {
+            throw APIError(415, "unsupported_media_type", "Send the body as application/json.")
+        }
         let value = try JSONCoding.decode(type, from: request.body)
         try ControlCharacters.check(request.body)
         return value
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let media = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
     }
 }

@@ -26,10 +26,16 @@ final class HTTPSession {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
     func request(_ method: String, _ path: String, json: [String: Any]? = nil) throws -> Response {
+        let body = try json.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data()
+        return try request(method, path, body: body, contentType: json == nil ? nil : "application/json")
+    }
+
+    /// Any body: a multipart upload, for instance.
+    func request(_ method: String, _ path: String, body: Data, contentType: String?) throws -> Response {
         for attempt in 0..<2 {
             do {
                 if socket < 0 { try connect() }
-                return try exchange(method, path, json: json)
+                return try exchange(method, path, body: body, contentType: contentType)
             } catch where attempt == 0 {
                 close(socket)
                 socket = -1
@@ -55,10 +61,9 @@ final class HTTPSession {
         socket = fd
     }
 
-    private func exchange(_ method: String, _ path: String, json: [String: Any]?) throws -> Response {
-        let body = try json.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data()
+    private func exchange(_ method: String, _ path: String, body: Data, contentType: String?) throws -> Response {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Length: \(body.count)\r\n"
-        if json != nil { head += "Content-Type: application/json\r\n" }
+        if let contentType { head += "Content-Type: \(contentType)\r\n" }
         if let cookie { head += "Cookie: \(cookie)\r\n" }
         head += "\r\n"
         let bytes = Array(head.utf8) + Array(body)
