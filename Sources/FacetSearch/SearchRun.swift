@@ -79,6 +79,19 @@ extension SearchService {
                 }
             }
 
+            // Settled already: after the known items and after each marketplace batch.
+            func finish() {
+                publish(.findingAlternatives, "Choosing alternatives")
+                let count = alternatives.count
+                if count < matcher.options.alternatives.lowerBound {
+                    notes.append(record.maxPriceAmount == nil
+                        ? "Only \(count) alternatives are available in this category right now."
+                        : "Only \(count) alternatives fit your maximum price; raise it to see more.")
+                }
+                record.status = "done"
+                record.completedAt = Date()
+                publish(.done, nil)
+            }
             func settle() throws {
                 let picked = matcher.alternatives(candidates, exact: exact, eligible: catalog.withinBudget)
                 alternatives = try picked.compactMap { try catalog.offer($0, attributes: read) }
@@ -95,31 +108,38 @@ extension SearchService {
                 publish(.searchingMarketplace, "Skipped: this design is in our inventory")
             } else if let marketplace {
                 publish(.searchingMarketplace, "Looking further among our sourcing partners")
-                let found = await searchMarketplace(marketplace, attributes: read, record: record) { batch in
+                var shownAtDone: Set<String> = []
+                let found = await searchMarketplace(marketplace, attributes: read, record: record, onBatch: { batch in
                     catalog.add(batch)
                     await self.indexer.indexListings(batch)
                     candidates = try await self.pool.run { matcher.candidates(matcher.neighbours(analysis.embedding, category: category),
                                                                          queryKeypoints: analysis.keypoints) }
                     try catalog.load(candidates)
                     try settle()
-                    publish(.searchingMarketplace, "Found \(catalog.listings.count) sourced designs so far")
-                }
+                    if record.status == "done" {
+                        // After the budget: the open page and the stored search get what sourcing still finds.
+                        let more = Set((alternatives + ranked).map(\.id)).subtracting(shownAtDone).count
+                        notes.removeAll { $0 == Self.stillSourcing || $0.hasSuffix(Self.arrivedLater) }
+                        if more > 0 { notes.append("\(more) more design\(more == 1 ? "" : "s") \(Self.arrivedLater)") }
+                        publish(.done, nil)
+                    } else {
+                        publish(.searchingMarketplace, "Found \(catalog.listings.count) sourced designs so far")
+                    }
+                }, onBudgetSpent: {
+                    // The search is done within its budget; sourcing goes on a while for the open page.
+                    notes.append(Self.stillSourcing)
+                    finish()
+                    shownAtDone = Set((alternatives + ranked).map(\.id))
+                })
                 if let problem = found { notes.append(problem) }
+                if record.status == "done", notes.contains(Self.stillSourcing) {
+                    notes.removeAll { $0 == Self.stillSourcing }
+                    publish(.done, nil)
+                }
             } else {
                 publish(.searchingMarketplace, "Skipped: marketplace sourcing is off")
             }
-
-            // Settled already: after the known items and after each marketplace batch.
-            publish(.findingAlternatives, "Choosing alternatives")
-            let count = alternatives.count
-            if count < matcher.options.alternatives.lowerBound {
-                notes.append(record.maxPriceAmount == nil
-                    ? "Only \(count) alternatives are available in this category right now."
-                    : "Only \(count) alternatives fit your maximum price; raise it to see more.")
-            }
-            record.status = "done"
-            record.completedAt = Date()
-            publish(.done, nil)
+            if record.status != "done" { finish() }
         } catch {
             logger.error("search failed", metadata: ["search": "\(record.id)", "error": "\(error)"])
             record.status = "failed"
@@ -131,8 +151,10 @@ extension SearchService {
 
     /// Tier 2: hands listing batches to `onBatch` until the source finishes, pauses, fails or the
     /// budget runs out. Returns a buyer-safe note when sourcing could not complete.
+    /// When the budget is spent, `onBudgetSpent` settles the search and listings keep arriving
+    /// through `onBatch` for `lateSourcingWindow` more seconds.
     func searchMarketplace(_ marketplace: MarketplaceService, attributes: QueryAttributes, record: SearchRecord,
-                           onBatch: ([MarketplaceListing]) async throws -> Void) async -> String? {
+                           onBatch: ([MarketplaceListing]) async throws -> Void, onBudgetSpent: () -> Void) async -> String? {
         let query = MarketplaceQuery(category: record.category, keywords: Self.keywords(attributes, category: record.category),
                                      maxPrice: record.maxPriceAmount, currency: record.currency)
         // One stream of the source's events and a nil when the budget is spent; cancelling the
@@ -141,22 +163,36 @@ extension SearchService {
         let source = marketplace.search(query)
         let pump = Task { for await event in source { feed.yield(event) }; feed.finish() }
         let budget = options.marketplaceBudget
-        let timer = Task { try? await Task.sleep(for: .seconds(budget)); if !Task.isCancelled { feed.yield(nil) } }
+        let late = options.lateSourcingWindow
+        let timer = Task {
+            try? await Task.sleep(for: .seconds(budget))
+            if !Task.isCancelled { feed.yield(nil) }
+            try? await Task.sleep(for: .seconds(late))
+            if !Task.isCancelled { feed.yield(nil) }
+        }
         defer { pump.cancel(); timer.cancel() }
+        var overtime = false
         for await event in events {
             switch event {
             case let .listings(batch)?:
-                do { try await onBatch(batch) } catch { return "Some sourced designs could not be shown." }
+                do { try await onBatch(batch) } catch { return overtime ? nil : "Some sourced designs could not be shown." }
             case .paused?, .failed?:
-                return "Our sourcing partners are not reachable right now; these results come from our inventory and earlier sourcing."
+                return overtime ? nil
+                    : "Our sourcing partners are not reachable right now; these results come from our inventory and earlier sourcing."
             case .finished?:
                 return nil
             case nil:
-                return "Sourcing took too long; more designs may appear if you search again later."
+                if overtime { return nil }
+                overtime = true
+                onBudgetSpent()
             }
         }
         return nil
     }
+
+    static let stillSourcing = "Sourcing is still running: designs found in the next minute appear here."
+    static let arrivedLater = "arrived after the search finished."
+
 
     /// "yellow gold vintage floral ruby ring": the words a marketplace search understands.
     static func keywords(_ a: QueryAttributes, category: Category) -> [String] {

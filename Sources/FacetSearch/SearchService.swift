@@ -17,6 +17,8 @@ public final class SearchService: Sendable {
         public var maxQueued = 256
         /// How long a search waits for marketplace listings before it settles with what it has.
         public var marketplaceBudget: Double = 8
+        /// After the budget, how long sourcing goes on for the open page (late designs are pushed and stored).
+        public var lateSourcingWindow: Double = 45
         /// Searches one buyer may have running at once; more are refused 429.
         public var maxInFlightPerBuyer = 3
         public init() {}

@@ -20,7 +20,17 @@ struct MarketplaceOptions: ParsableArguments {
     @Flag(help: "Let the marketplace fetcher reach loopback addresses: only for the simulator (env FACET_MARKETPLACE_ALLOW_LOOPBACK=1).")
     var marketplaceAllowLoopback = env("FACET_MARKETPLACE_ALLOW_LOOPBACK") == "1"
 
+    @Option(help: ArgumentHelp("Seconds a search waits for marketplace listings before it is done (env FACET_MARKETPLACE_BUDGET).",
+                               valueName: "seconds"))
+    var marketplaceBudget: Double = Double(env("FACET_MARKETPLACE_BUDGET") ?? "") ?? 8
+
+    @Option(help: ArgumentHelp("Seconds sourcing goes on after that for the open page; later designs are pushed and stored (env FACET_LATE_SOURCING).",
+                               valueName: "seconds"))
+    var lateSourcing: Double = Double(env("FACET_LATE_SOURCING") ?? "") ?? 45
+
     func validate() throws {
+        guard (0.5...60).contains(marketplaceBudget) else { throw ValidationError("--marketplace-budget must be 0.5 to 60 seconds.") }
+        guard (0...600).contains(lateSourcing) else { throw ValidationError("--late-sourcing must be 0 to 600 seconds.") }
         guard ["api", "web"].contains(marketplaceSource) else { throw ValidationError("--marketplace-source must be api or web.") }
         if !marketplaceURL.isEmpty {
             guard let url = URL(string: marketplaceURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
@@ -33,6 +43,8 @@ struct MarketplaceOptions: ParsableArguments {
     }
 
     func apply(to configuration: inout ServerConfiguration) {
+        configuration.search.marketplaceBudget = marketplaceBudget
+        configuration.search.lateSourcingWindow = lateSourcing
         guard !marketplaceURL.isEmpty, let url = URL(string: marketplaceURL) else { return }
         var options = MarketplaceService.Options()
         options.webURL = url

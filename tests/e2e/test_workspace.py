@@ -181,3 +181,32 @@ def test_saved_search_again_and_watch(ready, found):
     assert match["offer"]["source"] == "inventory" and new_sku not in str(match)
     listed = buyer.client.get("/api/saved-searches").json()["savedSearches"][0]
     assert listed["newMatches"] == 1
+
+
+def test_designs_sourced_after_the_budget_reach_the_open_page(ready, found):
+    """A slow marketplace: the search is done within its budget, and what sourcing finds afterwards is
+    pushed to the open page and stored with the search."""
+    buyer = found[0]
+    ready.market.control(latencyMinMs=5000, latencyMaxMs=5000)
+    try:
+        ws = WS(ready.facet, buyer.cookie)
+        started = time.monotonic()
+        sid = post_search(buyer.client, edited(listing_photo(unstocked_listing("necklace", 2))), "necklace").json()["id"]
+        ws.subscribe(f"search:{sid}", since=0)
+        done_at, at_done, later = None, None, None
+        deadline = time.monotonic() + 90
+        while later is None and time.monotonic() < deadline:
+            data = ws.expect("event", timeout=max(1, deadline - time.monotonic()))["data"]
+            if data["status"] == "done" and done_at is None:
+                done_at = time.monotonic() - started
+                at_done = {o["id"] for o in data["alternatives"]}
+                assert any("still running" in n for n in data["notes"]), data["notes"]
+            elif done_at is not None and any(n.endswith("arrived after the search finished.") for n in data["notes"]):
+                later = data
+        ws.close()
+        assert done_at is not None and done_at < 20, f"done after {done_at} s"
+        assert later, "the designs sourced after the budget were pushed"
+        stored = buyer.client.get(f"/api/searches/{sid}").json()
+        assert any(n.endswith("arrived after the search finished.") for n in stored["notes"])
+    finally:
+        ready.market.control(latencyMinMs=300, latencyMaxMs=800)
