@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -211,8 +212,14 @@ def test_marketplace_only_design_is_sourced_to_order(demo, driver, shoot):
 
     # The source filter narrows the grid on the page.
     Select(driver.find_element(By.CSS_SELECTOR, "#filters select[name='source']")).select_by_value("marketplace")
-    wait(driver).until(lambda d: all(c.get_attribute("data-source") == "marketplace"
-                                     for c in d.find_elements(By.CSS_SELECTOR, "#alt-grid .offer-card")))
+    def only_sourced(d):
+        # The grid is rebuilt when the server answers the filter: a card read mid-rebuild is stale.
+        try:
+            return all(c.get_attribute("data-source") == "marketplace"
+                       for c in d.find_elements(By.CSS_SELECTOR, "#alt-grid .offer-card"))
+        except StaleElementReferenceException:
+            return False
+    wait(driver).until(only_sourced)
     sourced[0] = driver.find_element(By.CSS_SELECTOR, "#alt-grid .offer-card a.offer-media")
     sourced[0].click()
     visible(driver, "#offer-view")
