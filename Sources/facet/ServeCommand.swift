@@ -47,6 +47,8 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var marketplace: MarketplaceOptions
 
+    @OptionGroup var embedding: EmbedderOptions
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
         guard ExactMatch.allowedThresholds.contains(exactThreshold) else {
@@ -74,6 +76,7 @@ struct Serve: ParsableCommand {
         configuration.tlsPrivateKey = tlsKey
         configuration.eventLoop = eventLoop
         configuration.search.matcher.exactThreshold = exactThreshold
+        configuration.search.embedder = try embedding.make()
         try brands.apply(to: &configuration)
         marketplace.apply(to: &configuration)
         let server = try FacetServer(configuration: configuration, logger: logger)

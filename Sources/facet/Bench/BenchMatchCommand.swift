@@ -25,9 +25,11 @@ struct BenchMatch: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Index sizes to measure, e.g. --sizes 1000 10000 100000.") var sizes: [Int] = [1_000, 10_000, 100_000]
     @Option(help: "Queries per size.") var queries: Int = 60
     @Option(help: "Worker threads for the throughput run.") var workers: Int = 2
+    @OptionGroup var embedding: EmbedderOptions
 
     func run() async throws {
-        let pipeline = VisionPipeline()
+        let pipeline = VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())
+        print("embedder: \(pipeline.embedder.identifier)")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("facet-bench-match-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let database = try FacetDatabase(dataDirectory: root)
@@ -75,7 +77,7 @@ struct BenchMatch: AsyncParsableCommand {
                 filled += 1
             }
             let grown = Self.residentBytes() - before
-            let matcher = Matcher(index: index) { files in
+            let matcher = Matcher(index: index, calibration: pipeline.embedder.calibration) { files in
                 ((try? features.features(files, embedder: pipeline.embedder.identifier, withKeypoints: true)) ?? [:])
                     .mapValues { FeatureCodec.keypoints($0.keypoints) }
             }

@@ -38,8 +38,14 @@ struct Eval: ParsableCommand {
     @Flag(help: "Skip the peer hashes.")
     var noPeers = false
 
-    @Flag(help: "Skip part 2 (demo world).")
+    @Flag(help: "Skip parts 2 and 4 (demo world).")
     var noWorld = false
+
+    @Option(help: "Demo-world marketplace listings for part 4 (skipped when missing).")
+    var listings: String = "seeds/marketplace/listings.json"
+
+    @Flag(help: "Skip part 4 (marketplace photos of our designs, variants and unrelated pieces).")
+    var noCrossPhoto = false
 
     @Option(help: "Candidates verified geometrically per query (0: embedding only).")
     var shortlist: Int = 16
@@ -56,6 +62,8 @@ struct Eval: ParsableCommand {
     @Flag(help: "Print the figures as one JSON object.")
     var json = false
 
+    @OptionGroup var embedding: EmbedderOptions
+
     func run() throws {
         var report = EvalReport()
         let root = URL(fileURLWithPath: photos, isDirectory: true)
@@ -64,7 +72,7 @@ struct Eval: ParsableCommand {
             guard let f = row["file"], let c = row["category"] else { return nil }
             return (f, c)
         }
-        let pipeline = VisionPipeline()
+        let pipeline = VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())
         log("analysing \(entries.count) photos")
         let originals: [ImageAnalysis?] = Parallel.map(entries) { e in
             guard let bytes = try? [UInt8](Data(contentsOf: root.appendingPathComponent(e.file))) else { return nil }
@@ -101,7 +109,7 @@ struct Eval: ParsableCommand {
         let analyseMs = Date().timeIntervalSince(t0) * 1000 / Double(max(1, queries.count)) * Double(Parallel.workers)
 
         // Facet: calibrated similarity over the category.
-        let calibration = SimilarityCalibration.standard
+        let calibration = pipeline.embedder.calibration
         var byCategory = [String: [Int]]()
         for (i, e) in entries.enumerated() where originals[i] != nil { byCategory[e.category, default: []].append(i) }
         var facetOutcomes: [QueryOutcome] = []
@@ -181,7 +189,12 @@ struct Eval: ParsableCommand {
         }
 
         if !noWorld {
-            report.world = try? WorldEval.run(path: world, pipeline: pipeline, log: log) { attributeLines.append($0) }
+            var catalog: [WorldPhoto] = []
+            report.world = try? WorldEval.run(path: world, pipeline: pipeline, log: log, dump: { attributeLines.append($0) }, photos: &catalog)
+            if !noCrossPhoto {
+                report.crossPhoto = try CrossPhotoEval.run(listingsPath: listings, catalog: catalog, pipeline: pipeline,
+                                                           threshold: threshold, seed: seed, log: log)
+            }
         }
         if let dumpAttributes { try attributeLines.joined(separator: "\n").write(toFile: dumpAttributes, atomically: true, encoding: .utf8) }
 
@@ -211,6 +224,7 @@ struct EvalReport: Codable {
     var nearDuplicates: [String: DetectionFigures] = [:]
     var labelled: [String: ClassificationFigures] = [:]
     var world: WorldFigures?
+    var crossPhoto: CrossPhotoFigures?
 
     func render() -> String {
         var s = "Part 1 — near-duplicates: \(photos) photos as catalog, \(editedCopies) edited copies, each searched within its category\n"
@@ -230,9 +244,22 @@ struct EvalReport: Codable {
             } else {
                 s += "  same-product recall: n/a (no product has two rendered views yet)\n"
             }
+            if let a = w.sameProductDistance, let b = w.otherProductDistance {
+                s += "  distance, another view of the product (p5 p25 p50 p75 p95): " + a.map { String(format: "%.3f", $0) }.joined(separator: " ") + "\n"
+                s += "  distance, 40 nearest other products (p5 p25 p50 p75 p95):   " + b.map { String(format: "%.3f", $0) }.joined(separator: " ") + "\n"
+            }
             for (k, f) in w.attributes.sorted(by: { $0.key < $1.key }) {
                 s += f.render(k, classes: k.hasPrefix("metal") ? AttributeExtractor.metalValues : AttributeExtractor.stoneValues)
             }
+        }
+        if let c = crossPhoto {
+            s += "\nPart 4 — demo-world marketplace photos (resize, JPEG quality, contrast) against the demo catalog: "
+            s += c.queries.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + "\n"
+            s += String(format: "  same_design found as the exact match: %d (recall %.3f; %.3f without the colour veto)\n",
+                        c.sameDesignFoundExact, c.sameDesignRecall, c.sameDesignRecallWithoutVeto)
+            s += String(format: "  false exact matches: %d (rate %.4f; %.4f without the colour veto) — ", c.falseExact.values.reduce(0, +),
+                        c.falseExactRate, c.falseExactRateWithoutVeto)
+            s += c.falseExact.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
         }
         if !labelled.isEmpty {
             s += "\nPart 3 — attributes against LABELS.tsv (what a person saw; 'unsure' labels left out)\n"
