@@ -71,6 +71,16 @@ public struct LearnedEmbedder: Embedder {
 
     public init(model: ImageModel) { self.model = model }
 
+    /// Set from the demo catalog's own distances (`facet eval` part 2), not from the evaluation
+    /// listings: between products of one category p5 0.30 / p50 0.53; between two views of one
+    /// product p50 0.51 (the spaces overlap, so only keypoints tell a second view apart). The
+    /// exact band (d95) and the keypoint support stop at 0.20, a margin below the closest 5 % of
+    /// other products; many inliers confirm only below 0.30; the falloff puts a typical other
+    /// design of the category near 55 %.
+    public var calibration: SimilarityCalibration {
+        SimilarityCalibration(d95: 0.20, falloff: 0.60, supportDistance: 0.20, confirmDistance: 0.30)
+    }
+
     public func embed(_ piece: NormalizedPiece) -> [Float] {
         // Without the source photo, the crop stands in for it (callers normally use embed(image:piece:)).
         let n = NormalizedPiece.side

@@ -82,7 +82,7 @@ struct Demo: AsyncParsableCommand {
         configuration.brands = configs
         configuration.sourcing.syncInterval = syncInterval
         configuration.startSync = false
-        configuration.search.embedder = try embedding.make()
+        configuration.search.embedder = try embedding.make(default: .handcrafted)
         let server = try FacetServer(configuration: configuration, logger: logger)
 
         say("Demo accounts:")

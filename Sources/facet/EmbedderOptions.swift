@@ -2,14 +2,17 @@ import ArgumentParser
 import FacetVision
 import Foundation
 
-/// Which embedder turns photos into vectors. `learned` (the default) needs the ONNX model that
-/// `make model` writes; without it the server says so on stderr and falls back to the hand-made
-/// embedder, so a checkout without the model still serves (with the weaker matching).
+/// Which embedder turns photos into vectors. `learned` needs the ONNX model that `make model`
+/// writes; without it the command says so on stderr and falls back to the hand-made embedder, so
+/// a checkout without the model still works (with the weaker matching). The measuring commands
+/// (eval, bench match) default to `learned`; the server keeps `handcrafted` until the learned
+/// space's exact tier is measured safe (docs/search.md, "Embedders").
 struct EmbedderOptions: ParsableArguments {
     enum Kind: String, ExpressibleByArgument, CaseIterable { case learned, handcrafted }
 
-    @Option(help: "learned (MobileNetV2 ImageNet features + colour; needs the model) or handcrafted (env FACET_EMBEDDER).")
-    var embedder: Kind = Kind(rawValue: env("FACET_EMBEDDER") ?? "") ?? .learned
+    @Option(help: "learned (MobileNetV2 ImageNet features + colour; needs the model) or handcrafted (env FACET_EMBEDDER; default learned for eval and bench, handcrafted for serve and demo).")
+    var embedder: Kind?
+
 
     @Option(help: ArgumentHelp("ONNX model for the learned embedder (env FACET_MODEL, which the Makefile sets).", valueName: "file"))
     var embeddingModel: String = ImageModel.configuredPath
@@ -18,8 +21,8 @@ struct EmbedderOptions: ParsableArguments {
     var requireModel = false
 
     /// The embedder to use, or nil for the hand-made one; a missing model is reported loudly.
-    func make() throws -> (any Embedder)? {
-        guard embedder == .learned else { return nil }
+    func make(default fallback: Kind = .learned) throws -> (any Embedder)? {
+        guard (embedder ?? Kind(rawValue: env("FACET_EMBEDDER") ?? "") ?? fallback) == .learned else { return nil }
         do {
             return LearnedEmbedder(model: try ImageModel(path: embeddingModel))
         } catch let error as ModelUnavailable {

@@ -76,7 +76,7 @@ struct Serve: ParsableCommand {
         configuration.tlsPrivateKey = tlsKey
         configuration.eventLoop = eventLoop
         configuration.search.matcher.exactThreshold = exactThreshold
-        configuration.search.embedder = try embedding.make()
+        configuration.search.embedder = try embedding.make(default: .handcrafted)
         try brands.apply(to: &configuration)
         marketplace.apply(to: &configuration)
         let server = try FacetServer(configuration: configuration, logger: logger)

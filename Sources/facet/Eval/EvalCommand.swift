@@ -47,6 +47,9 @@ struct Eval: ParsableCommand {
     @Flag(help: "Skip part 4 (marketplace photos of our designs, variants and unrelated pieces).")
     var noCrossPhoto = false
 
+    @Flag(help: "Only parts 2 and 4 (the demo world), without the photos under --photos.")
+    var worldOnly = false
+
     @Option(help: "Candidates verified geometrically per query (0: embedding only).")
     var shortlist: Int = 16
 
@@ -66,6 +69,10 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         var report = EvalReport()
+        if worldOnly {
+            try worldParts(&report, pipeline: VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())) { _ in }
+            return try output(report)
+        }
         let root = URL(fileURLWithPath: photos, isDirectory: true)
         let manifest = try TSV.read(root.appendingPathComponent("MANIFEST.tsv"))
         let entries = manifest.compactMap { row -> (file: String, category: String)? in
@@ -188,16 +195,29 @@ struct Eval: ParsableCommand {
             ]
         }
 
-        if !noWorld {
-            var catalog: [WorldPhoto] = []
-            report.world = try? WorldEval.run(path: world, pipeline: pipeline, log: log, dump: { attributeLines.append($0) }, photos: &catalog)
-            if !noCrossPhoto {
-                report.crossPhoto = try CrossPhotoEval.run(listingsPath: listings, catalog: catalog, pipeline: pipeline,
-                                                           threshold: threshold, seed: seed, log: log)
-            }
-        }
+        if !noWorld { try worldParts(&report, pipeline: pipeline) { attributeLines.append($0) } }
         if let dumpAttributes { try attributeLines.joined(separator: "\n").write(toFile: dumpAttributes, atomically: true, encoding: .utf8) }
 
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys]
+            print(String(decoding: try enc.encode(report), as: UTF8.self))
+        } else {
+            print(report.render())
+        }
+    }
+
+    /// Parts 2 and 4: the demo catalog, then the marketplace listings searched against it.
+    func worldParts(_ report: inout EvalReport, pipeline: VisionPipeline, dump: (String) -> Void) throws {
+        var catalog: [WorldPhoto] = []
+        report.world = try? WorldEval.run(path: world, pipeline: pipeline, log: log, dump: dump, photos: &catalog)
+        if !noCrossPhoto {
+            report.crossPhoto = try CrossPhotoEval.run(listingsPath: listings, catalog: catalog, pipeline: pipeline,
+                                                       threshold: threshold, seed: seed, log: log)
+        }
+    }
+
+    func output(_ report: EvalReport) throws {
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
