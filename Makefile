@@ -18,6 +18,7 @@ APT_PACKAGES := pkg-config libwebsockets-dev libsqlite3-dev libcurl4-openssl-dev
 help:
 	@echo "make run    install what is missing, build, and start Facet with both brand simulators on http://$(HOST):$(PORT)"
 	@echo "make test   the whole suite: Swift unit tests, end-to-end API/WebSocket tests, browser tests"
+	@echo "make model  fetch and convert the learned embedder's model (.cache/models; make build and build-debug run it)"
 
 # Installs the Debian packages that are not there yet (needs root, as on a fresh machine).
 deps:
