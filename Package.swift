@@ -21,9 +21,10 @@ let package = Package(
         .systemLibrary(name: "CImageCodecs",
                        providers: [.apt(["libturbojpeg0-dev", "libpng-dev", "libwebp-dev", "libheif-dev", "libgif-dev"])]),
         // OpenCV's dnn module (Debian libopencv-dnn-dev, no pkg-config file) runs the learned
-        // embedder's ONNX model behind a C interface.
+        // embedder's ONNX model behind a C interface. Its resize loop is optimised in debug
+        // builds too (the test suite's server is a debug build).
         .target(name: "COpenCVDNN",
-                cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
+                cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2"])],
                 linkerSettings: [.linkedLibrary("opencv_dnn"), .linkedLibrary("opencv_core")]),
         .target(name: "FacetCore"),
         // Pixel and vector loops are 20-50× slower unoptimised; debug builds (and so the test
