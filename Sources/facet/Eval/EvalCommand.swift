@@ -15,6 +15,10 @@ struct Eval: ParsableCommand {
             and Meta's PDQ, computed by scripts/eval_peer_hashes.py on the very same files.
             Part 2: the demo world (seeds/catalog/images.jsonl): attribute accuracy and macro-F1, same-product
             recall@1/@8 across views. Part 3: metal and stone accuracy against LABELS.tsv when present.
+            Part 4: the demo world's marketplace listings (seeds/marketplace/listings.json), lightly edited
+            (resize, JPEG quality, contrast), searched against the demo catalog with the live matcher:
+            same_design listings found as the exact match, and false exact matches on variant, unrelated
+            and same_design listings (with and without the colour veto). --world-only runs parts 2 and 4.
             """)
 
     @Option(help: "Folder laid out like the evaluation photos (MANIFEST.tsv, optional LABELS.tsv).")
