@@ -23,6 +23,8 @@ struct CrossPhotoFigures: Codable {
 /// the exact match; a `variant` (same shape, other metal or stones) or `unrelated` one must not
 /// produce one.
 enum CrossPhotoEval {
+    static func isMarketplacePhoto(_ path: String) -> Bool { path.contains("/images/marketplace/") }
+
     static func run(listingsPath: String, catalog: [WorldPhoto], pipeline: VisionPipeline, threshold: Double,
                     seed: UInt64, log: (String) -> Void) throws -> CrossPhotoFigures? {
         guard let data = FileManager.default.contents(atPath: listingsPath),
@@ -36,6 +38,9 @@ enum CrossPhotoEval {
             return Query(image: image, category: c, relation: relation, product: truth["sameDesignAs"] as? String)
         }
         guard !queries.isEmpty else { return nil }
+        // images.jsonl lists the marketplace photos too (as their own products): the catalog a
+        // buyer's photo is matched against is the brands' photos only.
+        let catalog = catalog.filter { !isMarketplacePhoto($0.path) }
 
         let index = CatalogIndex(dimension: pipeline.embedder.dimension)
         var byProduct: [String: [WorldPhoto]] = [:]

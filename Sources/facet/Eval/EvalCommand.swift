@@ -54,6 +54,9 @@ struct Eval: ParsableCommand {
     @Flag(help: "Only parts 2 and 4 (the demo world), without the photos under --photos.")
     var worldOnly = false
 
+    @Flag(help: "Only part 4 (analyses the brands' demo photos and the listings, nothing else).")
+    var crossPhotoOnly = false
+
     @Option(help: "Candidates verified geometrically per query (0: embedding only).")
     var shortlist: Int = 16
 
@@ -73,6 +76,14 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         var report = EvalReport()
+        if crossPhotoOnly {
+            let pipeline = VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())
+            var catalog: [WorldPhoto] = []
+            _ = try WorldEval.run(path: world, pipeline: pipeline, log: log, include: { !CrossPhotoEval.isMarketplacePhoto($0) }, photos: &catalog)
+            report.crossPhoto = try CrossPhotoEval.run(listingsPath: listings, catalog: catalog, pipeline: pipeline,
+                                                       threshold: threshold, seed: seed, log: log)
+            return try output(report)
+        }
         if worldOnly {
             try worldParts(&report, pipeline: VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())) { _ in }
             return try output(report)

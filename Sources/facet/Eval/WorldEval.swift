@@ -27,13 +27,14 @@ struct WorldPhoto {
 /// Part 2: the rendered demo world, whose attributes are known.
 enum WorldEval {
     static func run(path: String, pipeline: VisionPipeline, log: (String) -> Void,
-                    dump: (String) -> Void = { _ in }, photos: inout [WorldPhoto]) throws -> WorldFigures? {
+                    dump: (String) -> Void = { _ in }, include: (String) -> Bool = { _ in true },
+                    photos: inout [WorldPhoto]) throws -> WorldFigures? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         struct Row { let path: String; let product: String; let category: String; let metal: String; let stones: String; let stoneColour: String? }
         var rows: [Row] = []
         for line in text.split(separator: "\n") {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let p = obj["path"] as? String, FileManager.default.fileExists(atPath: p),
+                  let p = obj["path"] as? String, include(p), FileManager.default.fileExists(atPath: p),
                   let product = obj["productId"] as? String, let category = obj["category"] as? String,
                   let attrs = obj["attributes"] as? [String: Any] else { continue }
             let metalRaw = (attrs["metalColor"] as? String) ?? ""
