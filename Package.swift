@@ -22,10 +22,16 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CImageCodecs",
                        providers: [.apt(["libturbojpeg0-dev", "libpng-dev", "libwebp-dev", "libheif-dev", "libgif-dev"])]),
+        // OpenCV's dnn module (Debian libopencv-dnn-dev, no pkg-config file) runs the learned
+        // embedder's ONNX model behind a C interface. Its resize loop is optimised in debug
+        // builds too (the test suite's server is a debug build).
+        .target(name: "COpenCVDNN",
+                cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4", "-O2"])],
+                linkerSettings: [.linkedLibrary("opencv_dnn"), .linkedLibrary("opencv_core")]),
         .target(name: "FacetCore"),
         // Pixel and vector loops are 20-50× slower unoptimised; debug builds (and so the test
         // suite's server) optimise these two modules too.
-        .target(name: "FacetVision", dependencies: ["FacetCore", "CImageCodecs"],
+        .target(name: "FacetVision", dependencies: ["FacetCore", "CImageCodecs", "COpenCVDNN"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "FacetMatching", dependencies: ["FacetCore", "FacetVision"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
@@ -88,5 +94,6 @@ let package = Package(
         .testTarget(name: "FacetSourcingTests", dependencies: ["FacetSourcing", "FacetStore", "FacetCore"], exclude: ["Fixtures"]),
         .testTarget(name: "FacetMatchingTests", dependencies: ["FacetMatching", "FacetVision", "FacetCore"]),
         .testTarget(name: "FacetVisionTests", dependencies: ["FacetVision", "CImageCodecs"]),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

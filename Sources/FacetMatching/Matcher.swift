@@ -75,9 +75,14 @@ public struct Matcher: Sendable {
         }.sorted { $0.similarity > $1.similarity }
     }
 
-    /// Tier 1: the most similar inventory item at or above the threshold that `available` accepts.
-    public func exactMatch(_ candidates: [Candidate], available: (IndexedItem) -> Bool) -> Candidate? {
-        candidates.first { $0.item.source == .inventory && $0.similarity >= options.exactThreshold && available($0.item) }
+    /// Tier 1: the most similar inventory item at or above the threshold that `available` accepts
+    /// and that the photo's confident colours do not contradict (`ExactVeto`).
+    public func exactMatch(_ candidates: [Candidate], photo: ExtractedAttributes? = nil, available: (IndexedItem) -> Bool) -> Candidate? {
+        candidates.first { c in
+            guard c.item.source == .inventory, c.similarity >= options.exactThreshold, available(c.item) else { return false }
+            guard let photo else { return true }
+            return ExactVeto.contradiction(photo, labels: c.item.labels) == nil
+        }
     }
 
     /// Tier 3: up to `alternatives.upperBound` items, relevant but not replicas of each other or

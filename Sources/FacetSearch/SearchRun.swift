@@ -66,8 +66,8 @@ extension SearchService {
                                        currency: record.currency, maxPrice: record.maxPriceAmount)
             try catalog.load(candidates)
             let inStock = { (item: IndexedItem) in item.source == .inventory && catalog.available(item) }
-            let exact = matcher.exactMatch(candidates) { inStock($0) && catalog.withinBudget($0) }
-            if exact == nil, matcher.exactMatch(candidates, available: inStock) != nil {
+            let exact = matcher.exactMatch(candidates, photo: analysis.attributes) { inStock($0) && catalog.withinBudget($0) }
+            if exact == nil, matcher.exactMatch(candidates, photo: analysis.attributes, available: inStock) != nil {
                 notes.append("This exact design is in our inventory, but above your maximum price.")
             }
             publish(.checkingStock, exact == nil ? "No exact match in our inventory" : "Confirming price and stock")

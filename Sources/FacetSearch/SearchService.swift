@@ -21,6 +21,9 @@ public final class SearchService: Sendable {
         public var lateSourcingWindow: Double = 45
         /// Searches one buyer may have running at once; more are refused 429.
         public var maxInFlightPerBuyer = 3
+        /// What turns photos into vectors; the hand-made embedder when nil. The index keeps each
+        /// vector's embedder, so switching re-analyses photos instead of mixing vector spaces.
+        public var embedder: (any Embedder)?
         public init() {}
     }
 
@@ -52,7 +55,7 @@ public final class SearchService: Sendable {
         self.options = options
         self.logger = logger
         self.buyerSlots = BuyerSlots(perBuyer: options.maxInFlightPerBuyer)
-        let pipeline = VisionPipeline()
+        let pipeline = options.embedder.map { VisionPipeline(embedder: $0) } ?? VisionPipeline()
         self.pipeline = pipeline
         let pool = ComputePool(threads: options.computeThreads, capacity: options.maxQueued)
         self.pool = pool
@@ -60,7 +63,7 @@ public final class SearchService: Sendable {
         self.imageStore = ImageStore(directory: images)
         let indexer = SearchIndexer(database: database, imagesDirectory: images, pipeline: pipeline, pool: pool, logger: logger)
         self.indexer = indexer
-        self.matcher = Matcher(index: indexer.index, options: options.matcher) { files in indexer.keypoints(files) }
+        self.matcher = Matcher(index: indexer.index, calibration: pipeline.embedder.calibration, options: options.matcher) { files in indexer.keypoints(files) }
     }
 
     /// Loads the index and follows catalog changes; searches may run meanwhile on what is loaded.

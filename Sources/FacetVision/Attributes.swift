@@ -19,6 +19,10 @@ public struct ExtractedAttributes: Sendable, Equatable, Codable {
     /// The pixel fractions the rules decided on (for explanations and tuning).
     public var evidence: [String: Double] = [:]
     public static let whiteMetalNote = "silver, white gold and platinum look alike in photos"
+
+    public init(metal: AttributeGuess, stones: AttributeGuess, stoneColours: [String], evidence: [String: Double] = [:]) {
+        self.metal = metal; self.stones = stones; self.stoneColours = stoneColours; self.evidence = evidence
+    }
 }
 
 /// A labelled catalog item near the query, for neighbour voting on attributes that colour

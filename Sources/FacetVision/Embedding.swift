@@ -7,6 +7,15 @@ public protocol Embedder: Sendable {
     var identifier: String { get }
     var dimension: Int { get }
     func embed(_ piece: NormalizedPiece) -> [Float]
+    /// The whole decoded photo as well as its normalised piece, for embedders that look at both.
+    func embed(image: RGBAImage, piece: NormalizedPiece) -> [Float]
+    var calibration: SimilarityCalibration { get }
+}
+
+extension Embedder {
+    /// Distances → calibrated similarity for this embedder's vector space.
+    public var calibration: SimilarityCalibration { .standard }
+    public func embed(image: RGBAImage, piece: NormalizedPiece) -> [Float] { embed(piece) }
 }
 
 /// Concatenated, weighted, per-block L2-normalised hand-built descriptors.
@@ -92,7 +101,7 @@ public struct VisionPipeline: Sendable {
         for i in 0..<grey.count { grey[i] = grey[i] * piece.mask[i] + (1 - piece.mask[i]) }
         let hash = Features.perceptualHash(grey: grey, width: n, height: n)
         return ImageAnalysis(width: image.width, height: image.height, piece: piece, perceptualHash: hash,
-                             embedding: embedder.embed(piece), attributes: AttributeExtractor.extract(piece),
+                             embedding: embedder.embed(image: image, piece: piece), attributes: AttributeExtractor.extract(piece),
                              keypoints: Keypoints.detect(grey: Self.keypointCrop(image, piece)))
     }
 

@@ -8,7 +8,15 @@ public struct SimilarityCalibration: Sendable, Codable {
     /// Distance scale of the decay below 95 %.
     public var falloff: Float
 
-    public init(d95: Float = 0.30, falloff: Float = 0.25) { self.d95 = d95; self.falloff = falloff }
+    /// Below this distance, a few consistent keypoint matches (`supportInliers`) confirm.
+    public var supportDistance: Float
+    /// Many keypoint matches lift a candidate into the exact band only closer than this: in a
+    /// learned space, renders of one template share geometry at any distance.
+    public var confirmDistance: Float
+
+    public init(d95: Float = 0.30, falloff: Float = 0.25, supportDistance: Float = 0.45, confirmDistance: Float = .infinity) {
+        self.d95 = d95; self.falloff = falloff; self.supportDistance = supportDistance; self.confirmDistance = confirmDistance
+    }
     public static let standard = SimilarityCalibration()
     /// The exact-match band starts here: the calibration maps `d95` to it. FacetCore's
     /// `ExactMatch.defaultThreshold` is this value (a test keeps them equal); this module is
@@ -31,7 +39,6 @@ extension SimilarityCalibration {
     public static let confirmInliers = 14
     public static let denyInliers = 5
     public static let supportInliers = 6
-    public static let supportDistance: Float = 0.45
     public static let dominance = 2.0
 
     /// Similarity with the shortlist's geometric verification folded in: many consistent
@@ -45,13 +52,13 @@ extension SimilarityCalibration {
         let base = similarity(distance: d)
         guard let inliers else { return min(base, Self.band - 0.1) }
         if inliers > Self.denyInliers, Double(inliers) < Self.dominance * Double(runnerUp) { return base }
-        if inliers >= Self.confirmInliers {
+        if inliers >= Self.confirmInliers && d < confirmDistance {
             let lift = Self.band + (99.9 - Self.band) * min(1, Double(inliers - Self.confirmInliers) / 40)
             return max(base, lift)
         }
         // Some consistent matches and a close embedding together confirm.
-        if inliers >= Self.supportInliers && d < Self.supportDistance {
-            return max(base, Self.band + Double(Self.supportDistance - d) * 2)
+        if inliers >= Self.supportInliers && d < supportDistance {
+            return max(base, Self.band + Double(supportDistance - d) * 2)
         }
         // Few consistent matches: the embedding alone must be closer to reach 95 %.
         if inliers <= Self.denyInliers { return similarity(distance: d * 1.2) }

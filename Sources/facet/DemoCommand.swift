@@ -24,6 +24,8 @@ struct Demo: AsyncParsableCommand {
 
     @OptionGroup var data: DataOption
 
+    @OptionGroup var embedding: EmbedderOptions
+
     @Option(help: ArgumentHelp("Folder of static web files.", valueName: "dir"))
     var web: String = "web"
 
@@ -80,6 +82,7 @@ struct Demo: AsyncParsableCommand {
         configuration.brands = configs
         configuration.sourcing.syncInterval = syncInterval
         configuration.startSync = false
+        configuration.search.embedder = try embedding.make(default: .handcrafted)
         let server = try FacetServer(configuration: configuration, logger: logger)
 
         say("Demo accounts:")

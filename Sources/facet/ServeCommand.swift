@@ -51,6 +51,8 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var marketplace: MarketplaceOptions
 
+    @OptionGroup var embedding: EmbedderOptions
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
         guard ExactMatch.allowedThresholds.contains(exactThreshold) else {
@@ -79,6 +81,7 @@ struct Serve: ParsableCommand {
         configuration.eventLoop = eventLoop
         configuration.trustedProxies = Set(trustedProxy.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         configuration.search.matcher.exactThreshold = exactThreshold
+        configuration.search.embedder = try embedding.make(default: .handcrafted)
         try brands.apply(to: &configuration)
         marketplace.apply(to: &configuration)
         let server = try FacetServer(configuration: configuration, logger: logger)

@@ -25,9 +25,11 @@ struct BenchMatch: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Index sizes to measure, e.g. --sizes 1000 10000 100000.") var sizes: [Int] = [1_000, 10_000, 100_000]
     @Option(help: "Queries per size.") var queries: Int = 60
     @Option(help: "Worker threads for the throughput run.") var workers: Int = 2
+    @OptionGroup var embedding: EmbedderOptions
 
     func run() async throws {
-        let pipeline = VisionPipeline()
+        let pipeline = VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())
+        print("embedder: \(pipeline.embedder.identifier)")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("facet-bench-match-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let database = try FacetDatabase(dataDirectory: root)
@@ -59,6 +61,18 @@ struct BenchMatch: AsyncParsableCommand {
             let big = ImageEdit.apply([.crop(fraction: 0.05, offsetX: 0.4, offsetY: 0.6), .resize(scale: 5.3)], to: img)
             return (try ImageEncoder.jpeg(big, quality: 90), p.photo.category)
         }
+        if let learned = pipeline.embedder as? LearnedEmbedder {
+            // The model's forward pass alone (resize to 224 px included), one thread.
+            let image = try ImageDecoder.decode(queryFiles[0].bytes, limits: pipeline.limits)
+            var times: [Double] = []
+            for _ in 0..<20 {
+                let s = DispatchTime.now().uptimeNanoseconds
+                _ = learned.model.run(image)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - s) / 1e6)
+            }
+            times.sort()
+            say(String(format: "learned model forward pass (one thread): p50 %.1f ms  p95 %.1f ms", Self.percentile(times, 0.5), Self.percentile(times, 0.95)))
+        }
         let q0 = try ImageDecoder.header(queryFiles[0].bytes)
         say("queries: \(queries) JPEGs of \(q0.width) × \(q0.height) (\(String(format: "%.1f", Double(q0.width * q0.height) / 1e6)) MP), ~\(queryFiles.map(\.bytes.count).reduce(0, +) / queryFiles.count / 1024) KB each")
 
@@ -75,7 +89,7 @@ struct BenchMatch: AsyncParsableCommand {
                 filled += 1
             }
             let grown = Self.residentBytes() - before
-            let matcher = Matcher(index: index) { files in
+            let matcher = Matcher(index: index, calibration: pipeline.embedder.calibration) { files in
                 ((try? features.features(files, embedder: pipeline.embedder.identifier, withKeypoints: true)) ?? [:])
                     .mapValues { FeatureCodec.keypoints($0.keypoints) }
             }
@@ -94,7 +108,7 @@ struct BenchMatch: AsyncParsableCommand {
                 let candidates = time("verify") { matcher.candidates(neighbours, queryKeypoints: analysis.keypoints) }
                 _ = time("rank") { () -> Int in
                     let attributes = AttributeComparison.resolve(analysis.attributes, neighbours: neighbours)
-                    let exact = matcher.exactMatch(candidates) { $0.source == .inventory }
+                    let exact = matcher.exactMatch(candidates, photo: analysis.attributes) { $0.source == .inventory }
                     let alternatives = matcher.alternatives(candidates, exact: exact) { _ in true }
                     return alternatives.map { AttributeComparison.matches(attributes, $0.item.labels).count }.reduce(0, +)
                 }

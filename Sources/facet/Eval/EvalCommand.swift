@@ -15,6 +15,10 @@ struct Eval: ParsableCommand {
             and Meta's PDQ, computed by scripts/eval_peer_hashes.py on the very same files.
             Part 2: the demo world (seeds/catalog/images.jsonl): attribute accuracy and macro-F1, same-product
             recall@1/@8 across views. Part 3: metal and stone accuracy against LABELS.tsv when present.
+            Part 4: the demo world's marketplace listings (seeds/marketplace/listings.json), lightly edited
+            (resize, JPEG quality, contrast), searched against the demo catalog with the live matcher:
+            same_design listings found as the exact match, and false exact matches on variant, unrelated
+            and same_design listings (with and without the colour veto). --world-only runs parts 2 and 4.
             """)
 
     @Option(help: "Folder laid out like the evaluation photos (MANIFEST.tsv, optional LABELS.tsv).")
@@ -38,8 +42,20 @@ struct Eval: ParsableCommand {
     @Flag(help: "Skip the peer hashes.")
     var noPeers = false
 
-    @Flag(help: "Skip part 2 (demo world).")
+    @Flag(help: "Skip parts 2 and 4 (demo world).")
     var noWorld = false
+
+    @Option(help: "Demo-world marketplace listings for part 4 (skipped when missing).")
+    var listings: String = "seeds/marketplace/listings.json"
+
+    @Flag(help: "Skip part 4 (marketplace photos of our designs, variants and unrelated pieces).")
+    var noCrossPhoto = false
+
+    @Flag(help: "Only parts 2 and 4 (the demo world), without the photos under --photos.")
+    var worldOnly = false
+
+    @Flag(help: "Only part 4 (analyses the brands' demo photos and the listings, nothing else).")
+    var crossPhotoOnly = false
 
     @Option(help: "Candidates verified geometrically per query (0: embedding only).")
     var shortlist: Int = 16
@@ -56,15 +72,29 @@ struct Eval: ParsableCommand {
     @Flag(help: "Print the figures as one JSON object.")
     var json = false
 
+    @OptionGroup var embedding: EmbedderOptions
+
     func run() throws {
         var report = EvalReport()
+        if crossPhotoOnly {
+            let pipeline = VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())
+            var catalog: [WorldPhoto] = []
+            _ = try WorldEval.run(path: world, pipeline: pipeline, log: log, include: { !CrossPhotoEval.isMarketplacePhoto($0) }, photos: &catalog)
+            report.crossPhoto = try CrossPhotoEval.run(listingsPath: listings, catalog: catalog, pipeline: pipeline,
+                                                       threshold: threshold, seed: seed, log: log)
+            return try output(report)
+        }
+        if worldOnly {
+            try worldParts(&report, pipeline: VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())) { _ in }
+            return try output(report)
+        }
         let root = URL(fileURLWithPath: photos, isDirectory: true)
         let manifest = try TSV.read(root.appendingPathComponent("MANIFEST.tsv"))
         let entries = manifest.compactMap { row -> (file: String, category: String)? in
             guard let f = row["file"], let c = row["category"] else { return nil }
             return (f, c)
         }
-        let pipeline = VisionPipeline()
+        let pipeline = VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())
         log("analysing \(entries.count) photos")
         let originals: [ImageAnalysis?] = Parallel.map(entries) { e in
             guard let bytes = try? [UInt8](Data(contentsOf: root.appendingPathComponent(e.file))) else { return nil }
@@ -101,7 +131,7 @@ struct Eval: ParsableCommand {
         let analyseMs = Date().timeIntervalSince(t0) * 1000 / Double(max(1, queries.count)) * Double(Parallel.workers)
 
         // Facet: calibrated similarity over the category.
-        let calibration = SimilarityCalibration.standard
+        let calibration = pipeline.embedder.calibration
         var byCategory = [String: [Int]]()
         for (i, e) in entries.enumerated() where originals[i] != nil { byCategory[e.category, default: []].append(i) }
         var facetOutcomes: [QueryOutcome] = []
@@ -180,11 +210,29 @@ struct Eval: ParsableCommand {
             ]
         }
 
-        if !noWorld {
-            report.world = try? WorldEval.run(path: world, pipeline: pipeline, log: log) { attributeLines.append($0) }
-        }
+        if !noWorld { try worldParts(&report, pipeline: pipeline) { attributeLines.append($0) } }
         if let dumpAttributes { try attributeLines.joined(separator: "\n").write(toFile: dumpAttributes, atomically: true, encoding: .utf8) }
 
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys]
+            print(String(decoding: try enc.encode(report), as: UTF8.self))
+        } else {
+            print(report.render())
+        }
+    }
+
+    /// Parts 2 and 4: the demo catalog, then the marketplace listings searched against it.
+    func worldParts(_ report: inout EvalReport, pipeline: VisionPipeline, dump: (String) -> Void) throws {
+        var catalog: [WorldPhoto] = []
+        report.world = try? WorldEval.run(path: world, pipeline: pipeline, log: log, dump: dump, photos: &catalog)
+        if !noCrossPhoto {
+            report.crossPhoto = try CrossPhotoEval.run(listingsPath: listings, catalog: catalog, pipeline: pipeline,
+                                                       threshold: threshold, seed: seed, log: log)
+        }
+    }
+
+    func output(_ report: EvalReport) throws {
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
@@ -211,6 +259,7 @@ struct EvalReport: Codable {
     var nearDuplicates: [String: DetectionFigures] = [:]
     var labelled: [String: ClassificationFigures] = [:]
     var world: WorldFigures?
+    var crossPhoto: CrossPhotoFigures?
 
     func render() -> String {
         var s = "Part 1 — near-duplicates: \(photos) photos as catalog, \(editedCopies) edited copies, each searched within its category\n"
@@ -230,9 +279,22 @@ struct EvalReport: Codable {
             } else {
                 s += "  same-product recall: n/a (no product has two rendered views yet)\n"
             }
+            if let a = w.sameProductDistance, let b = w.otherProductDistance {
+                s += "  distance, another view of the product (p5 p25 p50 p75 p95): " + a.map { String(format: "%.3f", $0) }.joined(separator: " ") + "\n"
+                s += "  distance, 40 nearest other products (p5 p25 p50 p75 p95):   " + b.map { String(format: "%.3f", $0) }.joined(separator: " ") + "\n"
+            }
             for (k, f) in w.attributes.sorted(by: { $0.key < $1.key }) {
                 s += f.render(k, classes: k.hasPrefix("metal") ? AttributeExtractor.metalValues : AttributeExtractor.stoneValues)
             }
+        }
+        if let c = crossPhoto {
+            s += "\nPart 4 — demo-world marketplace photos (resize, JPEG quality, contrast) against the demo catalog: "
+            s += c.queries.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + "\n"
+            s += String(format: "  same_design found as the exact match: %d (recall %.3f; %.3f without the colour veto)\n",
+                        c.sameDesignFoundExact, c.sameDesignRecall, c.sameDesignRecallWithoutVeto)
+            s += String(format: "  false exact matches: %d (rate %.4f; %.4f without the colour veto) — ", c.falseExact.values.reduce(0, +),
+                        c.falseExactRate, c.falseExactRateWithoutVeto)
+            s += c.falseExact.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
         }
         if !labelled.isEmpty {
             s += "\nPart 3 — attributes against LABELS.tsv (what a person saw; 'unsure' labels left out)\n"

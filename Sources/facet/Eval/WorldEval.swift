@@ -9,18 +9,32 @@ struct WorldFigures: Codable {
     var recallAt1: Double?
     var recallAt8: Double?
     var attributes: [String: ClassificationFigures]
+    /// Embedding distances between two views of one product and between products of one
+    /// category (percentiles 5, 25, 50, 75, 95): what the similarity calibration is set from.
+    var sameProductDistance: [Float]?
+    var otherProductDistance: [Float]?
+}
+
+/// One analysed catalog photo of the demo world, for the parts that search it.
+struct WorldPhoto {
+    let path: String
+    let product: String
+    let category: String
+    let labels: [String: String]
+    let analysis: ImageAnalysis
 }
 
 /// Part 2: the rendered demo world, whose attributes are known.
 enum WorldEval {
     static func run(path: String, pipeline: VisionPipeline, log: (String) -> Void,
-                    dump: (String) -> Void = { _ in }) throws -> WorldFigures? {
+                    dump: (String) -> Void = { _ in }, include: (String) -> Bool = { _ in true },
+                    photos: inout [WorldPhoto]) throws -> WorldFigures? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        struct Row { let path: String; let product: String; let category: String; let metal: String; let stones: String }
+        struct Row { let path: String; let product: String; let category: String; let metal: String; let stones: String; let stoneColour: String? }
         var rows: [Row] = []
         for line in text.split(separator: "\n") {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let p = obj["path"] as? String, FileManager.default.fileExists(atPath: p),
+                  let p = obj["path"] as? String, include(p), FileManager.default.fileExists(atPath: p),
                   let product = obj["productId"] as? String, let category = obj["category"] as? String,
                   let attrs = obj["attributes"] as? [String: Any] else { continue }
             let metalRaw = (attrs["metalColor"] as? String) ?? ""
@@ -30,7 +44,9 @@ enum WorldEval {
             if gems.contains(where: { ($0["type"] as? String) == "pearl" }) { stones = "pearl" }
             else if gems.contains(where: { let c = ($0["color"] as? String) ?? ""; return c != "colorless" && c != "white" && !c.isEmpty }) { stones = "coloured" }
             else if !gems.isEmpty { stones = "clear" }
-            rows.append(Row(path: p, product: product, category: category, metal: metal, stones: stones))
+            let colour = gems.compactMap { $0["color"] as? String }.first { !["colorless", "white", ""].contains($0) }
+            rows.append(Row(path: p, product: product, category: category, metal: metal, stones: stones,
+                            stoneColour: stones == "coloured" ? colour : nil))
         }
         guard !rows.isEmpty else { return nil }
         log("demo world: analysing \(rows.count) rendered images")
@@ -38,13 +54,23 @@ enum WorldEval {
             guard let b = try? [UInt8](Data(contentsOf: URL(fileURLWithPath: r.path))) else { return nil }
             return try? pipeline.analyze(bytes: b)
         }
+        photos = rows.indices.compactMap { i in
+            analyses[i].map { a in
+                var labels = ["metal": rows[i].metal, "stones": rows[i].stones]
+                labels["stoneColour"] = rows[i].stoneColour
+                return WorldPhoto(path: rows[i].path, product: rows[i].product, category: rows[i].category, labels: labels, analysis: a)
+            }
+        }
         var hit1 = 0, hit8 = 0, asked = 0
+        var same: [Float] = [], other: [Float] = []
         for (i, r) in rows.enumerated() {
             guard let a = analyses[i] else { continue }
             let others = rows.indices.filter { $0 != i && rows[$0].category == r.category && analyses[$0] != nil }
             guard others.contains(where: { rows[$0].product == r.product }) else { continue }
             asked += 1
             let ranked = others.map { ($0, Embedding.distance(a.embedding, analyses[$0]!.embedding)) }.sorted { $0.1 < $1.1 }
+            for (j, d) in ranked where rows[j].product == r.product { same.append(d) }
+            for (j, d) in ranked.prefix(40) where rows[j].product != r.product { other.append(d) }
             if rows[ranked[0].0].product == r.product { hit1 += 1 }
             if ranked.prefix(8).contains(where: { rows[$0.0].product == r.product }) { hit8 += 1 }
         }
@@ -67,6 +93,11 @@ enum WorldEval {
             if AttributeExtractor.metalValues.contains(r.metal) { vm.append(combined.metal.value) }
             vs.append(combined.stones.value)
         }
+        func percentiles(_ v: [Float]) -> [Float]? {
+            guard !v.isEmpty else { return nil }
+            let s = v.sorted()
+            return [0.05, 0.25, 0.5, 0.75, 0.95].map { s[min(s.count - 1, Int(Double(s.count) * $0))] }
+        }
         return WorldFigures(images: rows.count, products: Set(rows.map(\.product)).count,
                             sameProductQueries: asked,
                             recallAt1: asked == 0 ? nil : Double(hit1) / Double(asked),
@@ -76,6 +107,7 @@ enum WorldEval {
                                 "stones": ClassificationFigures(truth: st, predicted: sp, classes: AttributeExtractor.stoneValues),
                                 "metal (colour + neighbours)": ClassificationFigures(truth: mt, predicted: vm, classes: AttributeExtractor.metalValues),
                                 "stones (colour + neighbours)": ClassificationFigures(truth: st, predicted: vs, classes: AttributeExtractor.stoneValues),
-                            ])
+                            ],
+                            sameProductDistance: percentiles(same), otherProductDistance: percentiles(other))
     }
 }

@@ -1,0 +1,95 @@
+import FacetCore
+import FacetMatching
+import FacetVision
+import Foundation
+
+struct CrossPhotoFigures: Codable {
+    /// Listings searched, by relation to our catalog (same_design, variant, unrelated).
+    var queries: [String: Int]
+    /// same_design listings whose exact match is the product they show.
+    var sameDesignFoundExact: Int
+    var sameDesignRecall: Double
+    /// Exact matches that are wrong: any on a variant or an unrelated listing, or another product on a same_design one.
+    var falseExact: [String: Int]
+    var falseExactRate: Double
+    /// The same two figures without the colour veto (`ExactVeto`), to show what it does.
+    var sameDesignRecallWithoutVeto: Double
+    var falseExactRateWithoutVeto: Double
+}
+
+/// Part 4: the demo world's marketplace listings, lightly edited (resize, JPEG quality, small
+/// contrast change), searched against the demo catalog with the live matcher (index, keypoint
+/// check, calibration, veto). A listing of a design we stock (`same_design`) should find it as
+/// the exact match; a `variant` (same shape, other metal or stones) or `unrelated` one must not
+/// produce one.
+enum CrossPhotoEval {
+    static func isMarketplacePhoto(_ path: String) -> Bool { path.contains("/images/marketplace/") }
+
+    static func run(listingsPath: String, catalog: [WorldPhoto], pipeline: VisionPipeline, threshold: Double,
+                    seed: UInt64, log: (String) -> Void) throws -> CrossPhotoFigures? {
+        guard let data = FileManager.default.contents(atPath: listingsPath),
+              let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let listings = root["listings"] as? [[String: Any]], !catalog.isEmpty else { return nil }
+        struct Query { let image: String; let category: Category; let relation: String; let product: String? }
+        let queries: [Query] = listings.compactMap { l in
+            guard let image = l["mainImage"] as? String, let c = (l["category"] as? String).flatMap(Category.init(rawValue:)),
+                  let truth = l["groundTruth"] as? [String: Any], let relation = truth["relation"] as? String,
+                  FileManager.default.fileExists(atPath: image) else { return nil }
+            return Query(image: image, category: c, relation: relation, product: truth["sameDesignAs"] as? String)
+        }
+        guard !queries.isEmpty else { return nil }
+        // images.jsonl lists the marketplace photos too (as their own products): the catalog a
+        // buyer's photo is matched against is the brands' photos only.
+        let catalog = catalog.filter { !isMarketplacePhoto($0.path) }
+
+        let index = CatalogIndex(dimension: pipeline.embedder.dimension)
+        var byProduct: [String: [WorldPhoto]] = [:]
+        for p in catalog { byProduct[p.product, default: []].append(p) }
+        var keypoints: [String: KeypointSet] = [:]
+        for (product, photos) in byProduct {
+            guard let c = Category(rawValue: photos[0].category) else { continue }
+            index.upsert(IndexedItem(ref: product, source: .inventory, labels: photos[0].labels), category: c,
+                         images: photos.map { (fileName: $0.path, embedding: $0.analysis.embedding) })
+            for p in photos { keypoints[p.path] = p.analysis.keypoints }
+        }
+        let frozen = keypoints
+        var options = MatcherOptions()
+        options.exactThreshold = threshold
+        let matcher = Matcher(index: index, calibration: pipeline.embedder.calibration, options: options) { files in
+            var out: [String: KeypointSet] = [:]
+            for f in files { out[f] = frozen[f] }
+            return out
+        }
+
+        var rng = SeededRandom(seed: seed)
+        let edits: [[ImageEdit]] = queries.map { _ in
+            [.resize(scale: rng.uniform(0.6, 1.0)),
+             .light(brightness: 0, contrast: rng.uniform(-0.08, 0.08)),
+             .jpeg(quality: Int(rng.uniform(70, 92)))]
+        }
+        log("cross-photo: searching \(queries.count) edited marketplace photos against \(byProduct.count) catalog products")
+        struct Outcome { let withVeto: String?; let without: String? }
+        let outcomes: [Outcome?] = Parallel.map(Array(queries.indices)) { i in
+            guard let bytes = try? [UInt8](Data(contentsOf: URL(fileURLWithPath: queries[i].image))),
+                  let image = try? ImageDecoder.decode(bytes, limits: .standard) else { return nil }
+            let a = pipeline.analyze(ImageEdit.apply(edits[i], to: image))
+            let candidates = matcher.candidates(matcher.neighbours(a.embedding, category: queries[i].category), queryKeypoints: a.keypoints)
+            return Outcome(withVeto: matcher.exactMatch(candidates, photo: a.attributes) { _ in true }?.item.ref,
+                           without: matcher.exactMatch(candidates) { _ in true }?.item.ref)
+        }
+
+        var asked: [String: Int] = [:], wrong: [String: Int] = [:], wrongNoVeto = 0, found = 0, foundNoVeto = 0
+        for (q, o) in zip(queries, outcomes) {
+            guard let o else { continue }
+            asked[q.relation, default: 0] += 1
+            func isRight(_ ref: String?) -> Bool { q.relation == "same_design" && ref != nil && ref == q.product }
+            if isRight(o.withVeto) { found += 1 } else if o.withVeto != nil { wrong[q.relation, default: 0] += 1 }
+            if isRight(o.without) { foundNoVeto += 1 } else if o.without != nil { wrongNoVeto += 1 }
+        }
+        let same = max(1, asked["same_design"] ?? 0), total = max(1, asked.values.reduce(0, +))
+        return CrossPhotoFigures(queries: asked, sameDesignFoundExact: found, sameDesignRecall: Double(found) / Double(same),
+                                 falseExact: wrong, falseExactRate: Double(wrong.values.reduce(0, +)) / Double(total),
+                                 sameDesignRecallWithoutVeto: Double(foundNoVeto) / Double(same),
+                                 falseExactRateWithoutVeto: Double(wrongNoVeto) / Double(total))
+    }
+}

@@ -1,0 +1,62 @@
+import FacetVision
+import Foundation
+import XCTest
+
+/// The converted ImageNet model, run through OpenCV, against the outputs the converter recorded
+/// (scripts/model/mobilenet-check.json). `make test` builds the model first and exports its
+/// path as FACET_MODEL; without the model these tests fail and say how to get it.
+final class LearnedEmbedderTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func model() throws -> ImageModel {
+        var path = ImageModel.configuredPath
+        if !path.hasPrefix("/") { path = Self.root.appendingPathComponent(path).path }
+        do { return try ImageModel(path: path, instances: 2) } catch {
+            XCTFail("\(error) — run `make model` (make test does) or set FACET_MODEL")
+            throw error
+        }
+    }
+
+    struct Fixture: Decodable {
+        struct Photo: Decodable { let path: String; let top5: [Int]; let featureHead: [Float] }
+        let photos: [Photo]
+    }
+
+    func testMatchesConverterFixture() throws {
+        let model = try model()
+        let data = try Data(contentsOf: Self.root.appendingPathComponent("scripts/model/mobilenet-check.json"))
+        let fixture = try JSONDecoder().decode(Fixture.self, from: data)
+        XCTAssertEqual(fixture.photos.count, 4)
+        for photo in fixture.photos {
+            let bytes = try [UInt8](Data(contentsOf: Self.root.appendingPathComponent(photo.path)))
+            let image = try ImageDecoder.decode(bytes, limits: .standard)
+            let out = try XCTUnwrap(model.run(image, logits: true))
+            XCTAssertEqual(out.feature.count, 1280)
+            let top = out.logits.indices.max { out.logits[$0] < out.logits[$1] }
+            XCTAssertEqual(top, photo.top5[0], "\(photo.path): ImageNet top-1")
+            for (i, want) in photo.featureHead.enumerated() {
+                XCTAssertEqual(out.feature[i], want, accuracy: 0.05 + 0.03 * abs(want), "\(photo.path) feature[\(i)]")
+            }
+        }
+    }
+
+    func testEmbedderGivesUnitVectorsThatSeparateDesigns() throws {
+        let embedder = LearnedEmbedder(model: try model())
+        let pipeline = VisionPipeline(embedder: embedder)
+        func analyse(_ p: String) throws -> ImageAnalysis {
+            try pipeline.analyze(bytes: [UInt8](Data(contentsOf: Self.root.appendingPathComponent(p))))
+        }
+        let a1 = try analyse("seeds/images/aurelia/AUR-R-00013-1.jpg")
+        let a2 = try analyse("seeds/images/aurelia/AUR-R-00013-2.jpg")
+        let other = try analyse("seeds/images/aurelia/AUR-N-00215-1.jpg")
+        XCTAssertEqual(a1.embedding.count, embedder.dimension)
+        XCTAssertEqual(a1.embedding.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-3)
+        XCTAssertLessThan(Embedding.distance(a1.embedding, a2.embedding), Embedding.distance(a1.embedding, other.embedding))
+    }
+
+    func testMissingModelNamesTheMakeTarget() {
+        XCTAssertThrowsError(try ImageModel(path: "/nonexistent/model.onnx")) { error in
+            XCTAssertTrue("\(error)".contains("make model"), "\(error)")
+        }
+    }
+}
