@@ -206,7 +206,7 @@ public final class Workspace: Sendable {
     static func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try JSONCoding.encoder.encode(value), as: UTF8.self) }
 
     static func snapshot(_ text: String) throws -> OfferSnapshot {
-        try JSONDecoder.iso.decode(OfferSnapshot.self, from: Data(text.utf8))
+        try JSONCoding.stored.decode(OfferSnapshot.self, from: Data(text.utf8))
     }
 
     static func view(_ r: CartLineRecord, offer: Offer?) throws -> CartLineView {
@@ -244,17 +244,4 @@ public final class Workspace: Sendable {
         return CartSummary(designs: Set(lines.map(\.offerId)).count, lines: lines.count, quantity: lines.reduce(0) { $0 + $1.quantity },
                            exactTotal: all.exact, approximateTotal: all.approximate, groups: groups)
     }
-}
-
-extension JSONDecoder {
-    /// Reads what `JSONCoding.encoder` wrote: ISO 8601 dates with or without fractional seconds.
-    static let iso: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-            return try Date(text, strategy: .iso8601)
-        }
-        return decoder
-    }()
 }

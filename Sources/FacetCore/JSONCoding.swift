@@ -15,6 +15,22 @@ public enum JSONCoding {
 
     public static let decoder = JSONDecoder()
 
+    /// Reads back what `encoder` wrote into the database (ISO 8601 dates, with or without fractions).
+    public static let stored: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+            return try Date(text, strategy: .iso8601)
+        }
+        return decoder
+    }()
+
+    /// A value as the JSON text stored in a column; "null" if it cannot be encoded.
+    public static func text<T: Encodable>(_ value: T) -> String {
+        (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+    }
+
     public static func iso8601(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
     }

@@ -31,9 +31,9 @@ public final class Router<Route: Sendable>: @unchecked Sendable {
         frozen = true
     }
 
-    /// Every method and path pattern registered, sorted: what the API documents must cover.
-    public var routes: [(method: HTTPMethod, path: String)] {
-        table.flatMap { path, handlers in handlers.keys.map { (method: $0, path: path) } }
+    /// Every method and path pattern registered with what it carries, sorted: what the API documents must cover.
+    public var routes: [(method: HTTPMethod, path: String, route: Route)] {
+        table.flatMap { path, handlers in handlers.map { (method: $0.key, path: path, route: $0.value) } }
             .sorted { ($0.path, $0.method.rawValue) < ($1.path, $1.method.rawValue) }
     }
 

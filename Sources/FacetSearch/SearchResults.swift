@@ -52,8 +52,7 @@ public enum SearchResults {
 extension SearchService {
     /// The ranked designs of a stored search, filtered and paged.
     public func results(_ record: SearchRecord, filter: SearchResults.Filter, offset: Int, limit: Int) -> SearchResults.Page {
-        let ranked = record.ranked.flatMap { try? JSONCoding.stored.decode([Offer].self, from: Data($0.utf8)) } ?? []
-        return SearchResults.page(ranked, filter: filter, offset: offset, limit: limit)
+        SearchResults.page(record.rankedOffers, filter: filter, offset: offset, limit: limit)
     }
 }
 
@@ -62,7 +61,6 @@ extension SearchService {
     func previousOfferIds(_ id: String?) -> Set<String>? {
         guard let id, let previous = try? searches.find(id: id) else { return nil }
         let view = SearchView(previous)
-        let ranked = previous.ranked.flatMap { try? JSONCoding.stored.decode([Offer].self, from: Data($0.utf8)) } ?? []
-        return Set(([view.exactMatch].compactMap { $0 } + view.alternatives + ranked).map(\.id))
+        return Set(([view.exactMatch].compactMap { $0 } + view.alternatives + previous.rankedOffers).map(\.id))
     }
 }

@@ -91,19 +91,7 @@ enum ImageURL {
     static func path(_ fileName: String) -> String { "/api/images/\(fileName)" }
 }
 
-extension JSONCoding {
-    /// Reads back what `encoder` wrote (its dates are ISO 8601 with fractional seconds).
-    static let stored: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-            return try Date(text, strategy: .iso8601)
-        }
-        return decoder
-    }()
-
-    static func text<T: Encodable>(_ value: T) -> String {
-        (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
-    }
+extension SearchRecord {
+    /// The ranked designs stored with the search ("show more"); empty for an older search.
+    var rankedOffers: [Offer] { ranked.flatMap { try? JSONCoding.stored.decode([Offer].self, from: Data($0.utf8)) } ?? [] }
 }

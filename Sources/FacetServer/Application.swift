@@ -30,10 +30,7 @@ public final class Application: HTTPResponder {
 
     /// Method and path of every route, with its guard: the API documents are checked against this.
     public var routes: [(method: HTTPMethod, path: String, access: Access)] {
-        router.routes.compactMap { route in
-            guard case let .route(payload, _) = router.match(route.method, path: route.path) else { return nil }
-            return (route.method, route.path, payload.access)
-        }
+        router.routes.map { ($0.method, $0.path, $0.route.access) }
     }
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
