@@ -44,11 +44,16 @@ public struct CatalogStore: Sendable {
         public var native: String
         /// Stored photo file names by position, when the photos were fetched.
         public var images: [(sourceURL: String, fileName: String)]?
+        /// When the brand was asked for this reading. A webhook or live check that confirmed stock
+        /// after that moment is newer than this reading, and its stock and cost are kept.
+        public var observedAt: Date?
 
-        public init(product: CatalogProduct, native: String, images: [(sourceURL: String, fileName: String)]?) {
+        public init(product: CatalogProduct, native: String, images: [(sourceURL: String, fileName: String)]?,
+                    observedAt: Date? = nil) {
             self.product = product
             self.native = native
             self.images = images
+            self.observedAt = observedAt
         }
     }
 
@@ -57,11 +62,12 @@ public struct CatalogStore: Sendable {
     public static func upsert(_ db: Database, _ items: [Incoming], at now: Date) throws -> [CatalogChange] {
         var changes: [CatalogChange] = []
         for item in items {
-            let product = item.product
+            var product = item.product
             let encoded = try encoder.encode(product)
-            let json = String(decoding: encoded, as: UTF8.self)
-            let fingerprint = hex(SHA256.hash(data: encoded + Data(item.native.utf8)))
-            let row = try Row.fetchOne(db, sql: "SELECT brand, product, fingerprint FROM catalogProduct WHERE sku = ?", arguments: [product.sku])
+            var json = String(decoding: encoded, as: UTF8.self)
+            var fingerprint = hex(SHA256.hash(data: encoded + Data(item.native.utf8)))
+            let row = try Row.fetchOne(db, sql: "SELECT brand, product, fingerprint, stockCheckedAt FROM catalogProduct WHERE sku = ?",
+                                       arguments: [product.sku])
             if let row, (row["fingerprint"] as String) == fingerprint, (row["brand"] as String) == product.brand {
                 // Nothing changed at the brand: only note that it was seen.
                 try db.execute(sql: "UPDATE catalogProduct SET syncedAt = ? WHERE sku = ?", arguments: [now, product.sku])
@@ -74,6 +80,14 @@ public struct CatalogStore: Sendable {
             var change: CatalogChange?
             // A SKU belongs to the brand that first listed it; another brand cannot overwrite it.
             if let old, old.brand != product.brand { continue }
+            var stockCheckedAt = now
+            if let old, let row, let observedAt = item.observedAt, (row["stockCheckedAt"] as Date) > observedAt {
+                product.stock = old.stock
+                product.baseCost = old.baseCost
+                stockCheckedAt = row["stockCheckedAt"]
+                json = String(decoding: try encoder.encode(product), as: UTF8.self)
+                fingerprint = ""  // the next run compares afresh
+            }
             if let old {
                 let fields = CatalogChange.differences(old, product)
                 if !fields.isEmpty {
@@ -88,7 +102,8 @@ public struct CatalogStore: Sendable {
                     WHERE sku = ?
                     """, arguments: [product.brand, product.title, product.category.rawValue, product.status.rawValue,
                                      product.baseCost.amount, product.baseCost.currency, product.moq, product.stock,
-                                     json, item.native, fingerprint, product.sourceUpdatedAt, now, now, change != nil, now, product.sku])
+                                     json, item.native, fingerprint, product.sourceUpdatedAt, now, stockCheckedAt, change != nil, now,
+                                     product.sku])
             } else {
                 change = CatalogChange(kind: product.status == .discontinued ? .discontinued : .created, sku: product.sku,
                                        brand: product.brand, category: product.category,

@@ -172,6 +172,37 @@ final class CatalogStoreTests: XCTestCase {
         XCTAssertEqual(try BrandSyncStore(database: database).syncState(brand: "aurelia").webhooksReceived, 1)
     }
 
+    func testASyncPageAskedBeforeAWebhookDoesNotUndoItsStock() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("facet-race-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let database = try FacetDatabase(dataDirectory: dir)
+        let start = Date()
+        _ = try await database.writer.write { db in
+            try CatalogStore.upsert(db, [.init(product: Self.product("A", stock: 11), native: "{}", images: nil)], at: start)
+        }
+        // The page is requested, then a webhook lands, then the page (still saying 11) is written.
+        let asked = start.addingTimeInterval(1)
+        _ = try await database.writer.write { db in
+            try CatalogStore.applyStock(db, brand: "aurelia", sku: "A", stock: 511, cost: 1300, at: asked.addingTimeInterval(0.5))
+        }
+        let late = try await database.writer.write { db in
+            try CatalogStore.upsert(db, [.init(product: Self.product("A", stock: 11).retitled("Ring A, renamed"), native: "{\"v\":2}",
+                                               images: nil, observedAt: asked)], at: asked.addingTimeInterval(1))
+        }
+        XCTAssertEqual(late.first?.fields, ["title"], "the older reading changes the title only")
+        let kept = try await CatalogStore(database: database).product(sku: "A")
+        XCTAssertEqual(kept?.stock, 511)
+        XCTAssertEqual(kept?.baseCost.amount, 1300)
+        // A page asked after the webhook is newer, and wins.
+        let newer = try await database.writer.write { db in
+            try CatalogStore.upsert(db, [.init(product: Self.product("A", stock: 7), native: "{\"v\":3}", images: nil,
+                                               observedAt: asked.addingTimeInterval(2))], at: asked.addingTimeInterval(2))
+        }
+        XCTAssertEqual(Set(newer.first?.fields ?? []), ["stock", "baseCost", "title"])
+        let now = try await CatalogStore(database: database).product(sku: "A")
+        XCTAssertEqual(now?.stock, 7)
+    }
+
     func testAFullReconcileDiscontinuesWhatTheBrandNoLongerLists() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("facet-reconcile-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -210,5 +241,13 @@ final class CatalogStoreTests: XCTestCase {
         _ = try store.updateBrandOrder(key: "k1", status: "sent", brandOrderId: "AUR-PO-1", brandStatus: "received", error: nil)
         XCTAssertEqual(try store.pendingBrandOrders().count, 0)
         XCTAssertEqual(try store.brandOrders().first?.brandOrderId, "AUR-PO-1")
+    }
+}
+
+private extension CatalogProduct {
+    func retitled(_ title: String) -> CatalogProduct {
+        var copy = self
+        copy.title = title
+        return copy
     }
 }

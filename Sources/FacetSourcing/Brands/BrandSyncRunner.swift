@@ -77,6 +77,7 @@ public final class BrandSyncRunner: Sendable {
             // A full run asks once more for photos that were missing last time (once per URL).
             let retry = full ? BrandPhotos.RetryOnce() : nil
             repeat {
+                let asked = Date()
                 let page = try await connector.page(since: since, cursor: cursor)
                 report.pages += 1
                 var incoming: [CatalogStore.Incoming] = []
@@ -85,7 +86,8 @@ public final class BrandSyncRunner: Sendable {
                     do {
                         let product = try connector.mapping.catalogProduct(from: item, baseURL: connector.config.baseURL)
                         let photos = await self.photos.fetch(product.imageURLs, connector: connector, retryMissing: retry)
-                        incoming.append(.init(product: product, native: String(decoding: item.encoded(), as: UTF8.self), images: photos))
+                        incoming.append(.init(product: product, native: String(decoding: item.encoded(), as: UTF8.self), images: photos,
+                                                 observedAt: asked))
                         listed.insert(product.sku)
                         if let at = product.sourceUpdatedAt, newest.map({ at > $0 }) ?? true { newest = at }
                     } catch {
