@@ -11,6 +11,8 @@ export const NAV = [
   { href: '/history.html', label: 'Searches', icon: 'clock', roles: ['buyer'] },
   { href: '/cart.html', label: 'Cart', icon: 'cart', roles: ['buyer'], count: 'cart' },
   { href: '/admin.html', label: 'Admin', icon: 'shield', roles: ['ops', 'admin'] },
+  { href: '/admin-quotes.html', label: 'Quotes', icon: 'chat', roles: ['ops', 'admin'] },
+  { href: '/admin-orders.html', label: 'Orders', icon: 'truck', roles: ['ops', 'admin'] },
   { href: '/profile.html', label: 'Profile', icon: 'user', roles: ['buyer', 'ops', 'admin'] },
   { action: 'sign-out', label: 'Sign out', icon: 'logout', roles: ['buyer', 'ops', 'admin'] },
 ];
