@@ -7,4 +7,6 @@ public protocol OfferResolver: Sendable {
     func offers(ids: [String]) throws -> [String: Offer]
     /// Whether Facet ever issued this offer id (a gone product's id still was).
     func isKnown(offerId: String) throws -> Bool
+    /// Staff only: the brand and SKU, or the marketplace listing and supplier, behind each offer id.
+    func origins(ids: [String]) throws -> [String: OfferOrigin]
 }

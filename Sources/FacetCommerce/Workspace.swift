@@ -140,6 +140,29 @@ public final class Workspace: Sendable {
         return try Self.view(line, offer: offer)
     }
 
+    /// "Order again": each design still offered goes into the cart at today's price, raising an
+    /// existing line; gone designs are skipped. Returns how many lines were added or raised.
+    public func addAgain(buyerId: String, lines: [(offerId: String, quantity: Int)]) throws -> Int {
+        let live = try offers.offers(ids: lines.map(\.offerId))
+        let now = Date()
+        return try publish(buyerId: buyerId, reason: "added") { db -> Int in
+            var added = 0
+            for (offerId, quantity) in lines {
+                guard let offer = live[offerId] else { continue }
+                if var existing = try WorkspaceStore.line(db, offerId: offerId, buyerId: buyerId) {
+                    existing.quantity = min(CartRules.maximumQuantity, existing.quantity + quantity)
+                    existing.updatedAt = now
+                    try existing.update(db)
+                } else {
+                    try CartLineRecord(id: Identifier.make("cl"), buyerId: buyerId, offerId: offerId, quantity: quantity, note: nil,
+                                       snapshot: try Self.json(OfferSnapshot(offer)), addedAt: now, updatedAt: now).insert(db)
+                }
+                added += 1
+            }
+            return added
+        }
+    }
+
     /// Tells every open tab of each buyer whose cart or wishlist holds one of these offers that
     /// prices or availability moved (a markup, a brand price or stock changed).
     public func announcePriceChanges(offerIds: [String]?) throws {
@@ -164,6 +187,14 @@ public final class Workspace: Sendable {
             throw DomainError.conflict("offer_unavailable", "This design is no longer available.")
         }
         throw DomainError(.notFound, code: "not_found", "No offer \(offerId).", field: "offerId")
+    }
+
+    /// The `cart.changed` event for a change another module made to the cart in its own transaction.
+    public func cartChanged(_ db: Database, buyerId: String, reason: String) throws -> PendingEvent {
+        let counts = try WorkspaceStore.counts(db, buyerId: buyerId)
+        return try PendingEvent(topic: Topic.buyer(buyerId).description, event: "cart.changed",
+                                data: CartChanged(cart: .init(lines: counts.lines, quantity: counts.quantity),
+                                                  wishlist: .init(items: counts.wishlist), reason: reason))
     }
 
     /// The change and its `cart.changed` event commit together.

@@ -95,3 +95,28 @@ public struct DayRange: Codable, Sendable, Equatable, Hashable {
         self.max = Swift.max(min, max)
     }
 }
+
+/// Where an offer really comes from: staff only, never in a buyer's payload. `cost` is what we
+/// pay per piece (a brand's base cost, or the bottom of a supplier's listed price).
+public struct OfferOrigin: Codable, Sendable, Equatable {
+    public var kind: String
+    public var brand: String?
+    public var sku: String?
+    public var source: String?
+    public var offerId: String?
+    public var url: String?
+    public var supplier: String?
+    public var cost: Money?
+
+    public init(kind: String, brand: String? = nil, sku: String? = nil, source: String? = nil, offerId: String? = nil,
+                url: String? = nil, supplier: String? = nil, cost: Money? = nil) {
+        self.kind = kind
+        self.brand = brand
+        self.sku = sku
+        self.source = source
+        self.offerId = offerId
+        self.url = url
+        self.supplier = supplier
+        self.cost = cost
+    }
+}

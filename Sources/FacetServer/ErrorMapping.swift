@@ -9,6 +9,8 @@ enum ErrorMapping {
             return error
         case let failure as ValidationFailure:
             return .validation(failure.field, failure.message)
+        case is MoneyOverflow:
+            return APIError(422, "amount_too_large", "The amounts are too large to compute.")
         case let error as DomainError:
             var mapped = APIError(status(of: error.kind), error.code, error.message, field: error.field)
             if let seconds = error.retryAfter { mapped.headers = [("retry-after", String(seconds))] }

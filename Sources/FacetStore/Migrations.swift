@@ -266,6 +266,136 @@ enum Migrations {
                 t.add(column: "previousSearchId", .text)
             }
         }
+        migrator.registerMigration("v7-quotes-orders") { db in
+            // A quote: the buyer's request (immutable JSON), staff's working draft (with the
+            // revision that makes a second concurrent save a conflict), and the frozen versions.
+            try db.create(table: "quote") { t in
+                t.primaryKey("id", .text)
+                t.column("number", .integer).notNull().unique()
+                t.column("buyerId", .text).notNull().references("user", onDelete: .cascade).indexed()
+                t.column("status", .text).notNull().indexed()
+                t.column("urgency", .text).notNull()
+                t.column("request", .text).notNull()
+                t.column("draft", .text).notNull()
+                t.column("draftRevision", .integer).notNull()
+                t.column("currentVersion", .integer)
+                t.column("validUntil", .datetime)
+                t.column("assigneeId", .text)
+                t.column("dueAt", .datetime).notNull()
+                t.column("isRepeat", .boolean).notNull().defaults(to: false)
+                t.column("idempotencyKey", .text)
+                t.column("orderId", .text)
+                t.column("buyerReadAt", .datetime)
+                t.column("staffReadAt", .datetime)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.uniqueKey(["buyerId", "idempotencyKey"])
+            }
+            try db.create(table: "quoteVersion") { t in
+                t.column("quoteId", .text).notNull().references("quote", onDelete: .cascade)
+                t.column("version", .integer).notNull()
+                t.column("body", .text).notNull()
+                t.column("sentAt", .datetime).notNull()
+                t.column("sentBy", .text).notNull()
+                t.primaryKey(["quoteId", "version"])
+            }
+            try db.create(table: "quoteMessage") { t in
+                t.primaryKey("id", .text)
+                t.column("quoteId", .text).notNull().references("quote", onDelete: .cascade).indexed()
+                t.column("authorId", .text).notNull()
+                t.column("author", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("attachments", .text).notNull()
+                t.column("at", .datetime).notNull()
+            }
+            // Every status move with who made it; change requests carry their lines in `detail`.
+            try db.create(table: "quoteActivity") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("quoteId", .text).notNull().references("quote", onDelete: .cascade).indexed()
+                t.column("at", .datetime).notNull()
+                t.column("actor", .text).notNull()
+                t.column("actorId", .text)
+                t.column("status", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("note", .text)
+                t.column("detail", .text)
+            }
+            // Files attached to messages and issues, stored by content hash under <data>/attachments.
+            try db.create(table: "attachment") { t in
+                t.primaryKey("id", .text)
+                t.column("ownerId", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("contentType", .text).notNull()
+                t.column("bytes", .integer).notNull()
+                t.column("fileName", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "salesOrder") { t in
+                t.primaryKey("id", .text)
+                t.column("number", .integer).notNull().unique()
+                t.column("quoteId", .text).notNull().unique().references("quote")
+                t.column("quoteVersion", .integer).notNull()
+                t.column("buyerId", .text).notNull().references("user", onDelete: .cascade).indexed()
+                t.column("status", .text).notNull().indexed()
+                t.column("currency", .text).notNull()
+                t.column("lines", .text).notNull()
+                t.column("total", .integer).notNull()
+                t.column("paymentTerms", .text).notNull()
+                t.column("paid", .integer).notNull().defaults(to: 0)
+                t.column("receivedAt", .datetime)
+                t.column("feedback", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "orderActivity") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("orderId", .text).notNull().references("salesOrder", onDelete: .cascade).indexed()
+                t.column("at", .datetime).notNull()
+                t.column("actor", .text).notNull()
+                t.column("actorId", .text)
+                t.column("status", .text).notNull()
+                t.column("note", .text)
+                t.column("detail", .text)
+            }
+            try db.create(table: "orderPayment") { t in
+                t.primaryKey("id", .text)
+                t.column("orderId", .text).notNull().references("salesOrder", onDelete: .cascade).indexed()
+                t.column("amount", .integer).notNull()
+                t.column("reference", .text).notNull()
+                t.column("receivedAt", .datetime).notNull()
+                t.column("recordedBy", .text).notNull()
+                t.column("recordedAt", .datetime).notNull()
+            }
+            try db.create(table: "supplierOrder") { t in
+                t.primaryKey("id", .text)
+                t.column("orderId", .text).notNull().references("salesOrder", onDelete: .cascade).indexed()
+                t.column("lineId", .text).notNull()
+                t.column("supplier", .text).notNull()
+                t.column("reference", .text).notNull()
+                t.column("promisedDate", .text).notNull()
+                t.column("recordedBy", .text).notNull()
+                t.column("at", .datetime).notNull()
+            }
+            try db.create(table: "orderIssue") { t in
+                t.primaryKey("id", .text)
+                t.column("orderId", .text).notNull().references("salesOrder", onDelete: .cascade).indexed()
+                t.column("kind", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("description", .text).notNull()
+                t.column("lineIds", .text).notNull()
+                t.column("attachments", .text).notNull()
+                t.column("outcome", .text)
+                t.column("reference", .text)
+                t.column("notes", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            // The last e-mail per thread and recipient, so a busy thread sends at most one per window.
+            try db.create(table: "mailThrottle") { t in
+                t.primaryKey("key", .text)
+                t.column("lastAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

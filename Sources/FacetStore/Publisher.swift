@@ -40,6 +40,16 @@ public final class Publisher: Sendable {
     }
 }
 
+extension Publisher {
+    /// `transaction` for a change that hands back what it made.
+    public func commit<T>(_ body: (Database, inout [PendingEvent]) throws -> T) throws -> T {
+        var result: T?
+        try transaction { db, events in result = try body(db, &events) }
+        guard let result else { throw DomainError(.unavailable, code: "internal", "The change was not stored.") }
+        return result
+    }
+}
+
 public struct PendingEvent: Sendable {
     public let topic: String
     public let event: String
