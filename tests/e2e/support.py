@@ -360,3 +360,35 @@ def raw_http(server: Server, request: bytes, timeout: float = 10) -> bytes:
         except (socket.timeout, ConnectionResetError):
             pass
         return b"".join(chunks)
+
+
+# ---------------------------------------------------------------- white label
+
+WHITE_LABEL_LEAKS = (r"aurelia", r"northbridge", r"\bAUR-[A-Z]-\d", r"\bNB-\d", r"alibaba", r"1688\.com", r"co\.,? ltd",
+                     r"supplier", r"/product-detail/")
+
+
+def white_label_patterns(world, values=(), keys=()) -> list[re.Pattern]:
+    """What a buyer-facing payload must never contain: brand and marketplace names, SKUs, the
+    simulators' addresses, and, from staff views, the exact `values` (brand, SKU, supplier, listing id
+    or URL) and JSON member `keys` that only staff may see."""
+    patterns = [re.compile(p, re.I) for p in WHITE_LABEL_LEAKS]
+    for sim in getattr(world, "sims", {}).values():
+        patterns.append(re.compile(re.escape(f"127.0.0.1:{sim.port}")))
+    market = getattr(world, "market", None)
+    if market is not None:
+        patterns.append(re.compile(re.escape(f"127.0.0.1:{market.port}")))
+    for value in values:
+        if isinstance(value, str) and len(value) >= 3:
+            patterns.append(re.compile(re.escape(value), re.I))
+    for key in keys:
+        patterns.append(re.compile(re.escape(json.dumps(key)) + r"\s*:"))
+    return patterns
+
+
+def assert_white_label(texts, patterns) -> None:
+    for text in texts:
+        for pattern in patterns:
+            found = pattern.search(text)
+            assert not found, (f"{pattern.pattern!r} in a buyer-facing payload: "
+                               f"…{text[max(0, found.start() - 150):found.end() + 150]}…")
