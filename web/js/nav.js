@@ -10,6 +10,8 @@ export const NAV = [
   { href: '/search.html', label: 'Find jewelry', icon: 'search', roles: ['buyer'] },
   { href: '/history.html', label: 'Searches', icon: 'clock', roles: ['buyer'] },
   { href: '/cart.html', label: 'Cart', icon: 'cart', roles: ['buyer'], count: 'cart' },
+  { href: '/quotes.html', label: 'Quotes', icon: 'chat', roles: ['buyer'], count: 'quotes' },
+  { href: '/orders.html', label: 'Orders', icon: 'truck', roles: ['buyer'] },
   { href: '/admin.html', label: 'Admin', icon: 'shield', roles: ['ops', 'admin'] },
   { href: '/admin-quotes.html', label: 'Quotes', icon: 'chat', roles: ['ops', 'admin'] },
   { href: '/admin-orders.html', label: 'Orders', icon: 'truck', roles: ['ops', 'admin'] },

@@ -1,6 +1,8 @@
 // The buyer's workspace as every page sees it: add to cart, save to the wishlist, pick designs
-// to compare, the cart count in the navigation, and the live events of `buyer:<id>`
-// (`cart.changed` keeps every open tab in step; `saved-search.match` announces a new match).
+// to compare, the cart and unread-quote counts in the navigation, and the live events of
+// `buyer:<id>` (`cart.changed` keeps every open tab in step; `saved-search.match` announces a new
+// match; `quote.changed`, `quote.message` and `order.changed` refresh the quote badge and any page
+// listening through onQuotesChanged).
 import { api, ApiError } from './api.js';
 import { setNavCount } from './layout.js';
 import { moqText, plural } from './offers.js';
@@ -161,7 +163,7 @@ export function compareToggle(offer, searchId, { label = 'Compare' } = {}) {
 
 // compact: the buttons of a card in the results grid (adds the MOQ).
 // Otherwise a quantity field (the MOQ to start with), add to cart, save, compare and, with
-// quote: true, "Request quote" (not yet open).
+// quote: true, "Request quote" (the request form for this one design, at the quantity typed).
 export function offerActions(offer, { searchId = null, compact = false, quote = false } = {}) {
   const unit = offer.moqUnit;
   const wishBtn = h('button', { type: 'button', class: compact ? 'icon-button' : 'btn btn-ghost btn-small', dataset: { action: 'wishlist' }, 'aria-label': compact ? 'Save to wishlist' : null, title: 'Save to wishlist' },
@@ -209,11 +211,23 @@ export function offerActions(offer, { searchId = null, compact = false, quote = 
     h('div', { class: 'offer-actions-row' }, wishBtn, compareToggle(offer, searchId, { label: 'Compare' })),
   ];
   if (quote) {
-    children.push(h('div', { class: 'quote-row' },
-      h('button', { type: 'button', class: 'btn btn-gold', id: 'request-quote', disabled: true, 'aria-describedby': 'quote-soon' }, icon('chat'), h('span', { text: 'Request quote' })),
-      h('span', { class: 'hint', id: 'quote-soon', text: 'Coming soon: quotes open in the next release.' })));
+    const request = h('a', { class: 'btn btn-gold', id: 'request-quote', href: quoteRequestHref(offer.id, offer.moq), 'aria-describedby': 'quote-hint' },
+      icon('chat'), h('span', { text: 'Request quote' }));
+    // The quantity typed above goes with the request; the MOQ when nothing valid is typed.
+    const follow = () => { request.href = quoteRequestHref(offer.id, parseQuantity(qty.value) || offer.moq); };
+    qty.addEventListener('input', follow);
+    request.addEventListener('focus', follow);
+    request.addEventListener('pointerdown', follow);
+    children.push(h('div', { class: 'quote-row' }, request,
+      h('span', { class: 'hint', id: 'quote-hint', text: 'Ask for a formal quote for this design alone; our sales team answers within a working day.' })));
   }
   return h('div', { class: 'offer-actions' }, children);
+}
+
+export function quoteRequestHref(offerId, quantity) {
+  const q = new URLSearchParams({ offer: offerId });
+  if (Number.isInteger(quantity) && quantity > 0) q.set('quantity', String(quantity));
+  return `/quote-request.html?${q}`;
 }
 
 // ---------------------------------------------------------------- live: buyer:<id>
@@ -245,6 +259,33 @@ async function loadCount() {
   }
 }
 
+// ---------------------------------------------------------------- quotes and orders
+
+const quoteListeners = new Set();
+let unreadTimer = null;
+
+// fn(msg) after every quote or order event of this buyer (and { event: 'resync' } after a gap).
+export function onQuotesChanged(fn) {
+  quoteListeners.add(fn);
+  return () => quoteListeners.delete(fn);
+}
+
+// The unread badge beside "Quotes": the server counts the messages the buyer has not read.
+export async function refreshQuoteBadge() {
+  try {
+    const data = await api.get('/api/quotes');
+    setNavCount('quotes', Number.isInteger(data.unread) ? data.unread : 0);
+    return data;
+  } catch (err) {
+    return null; // a convenience, like the cart count
+  }
+}
+
+function refreshQuoteBadgeSoon() {
+  clearTimeout(unreadTimer);
+  unreadTimer = setTimeout(refreshQuoteBadge, 250);
+}
+
 export function savedSearchMatchText(data) {
   const sim = Number(data.similarity);
   const what = data.offer?.title || 'A new design';
@@ -264,6 +305,9 @@ export function watchWorkspace(page) {
     if (msg.event === 'cart.changed') {
       if (Number.isInteger(data.cart?.lines)) showCount(data.cart.lines);
       for (const fn of cartListeners) fn(data);
+    } else if (msg.event === 'quote.changed' || msg.event === 'quote.message' || msg.event === 'order.changed') {
+      if (msg.event !== 'order.changed') refreshQuoteBadgeSoon();
+      for (const fn of quoteListeners) fn(msg);
     } else if (msg.event === 'saved-search.match') {
       const q = new URLSearchParams({ id: data.offer?.id || '' });
       toast(`New match for “${data.name || 'your saved search'}”`, savedSearchMatchText(data),
@@ -273,8 +317,11 @@ export function watchWorkspace(page) {
   page.realtime.on('resync', (t) => {
     if (t !== topic) return;
     loadCount();
+    refreshQuoteBadgeSoon();
     for (const fn of cartListeners) fn({ reason: 'resync' });
+    for (const fn of quoteListeners) fn({ event: 'resync', topic });
   });
   loadCount();
+  refreshQuoteBadgeSoon();
 }
 

@@ -366,6 +366,12 @@ function renderCart() {
   if (unavailable) rows.push(['No longer available', `${unavailable} ${unavailable === 1 ? 'design' : 'designs'}, not counted`, 'unavailable']);
   $('#summary-list').replaceChildren(...rows.flatMap(([k, v, key]) => [h('dt', { text: k }), h('dd', { dataset: { total: key }, text: v })]));
   $('#summary-note').hidden = !(s.exactTotal && s.approximateTotal);
+  // Only designs still offered can be quoted.
+  const quotable = lines.length - unavailable > 0;
+  const quote = $('#cart-quote');
+  quote.classList.toggle('is-disabled', !quotable);
+  if (quotable) quote.removeAttribute('aria-disabled');
+  else quote.setAttribute('aria-disabled', 'true');
   document.body.dataset.cartLines = String(lines.length);
 }
 
