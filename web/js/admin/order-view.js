@@ -2,7 +2,7 @@
 // shipments, fulfilment (brand orders and supplier POs), the timeline and the buyer's feedback.
 import { table } from '../table.js';
 import { h, formatDate, formatDateShort, formatDateTime } from '../ui.js';
-import { BALANCE_DUE, ORDER_STATUS, actorText, money, originView, statusTag, thumb } from './quote-format.js';
+import { BALANCE_DUE, ORDER_STATUS, actorText, money, originView, put, statusTag, thumb } from './quote-format.js';
 
 export function lineTitles(order) {
   return new Map((order.lines || []).map((l) => [l.id, l.title]));
@@ -112,7 +112,7 @@ export function renderFeedback(container, order) {
     return;
   }
   const names = lineTitles(order);
-  container.replaceChildren(
+  put(container,
     h('p', {}, stars(f.rating), h('span', { class: 'sub-inline', text: formatDateTime(f.at) })),
     f.comment ? h('p', { class: 'pre-line', text: f.comment }) : null,
     f.lines?.length ? h('ul', { class: 'plain-list' }, f.lines.map((l) => h('li', {}, `${names.get(l.lineId) || 'Line'} `, stars(l.rating)))) : null);

@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { withBusy } from '../forms.js';
 import { offerPriceText, moqText, daysText, AVAILABILITY } from '../offers.js';
 import { $, $$, h, formatDateTime, relativeTime } from '../ui.js';
-import { dateValue, majorText, marginText, money, originView, parseMajor, parseWhole, thumb } from './quote-format.js';
+import { dateValue, majorText, marginText, money, originView, parseMajor, parseWhole, put, thumb } from './quote-format.js';
 
 const SYMBOLS = { USD: '$', EUR: '€', GBP: '£' };
 
@@ -43,7 +43,7 @@ function stockCheck(line, origin, onChecked) {
       try {
         const c = await api.get(`/api/admin/catalog/${encodeURIComponent(origin.sku)}/live`);
         out.className = 'ql-live';
-        out.replaceChildren(
+        put(out, 
           h('span', {}, 'Stock ', h('b', { dataset: { stock: String(c.stock) }, text: String(c.stock ?? '—') })),
           h('span', {}, 'Cost ', h('b', { text: money(c.baseCost) })),
           c.status && c.status !== 'active' ? h('span', { class: 'avail-gone', text: c.status }) : null,
@@ -51,7 +51,7 @@ function stockCheck(line, origin, onChecked) {
         await onChecked();
       } catch (err) {
         out.className = 'ql-live ql-live-error';
-        out.replaceChildren(h('span', { text: err.message || 'The check failed.' }));
+        put(out, h('span', { text: err.message || 'The check failed.' }));
       }
     }),
   });
@@ -128,13 +128,13 @@ export function showFigures(container, quote) {
       },
     }) : null;
     const marginBad = d?.margin && d.margin.basisPoints < 0;
-    $('.ql-figures', el).replaceChildren(
+    put($('.ql-figures', el), 
       h('div', {}, h('dt', { text: 'Cost' }), h('dd', { text: money(d?.cost) })),
       h('div', {}, h('dt', { text: 'Proposed' }), h('dd', {}, h('span', { dataset: { proposed: proposed ? String(proposed.amount) : '' }, text: money(proposed) }), use ? [' ', use] : null)),
       h('div', {}, h('dt', { text: 'Margin' }), h('dd', { class: marginBad ? 'margin-bad' : null, dataset: { margin: d?.margin ? String(d.margin.basisPoints) : '' }, text: marginText(d?.margin) })),
       h('div', { class: 'ql-line-total' }, h('dt', { text: 'Line total' }), h('dd', { dataset: { lineTotal: d?.lineTotal ? String(d.lineTotal.amount) : '' }, text: money(d?.lineTotal) })));
     const today = $('.ql-today', el);
-    if (today) today.replaceChildren(liveOfferText(quote.live?.[lineId]));
+    if (today) put(today, liveOfferText(quote.live?.[lineId]));
     const sq = d?.supplierQuote;
     const summary = $(`[data-sq-summary="${CSS.escape(lineId)}"]`, el);
     if (summary) summary.textContent = sq ? `${money(sq.unitPrice)} · MOQ ${sq.moq} · ${sq.leadTimeDays} days` : '(none recorded)';
@@ -152,12 +152,15 @@ export function fillLines(container, quote) {
       const input = $(`[data-k="${k}"]`, el);
       if (input) input.value = v ?? '';
     };
-    set('unitPrice', d?.unitPrice ? majorText(d.unitPrice.amount) : '');
+    // A draft not yet priced starts from the proposed price and today's offer; saving makes it its own.
+    const offer = quote.live?.[lineId];
+    const price = d?.unitPrice || d?.proposedUnitPrice;
+    set('unitPrice', price ? majorText(price.amount) : '');
     const unit = $('[data-k="unitPrice"]', el);
     unit.placeholder = d?.proposedUnitPrice ? majorText(d.proposedUnitPrice.amount) : '';
     set('quantity', d?.quantity ?? requestLines.get(lineId)?.quantity ?? '');
-    set('moq', d?.moq ?? '');
-    set('deliveryDays', d?.deliveryDays ?? '');
+    set('moq', d?.moq ?? d?.supplierQuote?.moq ?? offer?.moq ?? '');
+    set('deliveryDays', d?.deliveryDays ?? offer?.deliveryDays?.max ?? '');
     const sq = d?.supplierQuote;
     for (const input of $$('[data-sq]', el)) {
       const k = input.dataset.sq;

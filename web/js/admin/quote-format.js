@@ -136,6 +136,12 @@ export function actorText(actor) {
   return { buyer: 'Buyer', staff: 'Staff', system: 'System' }[actor] || actor || '';
 }
 
+// replaceChildren that, like h(), skips null and false and flattens arrays.
+export function put(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
 export function thumb(src, alt = '') {
   return src ? h('img', { src, alt, loading: 'lazy', class: 'q-thumb' }) : h('span', { class: 'q-thumb q-thumb-empty', 'aria-hidden': 'true' });
 }

@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { mountPage } from '../page.js';
 import { $, h, formatDateTime } from '../ui.js';
-import { ORDER_STATUS, money, statusTag } from '../admin/quote-format.js';
+import { ORDER_STATUS, money, put, statusTag } from '../admin/quote-format.js';
 import { renderFeedback, renderFulfilment, renderLines, renderPayments, renderShipments, renderTimeline } from '../admin/order-view.js';
 import { mountFulfilment, mountMove, mountPayments, refreshFulfilment, refreshMoveForm, refreshPayForm, renderIssues } from '../admin/order-forms.js';
 
@@ -20,8 +20,8 @@ function facts(container, rows) {
 
 function render() {
   document.title = `${order.number || 'Order'} — Facet`;
-  $('#order-title').replaceChildren(h('span', { text: order.number || order.id }), ' ', statusTag(order.status, ORDER_STATUS));
-  $('#order-meta').replaceChildren(
+  put($('#order-title'), h('span', { text: order.number || order.id }), ' ', statusTag(order.status, ORDER_STATUS));
+  put($('#order-meta'), 
     h('span', { text: `Placed ${formatDateTime(order.createdAt)}` }),
     h('span', {}, 'from ', h('a', { href: `/admin-quote.html?id=${encodeURIComponent(order.quoteId)}`, text: `${order.quoteNumber || 'quote'}${order.quoteVersion ? ` v${order.quoteVersion}` : ''}` })),
     h('span', { text: `${money(order.total)} · paid ${money(order.paid)}` }),

@@ -9,7 +9,7 @@ import { mountPage } from '../page.js';
 import { $, $$, h, showAlert, clearAlert, toast, formatDate, formatDateTime } from '../ui.js';
 import { assign } from '../admin/quote-queue.js';
 import { buildLines, collectLines, fillLines, inputName, sameLines, showFigures } from '../admin/quote-draft.js';
-import { dateValue, dueText, isFinalQuote, money, parseWhole, repeatTag, statusTag, todayValue, urgencyTag } from '../admin/quote-format.js';
+import { put, dateValue, dueText, isFinalQuote, money, parseWhole, repeatTag, statusTag, todayValue, urgencyTag } from '../admin/quote-format.js';
 import { loadThread, mountThread } from '../admin/quote-thread.js';
 import { renderChangeRequests, renderHistory, renderVersions } from '../admin/quote-versions.js';
 
@@ -42,9 +42,9 @@ function who(person) {
 
 function renderHeader() {
   document.title = `${quote.number || 'Quote'} — Facet`;
-  $('#quote-title').replaceChildren(h('span', { text: quote.number || quote.id }), ' ', statusTag(quote.status), ' ', urgencyTag(quote.urgency), ' ', repeatTag(quote.repeat));
+  put($('#quote-title'), h('span', { text: quote.number || quote.id }), ' ', statusTag(quote.status), ' ', urgencyTag(quote.urgency), ' ', repeatTag(quote.repeat));
   const open = quote.awaiting === 'staff';
-  $('#quote-meta').replaceChildren(
+  put($('#quote-meta'), 
     h('span', { text: `Asked ${formatDateTime(quote.createdAt)}` }),
     open && quote.dueAt ? h('span', { class: quote.overdue ? 'due due-overdue' : 'due', dataset: { overdue: quote.overdue ? 'true' : 'false' }, text: dueText(quote.dueAt, quote.overdue) }) : null,
     quote.awaiting ? h('span', { text: quote.awaiting === 'staff' ? 'Our move' : 'Waiting for the buyer' }) : null,
@@ -65,7 +65,7 @@ function renderHeader() {
   });
   const box = $('#quote-actions');
   const pill = $('#live-pill');
-  box.replaceChildren(pill,
+  put(box, pill,
     h('span', { class: 'assignee-box' },
       h('span', { class: 'sub-inline', text: 'Assignee' }),
       h('strong', { class: 'assignee', dataset: { assignee: quote.assignee?.id || '' }, text: quote.assignee ? (mine ? 'You' : who(quote.assignee)) : 'Unassigned' })),
