@@ -198,7 +198,7 @@ public final class Orders: Sendable {
     public struct PaymentInput: Decodable, Sendable {
         public let amount: Int64
         public let reference: String
-        public let receivedAt: Date
+        public let receivedAt: String
     }
 
     /// A payment staff saw arrive. The deposit (or the whole amount) received verifies the order.
@@ -206,7 +206,8 @@ public final class Orders: Sendable {
         guard let reference = try QuoteRules.text(input.reference, field: "reference", limit: 200) else {
             throw DomainError.invalid("reference", "Give the payment's bank reference.")
         }
-        guard input.receivedAt <= now.addingTimeInterval(86_400) else { throw DomainError.invalid("receivedAt", "The payment cannot arrive in the future.") }
+        let receivedAt = try QuoteRules.instant(input.receivedAt, field: "receivedAt")
+        guard receivedAt <= now.addingTimeInterval(86_400) else { throw DomainError.invalid("receivedAt", "The payment cannot arrive in the future.") }
         var payment: OrderPaymentRecord?
         let view = try change(id: id, viewer: staff, reason: "payment", mailSubject: "payment received") { db, r in
             let amount = try QuoteRules.price(input.amount, field: "amount")
@@ -216,7 +217,7 @@ public final class Orders: Sendable {
                 throw DomainError.invalid("amount", "Only \(outstanding) (minor units) is outstanding on this order.")
             }
             let p = OrderPaymentRecord(id: Identifier.make("pay"), orderId: r.id, amount: amount, reference: reference,
-                                       receivedAt: input.receivedAt, recordedBy: staff.userId, recordedAt: now)
+                                       receivedAt: receivedAt, recordedBy: staff.userId, recordedAt: now)
             try p.insert(db)
             payment = p
             r.paid += amount

@@ -150,7 +150,7 @@ extension Quotes {
         public let revision: Int
         public let lines: [Line]
         public let paymentTerms: PaymentTerms?
-        public let validUntil: Date?
+        public let validUntil: String?
         public let notes: String?
     }
 
@@ -192,7 +192,8 @@ extension Quotes {
             }
             _ = try QuoteRules.sum(try draft.lines.map { try QuoteRules.lineTotal(unitPrice: $0.unitPrice, quantity: $0.quantity) })
             if let terms = input.paymentTerms { draft.paymentTerms = try terms.validated() }
-            if let until = input.validUntil {
+            if let text = input.validUntil {
+                let until = try QuoteRules.instant(text, field: "validUntil", endOfDay: true)
                 guard until > now else { throw DomainError.invalid("validUntil", "The quote must be valid until a moment in the future.") }
                 guard until < now.addingTimeInterval(366 * 86_400) else { throw DomainError.invalid("validUntil", "A quote holds for at most a year.") }
                 draft.validUntil = until

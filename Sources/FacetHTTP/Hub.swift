@@ -47,10 +47,12 @@ final class Hub {
 
     func open(id: UInt64, wsi: OpaquePointer, peer: RealtimePeer) {
         connections[id] = Connection(id: id, wsi: wsi, peer: peer)
+        backend?.opened(peer)
     }
 
     func close(id: UInt64) {
         guard let connection = connections.removeValue(forKey: id) else { return }
+        backend?.closed(connection.peer)
         for topic in connection.subscriptions.keys {
             topics[topic]?.remove(id)
             if topics[topic]?.isEmpty == true { topics.removeValue(forKey: topic) }

@@ -44,4 +44,12 @@ public protocol RealtimeBackend: Sendable {
     /// nil when the peer may subscribe; otherwise the error code and message to send.
     func refusal(_ peer: RealtimePeer, topic: String) -> (code: String, message: String)?
     func replay(topic: String, after since: Int64?) throws -> RealtimeReplay
+    /// A socket of this peer opened or closed (the application may track who is present).
+    func opened(_ peer: RealtimePeer)
+    func closed(_ peer: RealtimePeer)
+}
+
+extension RealtimeBackend {
+    public func opened(_ peer: RealtimePeer) {}
+    public func closed(_ peer: RealtimePeer) {}
 }

@@ -29,6 +29,14 @@ public final class Services: Sendable {
     public let search: SearchService
     /// The buyer's cart and wishlist, priced live through the search module's offers.
     public let workspace: Workspace
+    /// Quote requests, drafts, versions and the thread with sales.
+    public let quotes: Quotes
+    /// Orders from accepted quotes, to delivery and feedback.
+    public let orders: Orders
+    public let attachments: Attachments
+    /// Who has a WebSocket open (so they are not also e-mailed).
+    public let presence: Presence
+    let quoteExpiry: QuoteExpiry
     /// Tier-2 marketplace sourcing; nil when no marketplace is configured.
     public let marketplace: MarketplaceService?
     /// Open WebSocket sessions, as the transport counts them (0 without a transport).
@@ -50,7 +58,23 @@ public final class Services: Sendable {
         self.publisher = publisher
         self.sourcing = sourcing
         self.search = search
-        self.workspace = Workspace(database: database, publisher: publisher, offers: search)
+        let workspace = Workspace(database: database, publisher: publisher, offers: search)
+        self.workspace = workspace
+        let presence = Presence()
+        self.presence = presence
+        let attachments = Attachments(database: database, directory: configuration.dataDirectory.appendingPathComponent("attachments"))
+        self.attachments = attachments
+        let mail = CommerceMailer(mailer: mailer, database: database, baseURL: configuration.resolvedPublicURL, logger: logger)
+        var settings = CommerceSettings()
+        settings.currency = configuration.search.currency
+        settings.expiryInterval = configuration.quoteExpiryInterval
+        self.quotes = Quotes(database: database, publisher: publisher, offers: search, workspace: workspace, presence: presence, mail: mail,
+                             attachments: attachments, settings: settings)
+        self.orders = Orders(database: database, publisher: publisher, offers: search, workspace: workspace, presence: presence, mail: mail,
+                             brands: sourcing.map { SourcingBrandOrders(sourcing: $0) }, attachments: attachments, settings: settings)
+        self.quoteExpiry = QuoteExpiry(quotes: quotes, interval: settings.expiryInterval, logger: logger)
+        ownership.register(.quote, CommerceOwnership.quote)
+        ownership.register(.order, CommerceOwnership.order)
         self.marketplace = marketplace
         self.logger = logger
     }
@@ -110,6 +134,8 @@ public struct ServerConfiguration: Sendable {
     public var mappingRoot = URL(fileURLWithPath: ".")
     /// The marketplace (tier 2) to search; nil leaves it off.
     public var marketplace: MarketplaceService.Options?
+    /// How often sent quote versions past their validity are expired, in seconds.
+    public var quoteExpiryInterval: TimeInterval = 30
     /// Start the brand sync schedule with the server (the benchmark drives it by hand).
     public var startSync = true
 
@@ -129,8 +155,12 @@ public struct ServerConfiguration: Sendable {
         t.trustedProxies = trustedProxies
         t.responderPaths = ["/metrics"]
         let (json, upload) = (maxJSONBody, maxUploadBody)
-        // Only the image upload may send more than a JSON body.
-        t.bodyLimit = { method, path in method == .POST && path == "/api/searches" ? upload : json }
+        // Only the image upload and attachments may send more than a JSON body.
+        let attachment = Attachments.maximumBytes + 64 * 1024
+        t.bodyLimit = { method, path in
+            guard method == .POST else { return json }
+            return path == "/api/searches" ? upload : path == "/api/attachments" ? attachment : json
+        }
         return t
     }
 

@@ -110,6 +110,18 @@ public enum QuoteRules {
         return value
     }
 
+    /// An ISO 8601 instant, or a bare date (its start, or its last second with `endOfDay`).
+    public static func instant(_ text: String, field: String, endOfDay: Bool = false) throws -> Date {
+        if let date = day(text) { return endOfDay ? date.addingTimeInterval(86_399) : date }
+        let plain = ISO8601DateFormatter()
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard text.count <= 40, let date = plain.date(from: text) ?? fractional.date(from: text) else {
+            throw DomainError.invalid(field, "\(field) is a date (2027-01-31) or an ISO 8601 time (2027-01-31T12:00:00Z).")
+        }
+        return date
+    }
+
     public static func day(_ text: String) -> Date? {
         let parts = text.split(separator: "-")
         guard text.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }

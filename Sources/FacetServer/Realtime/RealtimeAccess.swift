@@ -33,6 +33,9 @@ struct RealtimeAccess: RealtimeBackend {
         }
     }
 
+    func opened(_ peer: RealtimePeer) { services.presence.connected(peer.id) }
+    func closed(_ peer: RealtimePeer) { services.presence.disconnected(peer.id) }
+
     func replay(topic: String, after since: Int64?) throws -> RealtimeReplay {
         switch try services.events.replay(topic: topic, after: since) {
         case let .events(events, current):
