@@ -90,6 +90,12 @@ def day(offset: int) -> str:
     return (TODAY + dt.timedelta(days=offset)).isoformat()
 
 
+def moment(offset_days: float) -> str:
+    """An ISO 8601 UTC time `offset_days` from now (negative: in the past)."""
+    at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=offset_days)
+    return at.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def body(resp, status: int | tuple, what: str = "") -> dict:
     statuses = (status,) if isinstance(status, int) else status
     assert resp.status_code in statuses, \
@@ -148,7 +154,7 @@ def draft_body(staff_quote: dict, *, revision: int, price_factor: float = 1.0, d
                                      "validUntil": day(20), "note": "Quoted by chat"}
         lines.append(line)
     return {"revision": revision, "lines": lines, "paymentTerms": {"depositPercent": deposit, "balanceDue": "before_shipment"},
-            "validUntil": day(valid_days), "notes": notes}
+            "validUntil": moment(valid_days), "notes": notes}
 
 
 def staff_quote(ops: Client, quote_id: str) -> dict:
@@ -288,6 +294,9 @@ def test_cart_to_quote_request_once_per_idempotency_key(ready, buyer, offers, bu
 
     got = events(buyer_ws, "quote.changed", topics={buyer.topic}, where=lambda d: d["quote"]["id"] == quote["id"])
     assert got[buyer.topic]["data"]["reason"] == "submitted"
+    # What was asked for now lives on the quote, not in the cart.
+    assert body(buyer.client.get("/api/cart"), 200)["lines"] == []
+    assert any(m["type"] == "event" and m["event"] == "cart.changed" and m["data"]["reason"] == "quoted" for m in buyer_ws.received)
     buyer_ws.subscribe(f"quote:{quote['id']}")
     STORY.update(quote=quote, quote_id=quote["id"], inventory_line=by_offer[inventory["id"]]["id"],
                  marketplace_line=by_offer[marketplace["id"]]["id"])
@@ -441,12 +450,14 @@ def test_bad_input_names_its_field(ready, buyer, offers):
     assert text.status_code in (415, 422) and text.json()["error"].get("field") == "file", text.text
     missing = client.post("/api/attachments", files={"other": ("a.png", png(), "image/png")})
     assert missing.status_code in (400, 422) and missing.json()["error"].get("field") in ("file", None), missing.text
-    draft = {"revision": 0, "lines": [], "paymentTerms": {"depositPercent": 130, "balanceDue": "before_shipment"},
-             "validUntil": day(30)}
-    r = ready.ops.put(f"/api/admin/quotes/{quote_id}/draft", json=draft)
-    assert r.status_code in (409, 422), r.text  # a stale revision may be noticed first
-    if r.status_code == 422:
-        assert r.json()["error"].get("field"), r.text
+    view = staff_quote(ready.ops, quote_id)
+    revision = view["draft"]["revision"]
+    refused(ready.ops.put(f"/api/admin/quotes/{quote_id}/draft", json={"revision": revision, "lines": []}), "lines")
+    too_much = draft_body(view, revision=revision, deposit=130)
+    refused(ready.ops.put(f"/api/admin/quotes/{quote_id}/draft", json=too_much), "paymentTerms")
+    past = draft_body(view, revision=revision, valid_days=-1)
+    refused(ready.ops.put(f"/api/admin/quotes/{quote_id}/draft", json=past), "validUntil")
+    assert staff_quote(ready.ops, quote_id)["draft"]["revision"] == revision, "refused saves change nothing"
 
 
 def test_request_changes_second_version_stale_draft_and_accept(ready, second_staff, buyer, buyer_ws):
@@ -491,7 +502,8 @@ def test_request_changes_second_version_stale_draft_and_accept(ready, second_sta
     assert [v["version"] for v in quote["versions"]] == [1, 2] and quote["versions"][0] == v1, "v1 stays readable as sent"
 
     # Accepting the superseded version is refused; the current one makes the order, once.
-    assert_error(buyer.client.post(f"/api/quotes/{quote_id}/accept", json={"version": 1}), 409, "illegal_transition")
+    assert_error(buyer.client.post(f"/api/quotes/{quote_id}/accept", json={"version": 1}), 409,
+                 {"superseded_version", "illegal_transition"})
     accepted = body(seen(buyer.client.post(f"/api/quotes/{quote_id}/accept", json={"version": 2})), 201)
     check_rest("AcceptedQuote", accepted)
     order = accepted["order"]
@@ -502,6 +514,8 @@ def test_request_changes_second_version_stale_draft_and_accept(ready, second_sta
     assert order["payment"]["depositDue"] == v2["paymentTerms"]["deposit"] and order["payment"]["reference"]
     again = body(seen(buyer.client.post(f"/api/quotes/{quote_id}/accept", json={"version": 2})), 200, "accept again")
     assert again["order"]["id"] == order["id"], "accepting again answers the same order"
+    assert_error(buyer.client.post(f"/api/quotes/{quote_id}/accept", json={"version": 1}), 409,
+                 {"already_accepted", "superseded_version", "illegal_transition"})
     assert [o["id"] for o in body(seen(buyer.client.get("/api/orders")), 200)["orders"]].count(order["id"]) == 1
     assert_error(buyer.client.post(f"/api/quotes/{quote_id}/request-changes", json={"version": 2, "message": "late"}),
                  409, "illegal_transition")
@@ -518,7 +532,7 @@ def test_payment_brand_order_once_purchase_order_and_shipping(ready, buyer, buye
     order = buyer_order(buyer, order_id)
     deposit = order["payment"]["depositDue"]["amount"]
     paid = body(ops.post(f"/api/admin/orders/{order_id}/payments",
-                         json={"amount": deposit, "reference": "SEPA deposit", "receivedAt": day(0)}), 201)
+                         json={"amount": deposit, "reference": "SEPA deposit", "receivedAt": moment(-0.1)}), 201)
     check_rest("Payment", paid["payment"])
     assert paid["order"]["status"] == "payment_verified" and paid["order"]["paid"]["amount"] == deposit
     events(buyer_ws, "order.changed", topics=topics, where=lambda d: d["reason"] == "payment")
@@ -556,7 +570,7 @@ def test_payment_brand_order_once_purchase_order_and_shipping(ready, buyer, buye
     assert refused.status_code == 409, f"shipping with the balance unpaid: {refused.status_code} {refused.text[:300]}"
     outstanding = buyer_order(buyer, order_id)["payment"]["outstanding"]["amount"]
     body(ops.post(f"/api/admin/orders/{order_id}/payments",
-                  json={"amount": outstanding, "reference": "SEPA balance", "receivedAt": day(0)}), 201)
+                  json={"amount": outstanding, "reference": "SEPA balance", "receivedAt": moment(-0.05)}), 201)
     shipped = body(move(ops, order_id, "shipped", carrier="DHL Express", trackingNumber="1234567890",
                         trackingUrl="https://track.example/1234567890"), 200)["order"]
     assert shipped["status"] == "shipped"
