@@ -84,21 +84,23 @@ function stars(n) {
 }
 
 function renderLines() {
+  const rated = (order.lines || []).some((l) => l.rating);
   const rows = (order.lines || []).map((l) => h('tr', { dataset: { lineId: l.id } },
-    h('th', { scope: 'row', class: 'v-design' }, l.image ? h('img', { src: l.image, alt: '', width: 48, height: 48, loading: 'lazy' }) : null, h('span', { text: l.title || 'Design' })),
+    h('th', { scope: 'row', class: 'v-design' }, h('span', { class: 'v-design-in' },
+      l.image ? h('img', { src: l.image, alt: '', width: 48, height: 48, loading: 'lazy' }) : null, h('span', { text: l.title || 'Design' }))),
     h('td', { class: 'num', dataset: { label: 'Quantity' }, text: String(l.quantity) }),
     h('td', { class: 'num', dataset: { label: 'Unit price' }, text: money(l.unitPrice) }),
     h('td', { class: 'num', dataset: { label: 'Line total' }, text: money(l.lineTotal) }),
     h('td', { dataset: { label: 'Delivery' }, text: daysValue(l.deliveryDays) }),
     h('td', { class: 'num', dataset: { label: 'Shipped' }, text: `${l.shippedQuantity || 0} of ${l.quantity}` }),
-    h('td', { dataset: { label: 'Your rating' } }, l.rating ? stars(l.rating) : '—')));
+    rated ? h('td', { dataset: { label: 'Your rating' } }, l.rating ? stars(l.rating) : '—') : null));
   $('#order-lines').replaceChildren(h('div', { class: 'v-table-wrap' }, h('table', { class: 'v-table', id: 'order-table' },
     h('caption', { class: 'visually-hidden', text: 'Designs in this order' }),
-    h('thead', {}, h('tr', {}, ['Design', 'Quantity', 'Unit price', 'Line total', 'Delivery', 'Shipped', 'Your rating']
-      .map((t, i) => h('th', { scope: 'col', class: [1, 2, 3, 5].includes(i) ? 'num' : null, text: t })))),
+    h('thead', {}, h('tr', {}, ['Design', 'Quantity', 'Unit price', 'Line total', 'Delivery', 'Shipped', rated ? 'Your rating' : null]
+      .filter(Boolean).map((t, i) => h('th', { scope: 'col', class: [1, 2, 3, 5].includes(i) ? 'num' : null, text: t })))),
     h('tbody', {}, rows),
     h('tfoot', {}, h('tr', {}, h('th', { scope: 'row', colspan: 3, text: 'Total' }),
-      h('td', { class: 'num v-total', dataset: { label: 'Total' } }, h('b', { text: money(order.total) })), h('td', { colspan: 3 }))))));
+      h('td', { class: 'num v-total', dataset: { label: 'Total' } }, h('b', { text: money(order.total) })), h('td', { colspan: rated ? 3 : 2 }))))));
 }
 
 function renderPayment() {
@@ -108,8 +110,8 @@ function renderPayment() {
     ['Terms', paymentTermsText(order.paymentTerms)],
     ['Order total', money(order.total)],
   ];
-  if (p.depositDue) rows.push(['Deposit', money(p.depositDue)]);
-  if (p.balanceDue) rows.push(['Balance', money(p.balanceDue)]);
+  if (p.depositDue?.amount > 0) rows.push(['Deposit', money(p.depositDue)]);
+  if (p.balanceDue?.amount > 0 && p.depositDue?.amount > 0) rows.push(['Balance', money(p.balanceDue)]);
   rows.push(['Paid', money(order.paid)]);
   rows.push(['Outstanding', h('strong', { id: 'pay-outstanding', class: p.outstanding?.amount > 0 ? 'due' : 'paid', text: money(p.outstanding) })]);
   const payments = (order.payments || []).length ? h('div', {},

@@ -155,7 +155,11 @@ function changeRequestText(cr) {
 }
 
 function renderHistory() {
-  const items = (quote.history || []).map((e) => ({ at: e.at, kind: 'status', e }));
+  // A change request and the status it caused are one event: the request, with its details.
+  const asked = (quote.changeRequests || []).map((cr) => Date.parse(cr.at));
+  const items = (quote.history || [])
+    .filter((e) => e.status !== 'changes_requested' || !asked.some((t) => Math.abs(t - Date.parse(e.at)) < 5000))
+    .map((e) => ({ at: e.at, kind: 'status', e }));
   for (const cr of quote.changeRequests || []) items.push({ at: cr.at, kind: 'changes', e: cr });
   items.sort((a, b) => String(b.at).localeCompare(String(a.at)));
   $('#history-list').replaceChildren(...items.map(({ kind, e }) => {

@@ -33,7 +33,7 @@ function row(q) {
           h('span', { class: 'muted', title: formatDateTime(q.updatedAt), text: `Updated ${relativeTime(q.updatedAt)}` }))),
       h('span', { class: 'q-row-side' },
         h('b', { class: 'q-total', text: q.total ? money(q.total) : 'Not priced yet' }),
-        unread ? h('span', { class: 'nav-count q-unread', 'aria-label': `${unread} unread`, text: String(unread) }) : null,
+        unread ? h('span', { class: 'q-unread', text: `${unread} new ${unread === 1 ? 'message' : 'messages'}` }) : null,
         q.orderId ? h('span', { class: 'hint', text: 'Ordered' }) : null)));
 }
 

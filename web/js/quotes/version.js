@@ -13,6 +13,8 @@ const FIELD_LABEL = {
 
 export function changeValue(field, v, currency = 'USD') {
   if (v === null || v === undefined || v === '') return '—';
+  // The server writes a change's values as text: "2500" is minor units for a price, days for delivery.
+  if (typeof v === 'string' && /^-?\d+$/.test(v) && field !== 'line') v = Number(v);
   if (typeof v === 'object' && Number.isInteger(v.amount)) return money(v);
   if (typeof v === 'number' && /price|total|deposit$/i.test(field) && field !== 'depositPercent') return formatMoney(v, currency);
   if (field === 'deliveryDays') return daysValue(v);
@@ -67,9 +69,9 @@ export function versionPanel(version, previous, { current = false } = {}) {
   const rows = (version.lines || []).map((l) => {
     const ch = byLine.get(l.lineId) || {};
     return h('tr', { dataset: { lineId: l.lineId }, class: Object.keys(ch).length ? 'row-changed' : null },
-      h('th', { scope: 'row', class: 'v-design' },
+      h('th', { scope: 'row', class: 'v-design' }, h('span', { class: 'v-design-in' },
         l.image ? h('img', { src: l.image, alt: '', width: 48, height: 48, loading: 'lazy' }) : null,
-        h('span', { text: l.title || 'Design' })),
+        h('span', { text: l.title || 'Design' }))),
       cell('Quantity', String(l.quantity), ch.quantity, currency, 'num'),
       cell('Unit price', money(l.unitPrice), ch.unitPrice, currency, 'num'),
       cell('Line total', money(l.lineTotal), ch.lineTotal, currency, 'num'),
@@ -78,8 +80,8 @@ export function versionPanel(version, previous, { current = false } = {}) {
   });
   const table = h('table', { class: 'v-table', id: current ? 'current-version-table' : null },
     h('caption', { class: 'visually-hidden', text: `Version ${version.version}` }),
-    h('thead', {}, h('tr', {}, ['Design', 'Quantity', 'Unit price', 'Line total', 'Minimum order', 'Delivery']
-      .map((t, i) => h('th', { scope: 'col', class: i > 0 && i < 5 ? 'num' : null, text: t })))),
+    h('thead', {}, h('tr', {}, ['Design', 'Quantity', 'Unit price', 'Line total', 'MOQ', 'Delivery']
+      .map((t, i) => h('th', { scope: 'col', class: i > 0 && i < 5 ? 'num' : null, title: t === 'MOQ' ? 'Minimum order quantity' : null, text: t })))),
     h('tbody', {}, rows),
     h('tfoot', {}, h('tr', {},
       h('th', { scope: 'row', colspan: 3, text: 'Total' }),
@@ -87,7 +89,8 @@ export function versionPanel(version, previous, { current = false } = {}) {
       h('td', { colspan: 2 }))));
   const changeList = other.length ? h('ul', { class: 'change-marks v-changes', 'aria-label': 'Other changes' },
     other.map((c) => h('li', { class: 'change-mark', dataset: { field: c.field } }, icon('info'),
-      h('span', { text: `${c.lineId ? `${titleOf(c.lineId)} — ` : ''}${FIELD_LABEL[c.field] || c.field}: was ${changeValue(c.field, c.from, currency)}, now ${changeValue(c.field, c.to, currency)}` })))) : null;
+      h('span', { text: c.field === 'line' ? `Added: ${c.to || titleOf(c.lineId)}`
+        : `${c.lineId ? `${titleOf(c.lineId)} — ` : ''}${FIELD_LABEL[c.field] || c.field}: was ${changeValue(c.field, c.from, currency)}, now ${changeValue(c.field, c.to, currency)}` })))) : null;
   const terms = version.paymentTerms || {};
   return h('div', { class: `qv${version.expired ? ' is-expired' : ''}`, dataset: { version: String(version.version) } },
     h('div', { class: 'v-head' },
@@ -102,7 +105,6 @@ export function versionPanel(version, previous, { current = false } = {}) {
     h('dl', { class: 'facts v-facts' },
       h('dt', { text: 'Total' }), h('dd', { class: 'v-total-fact', text: money(version.total) }),
       h('dt', { text: 'Payment terms' }), h('dd', { text: paymentTermsText(terms) }),
-      terms.deposit ? h('dt', { text: 'Deposit' }) : null, terms.deposit ? h('dd', { text: money(terms.deposit) }) : null,
       h('dt', { text: 'Valid until' }), h('dd', { class: version.expired ? 'v-expired' : null }, timeEl(version.validUntil, { withTime: false }) || '—', version.expired ? ' (expired)' : ''),
       version.notes ? h('dt', { text: 'Notes' }) : null, version.notes ? h('dd', { class: 'pre-line', text: version.notes }) : null));
 }
