@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { bindForm, withBusy } from '../forms.js';
 import { $, h, showAlert, formatDateTime } from '../ui.js';
-import { ISSUE_KIND, ISSUE_STATUS, attachmentLink, majorText, parseMajor, parseWhole, statusTag, todayValue } from './quote-format.js';
+import { ISSUE_KIND, ISSUE_STATUS, attachmentLink, majorText, parseMajor, parseWhole, receivedTime, statusTag, todayValue } from './quote-format.js';
 import { lineTitles } from './order-view.js';
 
 // The natural next step from each status; staff may pick another, the server decides.
@@ -23,11 +23,12 @@ export function mountPayments(path, getOrder, setOrder) {
       if (amount === null || amount < 1) problems.push(['amount', 'The amount received, such as 1250.00.']);
       if (!f.elements.reference.value.trim()) problems.push(['reference', 'The bank’s reference for this payment.']);
       if (!f.elements.receivedAt.value) problems.push(['receivedAt', 'The day it arrived.']);
+      else if (f.elements.receivedAt.value > todayValue()) problems.push(['receivedAt', 'Not a day in the future.']);
       return problems;
     },
     async submit(f) {
       const res = await api.post(`${path}/payments`, {
-        amount: parseMajor(f.elements.amount.value), reference: f.elements.reference.value.trim(), receivedAt: f.elements.receivedAt.value,
+        amount: parseMajor(f.elements.amount.value), reference: f.elements.reference.value.trim(), receivedAt: receivedTime(f.elements.receivedAt.value),
       });
       f.elements.reference.value = '';
       setOrder(res.order);

@@ -75,6 +75,12 @@ export function dateValue(iso) {
   return Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 10);
 }
 
+// A day picked in a date input as the ISO time the server wants for "received on": today means
+// now (never in the future), an earlier day its noon UTC.
+export function receivedTime(day) {
+  return day === todayValue() ? new Date().toISOString() : `${day}T12:00:00Z`;
+}
+
 export function todayValue(plusDays = 0) {
   return new Date(Date.now() + plusDays * 86_400_000).toISOString().slice(0, 10);
 }

@@ -23,6 +23,7 @@ const draftNotice = $('#draft-notice');
 let page = null;
 let quote = null;
 let dirty = false;
+let baseRevision = 0;      // the draft revision the inputs hold: a save is based on it, never on a newer one seen live
 let busy = false;          // a save or send is in flight: live refreshes wait for it
 let refreshWanted = false;
 
@@ -109,7 +110,7 @@ function fillTerms(draft) {
 
 function renderDraftMeta() {
   const d = quote.draft || {};
-  form.dataset.revision = String(d.revision ?? '');
+  form.dataset.revision = String(baseRevision);
   $('#draft-meta').textContent = d.updatedAt ? `Revision ${d.revision} · saved ${formatDateTime(d.updatedAt)}${who(d.updatedBy) ? ` by ${who(d.updatedBy)}` : ''}` : `Revision ${d.revision ?? 0} · not saved yet`;
   const next = (quote.versions?.length || 0) + 1;
   facts($('#draft-totals'), [
@@ -125,6 +126,8 @@ function renderDraft({ fill }) {
     fill = true;
   }
   if (fill) {
+    baseRevision = quote.draft?.revision ?? 0;
+    clearAlert(draftNotice);
     fillLines(linesBox, quote);
     fillTerms(quote.draft);
     clearFieldErrors(form);
@@ -154,10 +157,11 @@ function collect() {
   if (!validUntil) problems.push(['validUntil', 'Until when the buyer may accept.']);
   else if (validUntil < todayValue()) problems.push(['validUntil', 'A date from today on.']);
   const body = {
-    revision: quote.draft?.revision ?? 0,
+    revision: baseRevision,
     lines,
     paymentTerms: { depositPercent: deposit, balanceDue: $('#balance-due').value },
-    validUntil,
+    // The buyer may accept until the end of the chosen day (UTC).
+    validUntil: validUntil ? `${validUntil}T23:59:59Z` : validUntil,
   };
   const notes = $('#draft-notes').value.trim();
   body.notes = notes || null;
@@ -239,7 +243,7 @@ function bindDraft() {
     withBusy(ev.currentTarget, () => guarded(async () => {
       if (dirty && !(await save())) return;
       try {
-        const res = await api.post(`${apiPath}/send`, { revision: quote.draft?.revision });
+        const res = await api.post(`${apiPath}/send`, { revision: baseRevision });
         quote = res.quote || quote;
         const n = res.version?.version ?? quote.currentVersion;
         await refresh({ fill: true });
@@ -286,10 +290,9 @@ async function refresh({ fill = false } = {}) {
     refreshWanted = true;
     return;
   }
-  const before = quote?.draft?.revision;
   const data = await api.get(apiPath);
   quote = data.quote;
-  const moved = quote.draft?.revision !== before;
+  const moved = (quote.draft?.revision ?? 0) !== baseRevision;
   if (moved && dirty && !fill) {
     showAlert(draftNotice, 'info', `${who(quote.draft?.updatedBy) || 'Someone'} saved revision ${quote.draft?.revision} while you were editing. Saving yours will be refused; reload the draft to see theirs.`, 'The draft changed');
     draftNotice.dataset.revision = String(quote.draft?.revision);
