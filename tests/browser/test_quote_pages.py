@@ -118,11 +118,16 @@ def _staff_send(staff, quote_id, price_of, *, notes):
     q = ok(staff.get(f"/api/admin/quotes/{quote_id}"))["quote"]
     lines = [{"lineId": line["id"], "unitPrice": price_of(line["id"]), "quantity": line["quantity"], "moq": 5, "deliveryDays": 9}
              for line in q["request"]["lines"]]
-    valid = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    valid = _moment(30)
     saved = ok(put(staff, f"/api/admin/quotes/{quote_id}/draft", {
         "revision": q["draft"]["revision"], "lines": lines, "paymentTerms": {"depositPercent": 30, "balanceDue": "before_shipment"},
         "validUntil": valid, "notes": notes}))["draft"]
     return ok(staff.post(f"/api/admin/quotes/{quote_id}/send", {"revision": saved["revision"]}))
+
+
+def _moment(offset_days: float) -> str:
+    at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=offset_days)
+    return at.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _quote_badge(driver) -> int:
@@ -282,7 +287,7 @@ def test_quote_from_cart_to_a_rated_delivery(world, staff, make_driver, shoot, t
 
     # Staff move the order; every step shows live.
     deposit = order["payment"]["depositDue"]["amount"]
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = _moment(-0.01)
     ok(staff.post(f"/api/admin/orders/{order_id}/payments", {"amount": deposit, "reference": order["payment"]["reference"], "receivedAt": now}), 201)
     wait(driver).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-status") == "payment_verified")
     ok(staff.post(f"/api/admin/orders/{order_id}/status", {"status": "in_production", "note": "Casting this week."}))

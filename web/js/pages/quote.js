@@ -245,14 +245,14 @@ function openChanges(renew) {
   $('#changes-intro').textContent = renew
     ? 'We send a new version at today\'s prices. Tell us if anything else should change.'
     : 'Tell us what would make this work: a target price, another quantity or date for any design, and a message.';
-  $('#changes-submit').textContent = renew ? 'Ask to renew' : 'Send request';
+  $('#changes-dialog-submit').textContent = renew ? 'Ask to renew' : 'Send request';
   $('#changes-lines').replaceChildren(...(v ? v.lines : []).map((l) => {
     const id = (k) => `${k}-${l.lineId}`;
     return h('fieldset', { class: 'cr-line', dataset: { lineId: l.lineId } },
       h('legend', { class: 'cr-title', text: l.title || 'Design' }),
       h('p', { class: 'hint', text: `Now ${l.quantity} at ${money(l.unitPrice)} each.` }),
       h('div', { class: 'cr-grid' },
-        field({ id: id('tp'), name: id('tp'), label: 'Target unit price', optional: true,
+        field({ id: id('tp'), name: id('tp'), label: 'Target price', optional: true,
           control: h('div', { class: 'input-prefix' }, h('span', { text: '$' }), h('input', { type: 'text', inputmode: 'decimal', id: id('tp'), name: id('tp'), autocomplete: 'off' })) }),
         field({ id: id('tq'), name: id('tq'), label: 'Quantity', optional: true, control: h('input', { type: 'text', inputmode: 'numeric', id: id('tq'), name: id('tq'), autocomplete: 'off' }) }),
         field({ id: id('td'), name: id('td'), label: 'Delivery by', optional: true, control: h('input', { type: 'date', id: id('td'), name: id('td') }) })));

@@ -80,7 +80,7 @@ export function attachmentPicker({ id, label = 'Attach photos or a PDF', onChang
     input.value = '';
     files.forEach(upload);
   });
-  const el = h('div', { class: 'att-picker' },
+  const el = h('div', { class: 'att-picker' }, input,
     h('label', { for: id, class: 'btn btn-ghost btn-small att-button' }, icon('upload'), h('span', { text: label })),
     chips, status, error);
   return {
