@@ -663,6 +663,24 @@ def test_nothing_buyer_facing_names_a_brand_sku_supplier_or_marketplace(ready, b
     assert_white_label(texts, patterns)
 
 
+def test_the_admin_feed_carries_the_story(ready, admin_ws):
+    """Staff's open panels hear every move (draft saves too); every message validated against the schemas."""
+    assert STORY.get("order_id"), "the story ran"
+    while True:  # read what is queued; recv validates each message
+        try:
+            admin_ws.recv(timeout=1.0)
+        except websocket.WebSocketTimeoutException:
+            break
+    heard = [m for m in admin_ws.received if m["type"] == "event" and m["topic"] == "admin"]
+    quote_reasons = {m["data"]["reason"] for m in heard if m["event"] == "quote.changed" and m["data"]["quote"]["id"] == STORY["quote_id"]}
+    order_reasons = {m["data"]["reason"] for m in heard if m["event"] == "order.changed" and m["data"]["order"]["id"] == STORY["order_id"]}
+    assert {"draft_saved", "changes_requested", "sent", "accepted"} <= quote_reasons, quote_reasons
+    assert {"created", "payment", "brand_order", "purchase_order", "status", "shipped", "delivered", "issue", "feedback"} \
+        <= order_reasons, order_reasons
+    messages = [m for m in heard if m["event"] == "quote.message" and m["data"]["quoteId"] == STORY["quote_id"]]
+    assert len(messages) >= 2 and {m["data"]["message"]["author"] for m in messages} == {"buyer", "staff"}
+
+
 # ------------------------------------------------------------------ how fast a sent version reaches the buyer
 
 def test_sent_versions_reach_the_buyer_socket(ready, offers, staff_id):
