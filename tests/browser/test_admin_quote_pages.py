@@ -152,6 +152,10 @@ def _value(driver, css) -> str:
     return driver.execute_script("const el = document.querySelector(arguments[0]); return el ? el.value : null;", css)
 
 
+def _attr(driver, css, name):
+    return driver.execute_script("const el = document.querySelector(arguments[0]); return el ? el.getAttribute(arguments[1]) : null;", css, name)
+
+
 def _line(driver, line_id):
     return driver.find_element(By.CSS_SELECTOR, f".ql-line[data-line-id='{line_id}']")
 
@@ -222,8 +226,14 @@ def test_request_arrives_live_is_claimed_priced_and_sent(world, staff, make_driv
     _set(a, mkt.find_element(By.CSS_SELECTOR, "[data-sq='leadTimeDays']"), "25")
     _set(a, mkt.find_element(By.CSS_SELECTOR, "[data-sq='note']"), "FOB, sample in 5 days")
 
-    # Price both lines, terms that let the order ship after the deposit, save.
-    for el, price in ((inv, "123.45"), (mkt, "9.80")):
+    # Price both lines (above the proposed price), terms that let the order ship after the deposit, save.
+    proposed = {l["lineId"]: (l.get("proposedUnitPrice") or {}).get("amount") or 10000 for l in staff_quote["draft"]["lines"]}
+    inv_price = proposed[inv_line] // 100 * 100 + 2345
+
+    def major(minor):
+        return f"{minor // 100}.{minor % 100:02d}"
+
+    for el, price in ((inv, major(inv_price)), (mkt, "9.80")):
         _set(a, el.find_element(By.CSS_SELECTOR, "[data-k='unitPrice']"), price)
         for k, default in (("moq", "10"), ("deliveryDays", "21")):
             box = el.find_element(By.CSS_SELECTOR, f"[data-k='{k}']")
@@ -235,19 +245,19 @@ def test_request_arrives_live_is_claimed_priced_and_sent(world, staff, make_driv
     wait(a).until(lambda d: "Draft saved" in _text(d, "#draft-alert"))
     draft = ok(staff.get(f"/api/admin/quotes/{quote_id}"))["quote"]["draft"]
     saved = {l["lineId"]: l for l in draft["lines"]}
-    assert saved[inv_line]["unitPrice"]["amount"] == 12345 and saved[mkt_line]["unitPrice"]["amount"] == 980
+    assert saved[inv_line]["unitPrice"]["amount"] == inv_price and saved[mkt_line]["unitPrice"]["amount"] == 980
     assert saved[mkt_line]["supplierQuote"]["unitPrice"]["amount"] == 420 and saved[mkt_line]["supplierQuote"]["leadTimeDays"] == 25
     assert draft["paymentTerms"]["balanceDue"] == "on_delivery"
-    shown = _line(a, inv_line).find_element(By.CSS_SELECTOR, "[data-line-total]").get_attribute("data-line-total")
+    shown = _attr(a, f".ql-line[data-line-id='{inv_line}'] [data-line-total]", "data-line-total")
     assert shown == str(saved[inv_line]["lineTotal"]["amount"]), "the line total shown is the server's"
-    assert a.find_element(By.CSS_SELECTOR, "#draft-totals [data-total]").get_attribute("data-total") == str(draft["total"]["amount"])
+    assert _attr(a, "#draft-totals [data-total]", "data-total") == str(draft["total"]["amount"])
 
     # A second staff session edits the same draft; the first saves again; the second is refused.
     b = _staff_page(make_driver, world, f"/admin-quote.html?id={quote_id}")
     visible(b, "#workspace")
     _subscribed(b, "admin")
-    _set(b, _line(b, inv_line).find_element(By.CSS_SELECTOR, "[data-k='unitPrice']"), "99.00")
-    _set(a, _line(a, inv_line).find_element(By.CSS_SELECTOR, "[data-k='unitPrice']"), "120.00")
+    _set(b, _line(b, inv_line).find_element(By.CSS_SELECTOR, "[data-k='unitPrice']"), major(inv_price - 1000))
+    _set(a, _line(a, inv_line).find_element(By.CSS_SELECTOR, "[data-k='unitPrice']"), major(inv_price + 1000))
     _click(a, a.find_element(By.ID, "draft-save"))
     wait(a).until(lambda d: f"Revision {draft['revision'] + 1} saved" in _text(d, "#draft-alert"))
     visible(b, "#draft-notice")  # told live that the draft moved on
@@ -255,10 +265,10 @@ def test_request_arrives_live_is_claimed_priced_and_sent(world, staff, make_driv
     conflict = visible(b, "#draft-alert[data-conflict='true']")
     assert "Someone else saved this draft first" in conflict.text
     after = ok(staff.get(f"/api/admin/quotes/{quote_id}"))["quote"]["draft"]
-    assert {l["lineId"]: l for l in after["lines"]}[inv_line]["unitPrice"]["amount"] == 12000, "nothing was overwritten"
+    assert {l["lineId"]: l for l in after["lines"]}[inv_line]["unitPrice"]["amount"] == inv_price + 1000, "nothing was overwritten"
     _shots(b, shoot, "admin-quote-conflict", "draft conflict")
     _click(b, conflict.find_element(By.CSS_SELECTOR, "[data-action='reload-draft']"))
-    wait(b).until(lambda d: _value(d, f".ql-line[data-line-id='{inv_line}'] [data-k='unitPrice']") == "120.00")
+    wait(b).until(lambda d: _value(d, f".ql-line[data-line-id='{inv_line}'] [data-k='unitPrice']") == major(inv_price + 1000))
     b.quit()
 
     # Send version 1; the buyer has it.
@@ -267,7 +277,7 @@ def test_request_arrives_live_is_claimed_priced_and_sent(world, staff, make_driv
     wait(a).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-quote-status") == "quoted")
     mine = ok(buyer.get(f"/api/quotes/{quote_id}"))["quote"]
     assert mine["status"] == "quoted" and mine["currentVersion"] == 1
-    assert {l["lineId"]: l for l in mine["versions"][0]["lines"]}[inv_line]["unitPrice"]["amount"] == 12000
+    assert {l["lineId"]: l for l in mine["versions"][0]["lines"]}[inv_line]["unitPrice"]["amount"] == inv_price + 1000
 
     # The thread both ways: staff write on the page, the buyer's answer arrives live.
     fill(a, "#thread-body", "Version 1 is with you; the engraving is included.")
@@ -301,6 +311,7 @@ def test_order_payment_and_partial_shipment(world, staff, make_driver, shoot):
     visible(d, "#order-view")
     _subscribed(d, f"order:{order_id}")
     order = ok(staff.get(f"/api/admin/orders/{order_id}"))["order"]
+    STORY["mkt_order_line"] = next(lid for lid, o in order["origins"].items() if o["kind"] == "marketplace")
     deposit = order["payment"]["depositDue"]["amount"]
     amount = d.find_element(By.ID, "pay-amount").get_attribute("value")
     assert amount == f"{deposit // 100}.{deposit % 100:02d}", (amount, deposit)
@@ -326,5 +337,31 @@ def test_order_payment_and_partial_shipment(world, staff, make_driver, shoot):
     shipped = ok(staff.get(f"/api/admin/orders/{order_id}"))["order"]
     assert shipped["shipments"][0]["trackingNumber"] == "JD014600000123"
     assert all(l["shippedQuantity"] == (l["quantity"] - 1 if l["quantity"] > 1 else l["quantity"]) for l in shipped["lines"])
+
+    # Fulfilment: the inventory line ordered from its brand, a supplier PO for the sourced line.
+    _click(d, d.find_element(By.ID, "brand-orders"))
+    visible(d, "#brand-orders-table tr[data-brand]", timeout=30)
+    assert ok(staff.get(f"/api/admin/orders/{order_id}"))["order"]["fulfilment"]["brandOrders"]
+    Select(d.find_element(By.ID, "po-line")).select_by_value(STORY["mkt_order_line"])
+    assert d.find_element(By.ID, "po-supplier").get_attribute("value"), "the supplier is filled from the line's origin"
+    fill(d, "#po-reference", "PO-TEST-77")
+    d.execute_script("document.getElementById('po-date').value = arguments[0]", (dt.date.today() + dt.timedelta(days=20)).isoformat())
+    _click(d, d.find_element(By.ID, "po-submit"))
+    wait(d).until(lambda dr: "PO-TEST-77" in _text(dr, "#po-table"))
+
+    # The buyer reports an issue; it arrives live and staff resolve it with a credit.
+    issue = ok(buyer.post(f"/api/orders/{order_id}/issues", {"kind": "damaged", "description": "Two stones loose on arrival.",
+                                                            "lineIds": [STORY["mkt_order_line"]]}), 201)["issue"]
+    form_css = f".issue[data-issue-id='{issue['id']}'] form"
+    visible(d, form_css, timeout=20)
+    Select(d.find_element(By.CSS_SELECTOR, f"{form_css} select[name='status']")).select_by_value("resolved")
+    Select(d.find_element(By.CSS_SELECTOR, f"{form_css} select[name='outcome']")).select_by_value("credit")
+    fill(d, f"{form_css} input[name='reference']", "CN-0042")
+    fill(d, f"{form_css} input[name='note']", "Credit note for the two pieces.")
+    _click(d, d.find_element(By.CSS_SELECTOR, f"{form_css} button[type='submit']"))
+    wait(d).until(lambda dr: dr.execute_script(
+        f"return document.querySelector(\".issue[data-issue-id='{issue['id']}']\")?.dataset.status") == "resolved")
+    handled = next(i for i in ok(staff.get(f"/api/admin/orders/{order_id}"))["order"]["issues"] if i["id"] == issue["id"])
+    assert handled["outcome"] == "credit" and handled["reference"] == "CN-0042"
     _no_page_errors(d, "order")
     _shots(d, shoot, "admin-order", "order")

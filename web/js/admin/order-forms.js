@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { bindForm, withBusy } from '../forms.js';
 import { $, h, showAlert, formatDateTime } from '../ui.js';
-import { ISSUE_KIND, ISSUE_STATUS, attachmentLink, majorText, parseMajor, parseWhole, receivedTime, statusTag, todayValue } from './quote-format.js';
+import { ISSUE_KIND, ISSUE_STATUS, ORDER_STATUS, attachmentLink, money, majorText, parseMajor, parseWhole, receivedTime, statusTag, todayValue } from './quote-format.js';
 import { lineTitles } from './order-view.js';
 
 // The natural next step from each status; staff may pick another, the server decides.
@@ -31,8 +31,9 @@ export function mountPayments(path, getOrder, setOrder) {
         amount: parseMajor(f.elements.amount.value), reference: f.elements.reference.value.trim(), receivedAt: receivedTime(f.elements.receivedAt.value),
       });
       f.elements.reference.value = '';
+      f.elements.amount.value = ''; // refilled with what is still outstanding
       setOrder(res.order);
-      showAlert(alertBox, 'success', `${res.payment ? `${majorText(res.payment.amount?.amount)} recorded. ` : ''}Order is now ${res.order.status.replace(/_/g, ' ')}.`, 'Payment recorded');
+      showAlert(alertBox, 'success', `${res.payment ? `${money(res.payment.amount)} recorded. ` : ''}The order is ${ORDER_STATUS[res.order.status] || res.order.status}.`, 'Payment recorded');
     },
   });
 }
@@ -47,7 +48,7 @@ export function refreshPayForm(order) {
     form.elements.amount.value = majorText(due);
   }
   if (!form.elements.receivedAt.value) form.elements.receivedAt.value = todayValue();
-  form.elements.receivedAt.max = todayValue(1);
+  form.elements.receivedAt.max = todayValue();
   form.hidden = !(Number.isInteger(outstanding) ? outstanding > 0 : true);
 }
 
@@ -69,7 +70,8 @@ export function refreshMoveForm(order) {
   const select = $('#move-status');
   const closed = ['delivered', 'closed'].includes(order.status);
   $('#move-form').hidden = closed;
-  if (!select.dataset.touched) select.value = NEXT[order.status] || 'in_production';
+  const allShipped = (order.lines || []).every((l) => (l.shippedQuantity || 0) >= l.quantity);
+  if (!select.dataset.touched) select.value = order.status === 'shipped' && allShipped ? 'delivered' : NEXT[order.status] || 'in_production';
   $('#ship-fields').hidden = select.value !== 'shipped';
   $('#move-hint').textContent = order.status === 'confirmed' ? 'The deposit is not recorded yet.' : '';
   refreshShipLines(order);
@@ -119,7 +121,7 @@ export function mountMove(path, getOrder, setOrder) {
       for (const input of form.querySelectorAll('#ship-lines input')) input.remove();
       delete select.dataset.touched;
       setOrder(res.order);
-      showAlert($('#move-alert'), 'success', `The buyer sees it live.`, `Order is now ${res.order.status.replace(/_/g, ' ')}`);
+      showAlert($('#move-alert'), 'success', 'The buyer sees it live.', `The order is ${ORDER_STATUS[res.order.status] || res.order.status}`);
     },
   });
 }

@@ -33,11 +33,17 @@ function setDirty(value) {
   form.dataset.dirty = value ? 'true' : 'false';
 }
 
+// A staff member as a name: the server may name them by id alone (who saved the draft last).
 function who(person) {
   if (!person) return '';
-  if (typeof person === 'string') return person;
-  return person.name || person.email || '';
+  const id = typeof person === 'string' ? person : person.id;
+  if (id && id === page?.user?.id) return 'you';
+  if (typeof person !== 'string') return person.name || person.email || '';
+  if (quote?.assignee && quote.assignee.id === person) return quote.assignee.name || quote.assignee.email;
+  return /^u_/.test(person) ? 'a colleague' : person;
 }
+
+const capital = (text) => (text ? text[0].toUpperCase() + text.slice(1) : text);
 
 // ---------- header, buyer, request ----------
 
@@ -174,7 +180,7 @@ function showConflict(err) {
   draftAlert.replaceChildren(
     h('div', {},
       h('strong', { text: 'Someone else saved this draft first' }),
-      h('p', { text: `${err?.message ? `${err.message} ` : ''}Your changes were not saved and nothing of theirs was overwritten. Reload the draft to see their version (copy anything of yours you want to keep first).` }),
+      h('p', { text: `${err?.message ? `${err.message} ` : ''}Your changes were not saved and nothing of theirs was overwritten; copy anything of yours you want to keep before reloading.` }),
       h('div', { class: 'form-actions' },
         h('button', { type: 'button', class: 'btn btn-primary btn-small', dataset: { action: 'reload-draft' }, text: 'Reload the draft', onclick: reloadDraft }))));
   draftAlert.hidden = false;
@@ -294,7 +300,7 @@ async function refresh({ fill = false } = {}) {
   quote = data.quote;
   const moved = (quote.draft?.revision ?? 0) !== baseRevision;
   if (moved && dirty && !fill) {
-    showAlert(draftNotice, 'info', `${who(quote.draft?.updatedBy) || 'Someone'} saved revision ${quote.draft?.revision} while you were editing. Saving yours will be refused; reload the draft to see theirs.`, 'The draft changed');
+    showAlert(draftNotice, 'info', `${capital(who(quote.draft?.updatedBy)) || 'Someone'} saved revision ${quote.draft?.revision} while you were editing. Saving yours will be refused; reload the draft to see theirs.`, 'The draft changed');
     draftNotice.dataset.revision = String(quote.draft?.revision);
     // The figures and totals below stay those of the revision being edited.
     renderHeader();
