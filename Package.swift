@@ -60,6 +60,12 @@ let package = Package(
             "FacetCore", "FacetStore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The operations console's reading and its staff workflows: the dashboard's work counts,
+        // analytics, approvals, the audit log. Reads across the store; knows nothing of HTTP.
+        .target(name: "FacetOperations", dependencies: [
+            "FacetCore", "FacetStore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // The transport: libwebsockets, requests and responses, the router, multipart, WebSocket fan-out.
         .target(name: "FacetHTTP", dependencies: [
             "FacetCore", "CLibWebSockets",
@@ -67,7 +73,7 @@ let package = Package(
             .product(name: "RoutingKit", package: "routing-kit"),
         ]),
         .target(name: "FacetServer", dependencies: [
-            "FacetCore", "FacetStore", "FacetSourcing", "FacetSearch", "FacetCommerce", "FacetHTTP", "CCurl",
+            "FacetCore", "FacetStore", "FacetSourcing", "FacetSearch", "FacetCommerce", "FacetOperations", "FacetHTTP", "CCurl",
             // FacetSearch re-exports vision types whose module map names the codecs.
             "CImageCodecs",
             .product(name: "Logging", package: "swift-log"),
@@ -89,7 +95,8 @@ let package = Package(
         .testTarget(name: "FacetCoreTests", dependencies: ["FacetCore"]),
         .testTarget(name: "FacetStoreTests", dependencies: ["FacetStore"]),
         .testTarget(name: "FacetHTTPTests", dependencies: ["FacetHTTP", "FacetCore"]),
-        .testTarget(name: "FacetServerTests", dependencies: ["FacetServer", "FacetHTTP", "FacetStore", "FacetCore", "FacetSearch", "FacetCommerce"]),
+        .testTarget(name: "FacetServerTests", dependencies: ["FacetServer", "FacetHTTP", "FacetStore", "FacetCore", "FacetSearch", "FacetCommerce",
+                                                          "FacetOperations"]),
         .testTarget(name: "FacetSeedsTests", dependencies: ["FacetSeeds"]),
         .testTarget(name: "FacetSourcingTests", dependencies: ["FacetSourcing", "FacetStore", "FacetCore"], exclude: ["Fixtures"]),
         .testTarget(name: "FacetMatchingTests", dependencies: ["FacetMatching", "FacetVision", "FacetCore"]),

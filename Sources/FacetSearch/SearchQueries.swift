@@ -76,6 +76,9 @@ extension SearchService {
         return OfferDetail(offer: offer, comparison: attributes == nil ? nil : offer.matches, origin: origin)
     }
 
+    /// Which embedder turns photos into vectors (the dashboard shows it).
+    public var embedderIdentifier: String { options.embedder?.identifier ?? "handcrafted" }
+
     public struct IndexStatus: Encodable, Sendable {
         public let loaded: Bool, images: Int, items: Int, bytesPerImage: Int, perCategory: [String: Int], queuedJobs: Int
         public let readiness: SearchIndexer.Readiness

@@ -25,7 +25,7 @@ public final class Application: HTTPResponder {
     static let modules: [@Sendable (Routes) -> Void] = [
         AuthRoutes.register, MeRoutes.register, AdminRoutes.register, SourcingRoutes.register, SearchRoutes.register,
         MarkupRoutes.register, MarketplaceRoutes.register, HealthRoutes.register, CatalogInfoRoutes.register, WorkspaceRoutes.register,
-        SavedSearchRoutes.register, MetricsRoutes.register, QuoteRoutes.register, OrderRoutes.register,
+        SavedSearchRoutes.register, MetricsRoutes.register, QuoteRoutes.register, OrderRoutes.register, OperationsRoutes.register,
     ]
 
     /// Method and path of every route, with its guard: the API documents are checked against this.

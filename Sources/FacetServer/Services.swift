@@ -1,6 +1,7 @@
 import FacetCommerce
 import FacetCore
 import FacetHTTP
+import FacetOperations
 import FacetSearch
 import FacetSourcing
 import FacetStore
@@ -37,6 +38,8 @@ public final class Services: Sendable {
     /// Who has a WebSocket open (so they are not also e-mailed).
     public let presence: Presence
     let quoteExpiry: QuoteExpiry
+    /// The operations console's reading: work counts, analytics, approvals, audit, accounts.
+    public let operations: Operations
     /// Tier-2 marketplace sourcing; nil when no marketplace is configured.
     public let marketplace: MarketplaceService?
     /// Open WebSocket sessions, as the transport counts them (0 without a transport).
@@ -73,6 +76,7 @@ public final class Services: Sendable {
         self.orders = Orders(database: database, publisher: publisher, offers: search, workspace: workspace, presence: presence, mail: mail,
                              brands: sourcing.map { SourcingBrandOrders(sourcing: $0) }, attachments: attachments, settings: settings)
         self.quoteExpiry = QuoteExpiry(quotes: quotes, interval: settings.expiryInterval, logger: logger)
+        self.operations = Operations(database: database, publisher: publisher)
         ownership.register(.quote, CommerceOwnership.quote)
         ownership.register(.order, CommerceOwnership.order)
         self.marketplace = marketplace
@@ -136,6 +140,8 @@ public struct ServerConfiguration: Sendable {
     public var marketplace: MarketplaceService.Options?
     /// How often sent quote versions past their validity are expired, in seconds.
     public var quoteExpiryInterval: TimeInterval = 30
+    /// When the dashboard's health tiles turn amber or red.
+    public var healthThresholds = HealthThresholds()
     /// Start the brand sync schedule with the server (the benchmark drives it by hand).
     public var startSync = true
 

@@ -110,6 +110,11 @@ public struct CatalogStore: Sendable {
                                        fields: ["title", "category", "attributes", "gemstones", "baseCost", "moq", "priceTiers",
                                                 "stock", "leadTimes", "status", "images"],
                                        product: product, at: now)
+                // A brand whose new products wait for review: the product is held until staff approve it.
+                if try String.fetchOne(db, sql: "SELECT policy FROM brandPolicy WHERE brand = ?", arguments: [product.brand]) == "review" {
+                    try db.execute(sql: "INSERT OR IGNORE INTO approval (id, kind, subject, status, createdAt) VALUES (?, 'brand_product', ?, 'pending', ?)",
+                                   arguments: [Identifier.make("ap"), product.sku, now])
+                }
                 try db.execute(sql: """
                     INSERT INTO catalogProduct (sku, brand, title, category, status, baseCostAmount, currency, moq, stock, product,
                       native, fingerprint, sourceUpdatedAt, syncedAt, stockCheckedAt, createdAt, updatedAt)

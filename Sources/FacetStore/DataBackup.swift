@@ -31,6 +31,10 @@ public enum DataBackup {
 
     static let databaseName = "facet.sqlite"
     static let imagesName = "images"
+    /// Files buyers and staff attached to quote threads and order issues.
+    static let attachmentsName = "attachments"
+    /// Written into the data folder after each backup, for the operations dashboard.
+    public static let lastBackupName = "last-backup.json"
     static let manifestName = "manifest.json"
 
     /// Copies `data` into `destination` (created if needed, its previous copy replaced).
@@ -61,6 +65,7 @@ public enum DataBackup {
 
         let (images, imageBytes) = try copyImages(from: data.appendingPathComponent(imagesName),
                                                   to: destination.appendingPathComponent(imagesName))
+        _ = try copyImages(from: data.appendingPathComponent(attachmentsName), to: destination.appendingPathComponent(attachmentsName))
         var summary = try describe(database: target)
         summary.images = images
         summary.imageBytes = imageBytes
@@ -68,7 +73,16 @@ public enum DataBackup {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         try encoder.encode(summary).write(to: destination.appendingPathComponent(manifestName), options: .atomic)
+        try? encoder.encode(summary).write(to: data.appendingPathComponent(lastBackupName), options: .atomic)
         return summary
+    }
+
+    /// When the last backup of this data folder was made, if the dashboard can tell.
+    public static func lastBackup(data: URL) -> Summary? {
+        guard let bytes = FileManager.default.contents(atPath: data.appendingPathComponent(lastBackupName).path) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try? decoder.decode(Summary.self, from: bytes)
     }
 
     /// Puts a backup in place as the data folder `data`, through SQLite's backup API (the
@@ -92,6 +106,7 @@ public enum DataBackup {
         try reader.close()
         let (images, imageBytes) = try copyImages(from: backup.appendingPathComponent(imagesName),
                                                   to: data.appendingPathComponent(imagesName))
+        _ = try copyImages(from: backup.appendingPathComponent(attachmentsName), to: data.appendingPathComponent(attachmentsName))
         var summary = try describe(database: target)
         summary.images = images
         summary.imageBytes = imageBytes

@@ -82,7 +82,10 @@ extension FeatureStore {
         guard !skus.isEmpty else { return [:] }
         let marks = Array(repeating: "?", count: skus.count).joined(separator: ",")
         return try database.read { db in
-            Dictionary(uniqueKeysWithValues: try Self.catalog(db, where: "sku IN (\(marks))", arguments: StatementArguments(skus)))
+            // A product held for review (or rejected) is not offered to anyone.
+            Dictionary(uniqueKeysWithValues: try Self.catalog(db, where: """
+                sku IN (\(marks)) AND sku NOT IN (SELECT subject FROM approval WHERE kind = 'brand_product' AND status != 'approved')
+                """, arguments: StatementArguments(skus)))
         }
     }
 

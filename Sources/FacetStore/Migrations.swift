@@ -396,6 +396,78 @@ enum Migrations {
                 t.column("lastAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v8-operations") { db in
+            // Staff actions that have no audit table of their own (accounts, approvals, buyers,
+            // policies): one sentence each, with who and when.
+            try db.create(table: "staffAudit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull().indexed()
+                t.column("actorId", .text).notNull()
+                t.column("actorEmail", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("subject", .text)
+                t.column("summary", .text).notNull()
+            }
+            // New brand products wait here when their brand's policy is "review"; marketplace
+            // listings wait here when staff propose them for the curated catalog.
+            try db.create(table: "approval") { t in
+                t.primaryKey("id", .text)
+                t.column("kind", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("status", .text).notNull().indexed()
+                t.column("reason", .text)
+                t.column("corrections", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("decidedAt", .datetime)
+                t.column("decidedBy", .text)
+                t.uniqueKey(["kind", "subject"])
+            }
+            try db.create(table: "brandPolicy") { t in
+                t.primaryKey("brand", .text)
+                t.column("policy", .text).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.column("updatedBy", .text)
+            }
+            // Attribute values staff corrected in a review: labelled examples for the attribute heads.
+            try db.create(table: "attributeCorrection") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("subject", .text).notNull()
+                t.column("fileName", .text)
+                t.column("attribute", .text).notNull()
+                t.column("extracted", .text)
+                t.column("corrected", .text).notNull()
+                t.column("by", .text).notNull()
+                t.column("at", .datetime).notNull()
+            }
+            // A buyer's thumbs up or down on one result of one search.
+            try db.create(table: "resultFeedback") { t in
+                t.column("searchId", .text).notNull().references("search", onDelete: .cascade)
+                t.column("offerId", .text).notNull()
+                t.column("buyerId", .text).notNull()
+                t.column("vote", .integer).notNull()
+                t.column("at", .datetime).notNull()
+                t.primaryKey(["searchId", "offerId"])
+            }
+            try db.create(table: "buyerNote") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("buyerId", .text).notNull().references("user", onDelete: .cascade).indexed()
+                t.column("authorEmail", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("at", .datetime).notNull()
+            }
+            try db.alter(table: "user") { t in
+                t.add(column: "suspendedAt", .datetime)
+                t.add(column: "businessVerifiedAt", .datetime)
+            }
+            // Live checks that found a product out of stock, for the supply report.
+            try db.create(table: "stockCheck") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("sku", .text).notNull()
+                t.column("brand", .text).notNull()
+                t.column("inStock", .boolean).notNull()
+                t.column("at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -119,6 +119,9 @@ enum AuthRoutes {
             throw APIError(401, "invalid_credentials", "E-mail or password is incorrect.")
         }
         limiter.recordSuccess(account: email, address: address)
+        guard !context.services.operations.isSuspended(userId: user.id) else {
+            throw APIError(403, "account_suspended", "This account is suspended. Contact Facet to restore it.")
+        }
         let token = try await context.services.accounts.openSession(userId: user.id)
         var response = HTTPResponse.json(UserEnvelope(user))
         response.headers.append(SessionCookie.set(token, secure: context.services.configuration.tlsCertificate != nil))

@@ -199,7 +199,10 @@ enum SourcingRoutes {
     @Sendable static func live(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
         let sourcing = try sourcing(context)
         do {
-            return .json(try await sourcing.stock.check(sku: context.parameter("sku")))
+            let check = try await sourcing.stock.check(sku: context.parameter("sku"))
+            // Only answers the brand gave now count toward the supply report's stock-out rate.
+            if check.live { context.services.operations.recordStockCheck(sku: check.sku, brand: check.brand, inStock: check.stock > 0) }
+            return .json(check)
         } catch SourcingError.unknownProduct(let sku) {
             throw APIError.notFound("No product \(sku).")
         }
