@@ -460,6 +460,17 @@ def test_bad_input_names_its_field(ready, buyer, offers):
     assert staff_quote(ready.ops, quote_id)["draft"]["revision"] == revision, "refused saves change nothing"
 
 
+def test_a_wrong_type_names_the_member_as_other_errors_do(ready, buyer, offers):
+    """Every refusal names an array member the same way: `lines[0].quantity`, as the quote rules do."""
+    good = {"lines": [{"offerId": offers["inventory"]["id"], "quantity": 10}], "urgency": "standard", "country": "DE"}
+    by_rule = buyer.client.post("/api/quotes", json={**good, "lines": [{"offerId": offers["inventory"]["id"], "quantity": 0}]})
+    by_type = buyer.client.post("/api/quotes", json={**good, "lines": [{"offerId": offers["inventory"]["id"], "quantity": "ten"}]})
+    assert by_rule.status_code == by_type.status_code == 422, (by_rule.text, by_type.text)
+    assert by_rule.json()["error"]["field"] == "lines[0].quantity", by_rule.text
+    assert by_type.json()["error"]["field"] == "lines[0].quantity", \
+        f"SERVER: a wrong JSON type names the member differently from a broken rule: {by_type.json()['error']['field']!r}"
+
+
 def test_request_changes_second_version_stale_draft_and_accept(ready, second_staff, buyer, buyer_ws):
     quote_id, ops = STORY["quote_id"], ready.ops
     v1 = STORY["v1"]
