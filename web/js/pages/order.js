@@ -9,7 +9,7 @@ import { attachmentList, attachmentPicker } from '../quotes/attachments.js';
 import { field, formDialog } from '../quotes/dialog.js';
 import {
   ISSUE_KIND, ISSUE_OUTCOME, ISSUE_STATUS, ORDER_STATUS, ORDER_STEPS, actorText, dateText, daysValue, money, nextStepText,
-  paymentTermsText, quoteHref, statusTag, statusText, timeEl,
+  paymentTermsText, quoteHref, statusTag, statusText, put, timeEl,
 } from '../quotes/labels.js';
 
 let page = null;
@@ -37,7 +37,7 @@ function trackingLink(t) {
 function renderHead() {
   document.title = `${order.number} — Facet`;
   $('#order-title').textContent = `Order ${order.number}`;
-  $('#order-headline').replaceChildren(
+  put($('#order-headline'), 
     statusTag(order.status, ORDER_STATUS),
     order.quoteId ? h('a', { href: quoteHref(order.quoteId), class: 'q-from', text: `From quote ${order.quoteNumber || ''}${order.quoteVersion ? `, version ${order.quoteVersion}` : ''}` }) : null,
     order.nextStep ? h('span', { class: 'q-next', id: 'next-step', text: nextStepText(order.nextStep) }) : null);
@@ -59,14 +59,14 @@ function renderActions() {
   const again = h('button', { type: 'button', class: 'btn btn-ghost', id: 'reorder-order' }, icon('cart'), h('span', { text: 'Order again' }));
   again.addEventListener('click', () => reorder(again));
   items.push(again);
-  $('#order-actions').replaceChildren(h('p', { class: 'q-actions-lead', id: 'actions-lead', text: lead }), h('div', { class: 'q-actions-buttons' }, items));
+  put($('#order-actions'), h('p', { class: 'q-actions-lead', id: 'actions-lead', text: lead }), h('div', { class: 'q-actions-buttons' }, items));
 }
 
 function renderSteps() {
   const at = ORDER_STEPS.indexOf(order.status);
   const reached = new Map();
   for (const e of order.timeline || []) if (!reached.has(e.status)) reached.set(e.status, e.at);
-  $('#order-steps').replaceChildren(...ORDER_STEPS.map((s, i) => {
+  put($('#order-steps'), ...ORDER_STEPS.map((s, i) => {
     const state = i < at ? 'done' : i === at ? 'current' : 'todo';
     const expected = order.nextStep && order.nextStep.status === s && order.nextStep.expectedAt ? `expected ${dateText(order.nextStep.expectedAt)}` : '';
     return h('li', { class: `step-${state}`, dataset: { step: s }, 'aria-current': state === 'current' ? 'step' : null },
@@ -94,7 +94,7 @@ function renderLines() {
     h('td', { dataset: { label: 'Delivery' }, text: daysValue(l.deliveryDays) }),
     h('td', { class: 'num', dataset: { label: 'Shipped' }, text: `${l.shippedQuantity || 0} of ${l.quantity}` }),
     rated ? h('td', { dataset: { label: 'Your rating' } }, l.rating ? stars(l.rating) : '—') : null));
-  $('#order-lines').replaceChildren(h('div', { class: 'v-table-wrap' }, h('table', { class: 'v-table', id: 'order-table' },
+  put($('#order-lines'), h('div', { class: 'v-table-wrap' }, h('table', { class: 'v-table', id: 'order-table' },
     h('caption', { class: 'visually-hidden', text: 'Designs in this order' }),
     h('thead', {}, h('tr', {}, ['Design', 'Quantity', 'Unit price', 'Line total', 'Delivery', 'Shipped', rated ? 'Your rating' : null]
       .filter(Boolean).map((t, i) => h('th', { scope: 'col', class: [1, 2, 3, 5].includes(i) ? 'num' : null, text: t })))),
@@ -118,7 +118,7 @@ function renderPayment() {
     h('h3', { class: 'subhead', text: 'Received' }),
     h('ul', { class: 'pay-list' }, order.payments.map((x) => h('li', {},
       h('span', { text: money(x.amount) }), h('span', { class: 'muted' }, timeEl(x.receivedAt, { withTime: false }), x.reference ? ` · ${x.reference}` : ''))))) : null;
-  $('#payment-body').replaceChildren(
+  put($('#payment-body'), 
     h('dl', { class: 'summary-list pay-facts' }, rows.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', {}, v)])),
     p.instructions ? h('div', { class: 'pay-instructions' }, h('h3', { class: 'subhead', text: 'How to pay' }), h('p', { class: 'pre-line', id: 'pay-instructions', text: p.instructions })) : null,
     payments);
@@ -127,21 +127,26 @@ function renderPayment() {
 function renderShipments() {
   const list = order.shipments || [];
   $('#shipments-card').hidden = !list.length;
-  $('#shipment-list').replaceChildren(...list.map((s) => h('li', { class: 'ship' },
+  put($('#shipment-list'), ...list.map((s) => h('li', { class: 'ship' },
     h('div', { class: 'ship-head' }, h('strong', { text: s.carrier || 'Shipment' }), timeEl(s.at)),
     trackingLink(s),
     (s.lines || []).length ? h('ul', { class: 'tl-lines' }, s.lines.map((l) => h('li', { text: `${titleOf(l.lineId)} × ${l.quantity}` }))) : null)));
 }
 
 function renderTimeline() {
-  const items = [...(order.timeline || [])].sort((a, b) => String(a.at).localeCompare(String(b.at))).map((e) => h('li', { class: 'tl-item', dataset: { status: e.status } },
-    h('span', { class: 'tl-dot' }),
-    h('div', { class: 'tl-body' },
-      h('strong', { text: statusText(e.status, ORDER_STATUS) }),
-      h('span', { class: 'muted' }, actorText(e.actor) ? `${actorText(e.actor)} · ` : '', timeEl(e.at)),
-      e.note ? h('p', { class: 'pre-line tl-note', text: e.note }) : null,
-      trackingLink(e),
-      (e.lines || []).length ? h('ul', { class: 'tl-lines' }, e.lines.map((l) => h('li', { text: `${titleOf(l.lineId)} × ${l.quantity}` }))) : null)));
+  const sorted = [...(order.timeline || [])].sort((a, b) => String(a.at).localeCompare(String(b.at)));
+  // An entry that does not change the status (a payment, a note) is titled by what it says.
+  const items = sorted.map((e, i) => {
+    const same = i > 0 && sorted[i - 1].status === e.status && e.note;
+    return h('li', { class: `tl-item${same ? ' tl-event' : ''}`, dataset: { status: e.status } },
+      h('span', { class: 'tl-dot' }),
+      h('div', { class: 'tl-body' },
+        h('strong', { text: same ? e.note : statusText(e.status, ORDER_STATUS) }),
+        h('span', { class: 'muted' }, actorText(e.actor) ? `${actorText(e.actor)} · ` : '', timeEl(e.at)),
+        e.note && !same ? h('p', { class: 'pre-line tl-note', text: e.note }) : null,
+        trackingLink(e),
+        (e.lines || []).length ? h('ul', { class: 'tl-lines' }, e.lines.map((l) => h('li', { text: `${titleOf(l.lineId)} × ${l.quantity}` }))) : null));
+  });
   if (order.nextStep) {
     items.push(h('li', { class: 'tl-item tl-next', id: 'timeline-next' },
       h('span', { class: 'tl-dot' }),
@@ -149,13 +154,13 @@ function renderTimeline() {
         h('strong', { text: `Next: ${statusText(order.nextStep.status, ORDER_STATUS)}` }),
         order.nextStep.expectedAt ? h('span', { class: 'muted', text: `Expected ${dateText(order.nextStep.expectedAt)}` }) : null)));
   }
-  $('#timeline-list').replaceChildren(...items);
+  put($('#timeline-list'), ...items);
 }
 
 function renderIssues() {
   const list = order.issues || [];
   $('#issues-card').hidden = !list.length;
-  $('#issue-list').replaceChildren(...list.map((i) => h('li', { class: 'issue', dataset: { issueId: i.id, status: i.status } },
+  put($('#issue-list'), ...list.map((i) => h('li', { class: 'issue', dataset: { issueId: i.id, status: i.status } },
     h('div', { class: 'issue-head' },
       h('strong', { text: ISSUE_KIND[i.kind] || i.kind }),
       statusTag(i.status, ISSUE_STATUS),
@@ -192,7 +197,7 @@ function renderFeedback() {
     const f = order.feedback;
     card.hidden = false;
     $('#feedback-title').textContent = 'Your feedback';
-    $('#feedback-body').replaceChildren(h('div', { id: 'feedback-done' },
+    put($('#feedback-body'), h('div', { id: 'feedback-done' },
       h('p', {}, stars(f.rating), ' ', h('span', { class: 'muted' }, timeEl(f.at))),
       f.comment ? h('p', { class: 'pre-line', text: f.comment }) : null));
     return;
@@ -209,7 +214,7 @@ function renderFeedback() {
     h('div', { class: 'star-lines' }, (order.lines || []).map((l) => starInput(`rating-${l.id}`, l.title || 'Design', `rate-${l.id}`))),
     field({ id: 'feedback-comment', name: 'comment', label: 'Comment', optional: true, control: h('textarea', { id: 'feedback-comment', name: 'comment', rows: 3, maxlength: 2000 }) }),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-gold', id: 'feedback-submit', dataset: { busyLabel: 'Sending…' }, text: 'Send feedback' })));
-  $('#feedback-body').replaceChildren(h('p', { class: 'hint', text: 'Rate the order and, if you like, each design. Your rating closes the order.' }), form);
+  put($('#feedback-body'), h('p', { class: 'hint', text: 'Rate the order and, if you like, each design. Your rating closes the order.' }), form);
   (order.lines || []).forEach((l, i) => {
     feedbackFields[`lines[${i}].rating`] = `rating-${l.id}`;
     feedbackFields[`lines.${i}.rating`] = `rating-${l.id}`;
@@ -251,7 +256,7 @@ function openIssue() {
   const d = dialogs.issue;
   d.form.reset();
   issuePicker.clear();
-  $('#issue-lines').replaceChildren(...(order.lines || []).map((l) => h('label', { class: 'check check-small' },
+  put($('#issue-lines'), ...(order.lines || []).map((l) => h('label', { class: 'check check-small' },
     h('input', { type: 'checkbox', name: 'lineIds', value: l.id }), h('span', { text: l.title || 'Design' }))));
   d.open();
 }

@@ -9,7 +9,7 @@ import { SOURCE_LABEL, moqText, offerHref, plural } from '../offers.js';
 import { $, $$, h, icon, clearAlert, formatDateTime } from '../ui.js';
 import { countries, countryCode } from '../quotes/countries.js';
 import { newIdempotencyKey, postOnce } from '../quotes/client.js';
-import { quoteHref } from '../quotes/labels.js';
+import { quoteHref, put } from '../quotes/labels.js';
 
 let lines = []; // { key, offerId, title, image, source, moq, moqUnit, quantity, note, available }
 let sent = []; // the lines of the request in flight, in the order the server will number them
@@ -165,7 +165,7 @@ function showDone(quote) {
   form.hidden = true;
   $('#page-lede').hidden = true;
   const due = quote.dueAt ? h('time', { datetime: quote.dueAt, id: 'done-due', text: formatDateTime(quote.dueAt) }) : null;
-  $('#quote-done').replaceChildren(
+  put($('#quote-done'), 
     h('div', { class: 'status-icon ok' }, icon('check')),
     h('h2', { id: 'done-title', text: 'Quote request submitted' }),
     h('p', {}, 'Your request ', h('strong', { id: 'done-number', text: quote.number || '' }), ' is with our sales team.'),
@@ -259,13 +259,13 @@ mountPage({
     }
     $('#request-loading').hidden = true;
     if (!lines.length) {
-      $('#quote-done').replaceChildren(
+      put($('#quote-done'), 
         h('p', { text: 'Your cart is empty. Add designs to your cart, then request a quote for them.' }),
         h('div', { class: 'actions' }, h('a', { class: 'btn btn-primary btn-small', href: '/search.html', text: 'Find jewelry' })));
       $('#quote-done').hidden = false;
       return;
     }
-    $('#request-lines').replaceChildren(...lines.map((l) => lineItem(l, single)));
+    put($('#request-lines'), ...lines.map((l) => lineItem(l, single)));
     for (const l of lines) {
       if (l.preselect === false) {
         const box = $(`#line-${CSS.escape(l.key)}-include`);

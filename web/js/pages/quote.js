@@ -10,7 +10,7 @@ import { refreshQuoteBadge } from '../workspace.js';
 import { countryName } from '../quotes/countries.js';
 import { field, formDialog } from '../quotes/dialog.js';
 import {
-  QUOTE_STATUS, actorText, awaitingTag, dateText, dueLine, money, orderHref, paymentTermsText, statusTag, statusText, timeEl,
+  QUOTE_STATUS, actorText, awaitingTag, dateText, dueLine, money, orderHref, paymentTermsText, statusTag, statusText, put, timeEl,
 } from '../quotes/labels.js';
 import { mountThread } from '../quotes/thread.js';
 import { versionPanel } from '../quotes/version.js';
@@ -34,7 +34,7 @@ function renderHead() {
   document.title = `${quote.number} — Facet`;
   $('#quote-title').textContent = `Quote ${quote.number}`;
   const due = dueLine(quote);
-  $('#quote-headline').replaceChildren(
+  put($('#quote-headline'), 
     statusTag(quote.status), awaitingTag(quote),
     quote.urgency === 'urgent' ? h('span', { class: 'tag tag-warn', text: 'Urgent' }) : null,
     due ? h('span', { class: `q-due q-due-${due.kind}`, id: 'quote-due', text: due.text }) : null);
@@ -74,7 +74,7 @@ function renderActions() {
     lead = s === 'declined' ? 'This quote was declined.' : s === 'withdrawn' ? 'You withdrew this request.' : statusText(s);
     items.push(button('reorder-quote', 'Order again', 'btn-ghost', reorder, 'cart'));
   }
-  $('#quote-actions').replaceChildren(
+  put($('#quote-actions'), 
     h('p', { class: 'q-actions-lead', id: 'actions-lead', text: lead }),
     h('div', { class: 'q-actions-buttons' }, items));
 }
@@ -90,7 +90,7 @@ function renderVersions() {
     tabs.hidden = true;
     const due = dueLine(quote);
     const closed = ['withdrawn', 'declined'].includes(quote.status);
-    panel.replaceChildren(h('div', { class: 'empty v-empty', id: 'no-version' },
+    put(panel, h('div', { class: 'empty v-empty', id: 'no-version' },
       icon('clock'),
       h('p', { text: closed ? 'No quote was sent for this request.' : 'We are preparing your quote.' }),
       due && !closed ? h('p', { class: 'hint', text: due.text }) : null));
@@ -100,7 +100,7 @@ function renderVersions() {
   tabs.hidden = versions.length < 2;
   // Newest first: the current version leads.
   const ordered = [...versions].sort((a, b) => b.version - a.version);
-  tabs.replaceChildren(...ordered.map((v) => {
+  put(tabs, ...ordered.map((v) => {
     const on = v.version === selected;
     const b = h('button', { type: 'button', role: 'tab', id: `version-tab-${v.version}`, 'aria-selected': String(on), tabindex: on ? 0 : -1, dataset: { version: String(v.version) } },
       `Version ${v.version}`, v.version === quote.currentVersion ? h('span', { class: 'tab-count', text: ' · current' }) : null);
@@ -115,7 +115,7 @@ function renderVersions() {
   const v = versions.find((x) => x.version === selected);
   const previous = versions.filter((x) => x.version < v.version).sort((a, b) => b.version - a.version)[0] || null;
   panel.setAttribute('aria-labelledby', `version-tab-${v.version}`);
-  panel.replaceChildren(versionPanel(v, previous, { current: v.version === quote.currentVersion }));
+  put(panel, versionPanel(v, previous, { current: v.version === quote.currentVersion }));
 }
 
 // ---------------------------------------------------------------- request and history
@@ -138,7 +138,7 @@ function renderRequest() {
   ];
   if (r.customisation) facts.push(['Customisation', typeof r.customisation === 'string' ? r.customisation : Object.entries(r.customisation).map(([k, v]) => `${k}: ${v}`).join('\n')]);
   facts.push(['Requested', timeEl(quote.createdAt)]);
-  $('#request-body').replaceChildren(lines,
+  put($('#request-body'), lines,
     h('dl', { class: 'facts req-facts' }, facts.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { class: k === 'Customisation' ? 'pre-line' : null }, v)])));
 }
 
@@ -162,7 +162,7 @@ function renderHistory() {
     .map((e) => ({ at: e.at, kind: 'status', e }));
   for (const cr of quote.changeRequests || []) items.push({ at: cr.at, kind: 'changes', e: cr });
   items.sort((a, b) => String(b.at).localeCompare(String(a.at)));
-  $('#history-list').replaceChildren(...items.map(({ kind, e }) => {
+  put($('#history-list'), ...items.map(({ kind, e }) => {
     if (kind === 'changes') {
       return h('li', { class: 'tl-item tl-changes' },
         h('span', { class: 'tl-dot' }),
@@ -227,7 +227,7 @@ async function reorder(ev) {
 function openAccept(v) {
   const d = dialogs.accept;
   d.version = v.version;
-  $('#accept-summary').replaceChildren(
+  put($('#accept-summary'), 
     h('dt', { text: 'Version' }), h('dd', { text: String(v.version) }),
     h('dt', { text: 'Total' }), h('dd', { text: money(v.total) }),
     h('dt', { text: 'Payment' }), h('dd', { text: paymentTermsText(v.paymentTerms) }),
@@ -246,7 +246,7 @@ function openChanges(renew) {
     ? 'We send a new version at today\'s prices. Tell us if anything else should change.'
     : 'Tell us what would make this work: a target price, another quantity or date for any design, and a message.';
   $('#changes-dialog-submit').textContent = renew ? 'Ask to renew' : 'Send request';
-  $('#changes-lines').replaceChildren(...(v ? v.lines : []).map((l) => {
+  put($('#changes-lines'), ...(v ? v.lines : []).map((l) => {
     const id = (k) => `${k}-${l.lineId}`;
     return h('fieldset', { class: 'cr-line', dataset: { lineId: l.lineId } },
       h('legend', { class: 'cr-title', text: l.title || 'Design' }),

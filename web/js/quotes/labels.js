@@ -123,3 +123,9 @@ export function nextStepText(next) {
   if (!next) return '';
   return `Next: ${statusText(next.status, ORDER_STATUS).toLowerCase()}${next.expectedAt ? `, expected ${dateText(next.expectedAt)}` : ''}`;
 }
+
+// replaceChildren that leaves out what is not there (replaceChildren itself would write "null").
+export function put(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}

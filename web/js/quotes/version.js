@@ -53,7 +53,10 @@ function cell(label, value, change, currency, cls) {
 
 export function versionPanel(version, previous, { current = false } = {}) {
   const currency = version.currency || version.total?.currency || 'USD';
-  const changes = changesOf(version, previous);
+  const currencyOf = version.currency || 'USD';
+  // A change that reads the same both ways (a validity moved by minutes) is not worth a mark.
+  const changes = changesOf(version, previous)
+    .filter((c) => c.field === 'line' || changeValue(c.field, c.from, currencyOf) !== changeValue(c.field, c.to, currencyOf));
   const byLine = new Map();
   const other = [];
   const lineIds = new Set((version.lines || []).map((l) => l.lineId));
