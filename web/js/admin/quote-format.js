@@ -1,7 +1,7 @@
 // Words and small views the staff quote and order pages share: status labels, money in and out of
 // inputs, where a line truly comes from (staff only: brand and SKU, or the marketplace listing and
 // its supplier), due times and attachments. Money stays integer minor units until it becomes text.
-import { formatMoney, parseDollars } from '../offers.js';
+import { formatMoney, formatMoneyRange, parseDollars } from '../offers.js';
 import { h, formatDateTime, relativeTime } from '../ui.js';
 
 export const QUOTE_STATUS = {
@@ -123,13 +123,21 @@ export function originView(origin) {
   if (origin.kind === 'brand') {
     return h('span', { class: 'origin', dataset: { kind: 'brand' } },
       h('span', { class: 'origin-kind', text: 'Brand' }), ' ',
-      h('strong', { text: origin.brand || '—' }), ' · SKU ', h('code', { text: origin.sku || '—' }));
+      h('strong', { text: origin.brand || '—' }), ' · SKU ', h('code', { text: origin.sku || '—' }),
+      origin.cost ? ` · cost today ${money(origin.cost)}` : '');
   }
   return h('span', { class: 'origin', dataset: { kind: 'marketplace' } },
     h('span', { class: 'origin-kind', text: 'Marketplace' }), ' ',
     h('strong', { text: origin.supplier || 'Unknown supplier' }),
     origin.source ? ` · ${origin.source}` : '', origin.offerId ? [' · ', h('code', { text: origin.offerId })] : '',
+    origin.listedPrice ? ` · listed ${priceText(origin.listedPrice)}` : '',
     origin.url ? [' · ', h('a', { href: origin.url, target: '_blank', rel: 'noopener noreferrer', class: 'origin-link', text: 'Listing' })] : '');
+}
+
+// Money or a range of it ({min, max, currency}).
+function priceText(p) {
+  if (p && Number.isInteger(p.min)) return formatMoneyRange(p);
+  return money(p);
 }
 
 export function attachmentLink(a) {
