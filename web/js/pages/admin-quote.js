@@ -43,7 +43,12 @@ function who(person) {
   return /^u_/.test(person) ? 'a colleague' : person;
 }
 
-const capital = (text) => (text ? text[0].toUpperCase() + text.slice(1) : text);
+// Who saved a newer draft while this page was being edited: the same account in another window counts too.
+function savedBy(person) {
+  const name = who(person);
+  if (!name) return 'Someone';
+  return name === 'you' ? 'You (in another window)' : name[0].toUpperCase() + name.slice(1);
+}
 
 // ---------- header, buyer, request ----------
 
@@ -175,6 +180,7 @@ function collect() {
 }
 
 function showConflict(err) {
+  clearAlert(draftNotice); // the conflict says it all
   draftAlert.className = 'alert alert-error';
   draftAlert.dataset.conflict = 'true';
   draftAlert.replaceChildren(
@@ -300,7 +306,7 @@ async function refresh({ fill = false } = {}) {
   quote = data.quote;
   const moved = (quote.draft?.revision ?? 0) !== baseRevision;
   if (moved && dirty && !fill) {
-    showAlert(draftNotice, 'info', `${capital(who(quote.draft?.updatedBy)) || 'Someone'} saved revision ${quote.draft?.revision} while you were editing. Saving yours will be refused; reload the draft to see theirs.`, 'The draft changed');
+    showAlert(draftNotice, 'info', `${savedBy(quote.draft?.updatedBy)} saved revision ${quote.draft?.revision} while you were editing. Saving yours will be refused; reload the draft to see theirs.`, 'The draft changed');
     draftNotice.dataset.revision = String(quote.draft?.revision);
     // The figures and totals below stay those of the revision being edited.
     renderHeader();
