@@ -66,7 +66,7 @@ def _white_label(driver, where):
     for pattern in LEAKS:
         assert not pattern.search(text), f"{where}: page text names {pattern.pattern!r}"
     assert not SKU.search(text), f"{where}: page text shows a brand SKU {SKU.search(text).group(0)}"
-    assert not re.search(r"\b(null|undefined|NaN)\b|\[object", text), f"{where}: page text shows a missing value
+    assert not re.search(r"\b(null|undefined|NaN)\b|\[object", text), f"{where}: page text shows a missing value"
     for src in driver.execute_script("return [...document.images].map(i => i.getAttribute('src') || '')"):
         assert not src or src.startswith(("/api/images/", "/api/attachments/", "data:image/")), f"{where}: foreign image {src}"
 
