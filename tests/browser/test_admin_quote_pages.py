@@ -365,3 +365,41 @@ def test_order_payment_and_partial_shipment(world, staff, make_driver, shoot):
     assert handled["outcome"] == "credit" and handled["reference"] == "CN-0042"
     _no_page_errors(d, "order")
     _shots(d, shoot, "admin-order", "order")
+
+
+def test_thread_attachment_and_decline(world, staff, make_driver, shoot, tmp_path):
+    server = Server(base=world.base, data=world.data, port=0, log=world.log)
+    email, password = verified_buyer(server)
+    buyer = HttpClient(world.base)
+    login(buyer, email, password)
+    inventory, _ = _offers(buyer)
+    ok(buyer.post("/api/cart/lines", {"offerId": inventory["id"], "quantity": max(inventory["moq"], 5)}))
+    quote = ok(buyer.request("POST", "/api/quotes", {
+        "lines": [{"offerId": inventory["id"], "quantity": max(inventory["moq"], 5)}], "urgency": "standard", "country": "FR"},
+        headers={"Idempotency-Key": str(uuid.uuid4())}), 201)["quote"]
+    d = _staff_page(make_driver, world, f"/admin-quote.html?id={quote['id']}")
+    visible(d, "#workspace")
+    _subscribed(d, f"quote:{quote['id']}")
+
+    # A message with a photo attached goes up first, then names it.
+    photo = tmp_path / "detail.jpg"
+    photo.write_bytes(sorted((REPO / "seeds" / "images" / "aurelia").glob("AUR-R-*-1.jpg"))[0].read_bytes())
+    d.find_element(By.ID, "thread-files").send_keys(str(photo))
+    fill(d, "#thread-body", "Here is the detail we can offer.")
+    _click(d, d.find_element(By.ID, "thread-send"))
+    visible(d, "#thread .msg-staff .msg-files a")
+    seen = ok(buyer.get(f"/api/quotes/{quote['id']}/messages"))["messages"]
+    assert seen and seen[-1]["attachments"] and seen[-1]["attachments"][0]["name"] == "detail.jpg", seen
+
+    # Declining needs a reason, which the buyer reads.
+    _click(d, d.find_element(By.ID, "decline-submit"))
+    visible(d, "#decline-form [data-error-for='reason']:not(:empty)")
+    fill(d, "#decline-reason", "We cannot source this design in time.")
+    _click(d, d.find_element(By.ID, "decline-submit"))
+    wait(d).until(lambda dr: dr.find_element(By.TAG_NAME, "body").get_attribute("data-quote-status") == "declined")
+    assert d.find_element(By.ID, "decline-card").get_attribute("hidden") is not None
+    assert d.find_element(By.ID, "draft-save").get_attribute("disabled") is not None, "a final quote is not edited"
+    mine = ok(buyer.get(f"/api/quotes/{quote['id']}"))["quote"]
+    assert mine["status"] == "declined"
+    assert any("cannot source" in (h.get("note") or "") for h in mine["history"]), mine["history"]
+    _no_page_errors(d, "declined quote")

@@ -63,7 +63,8 @@ mountPage({
       if (msg.event !== 'quote.changed' && msg.event !== 'quote.message') return;
       const q = msg.data?.quote;
       if (msg.event === 'quote.changed' && msg.data?.reason === 'submitted' && q) {
-        toast('New quote request', `${q.number || ''}${q.buyer?.companyName ? ` from ${q.buyer.companyName}` : ''}`,
+        const what = [q.number, q.buyer?.companyName, q.urgency === 'urgent' ? 'urgent' : null, q.lineCount ? `${q.lineCount} line${q.lineCount === 1 ? '' : 's'}` : null];
+        toast('New quote request', what.filter(Boolean).join(' · '),
           { link: { href: `/admin-quote.html?id=${encodeURIComponent(q.id)}`, text: 'Open it' } });
       }
       reloadSoon();
