@@ -2,7 +2,7 @@
 // shipments, fulfilment (brand orders and supplier POs), the timeline and the buyer's feedback.
 import { table } from '../table.js';
 import { h, formatDate, formatDateShort, formatDateTime } from '../ui.js';
-import { BALANCE_DUE, ORDER_STATUS, actorText, money, originView, put, statusTag, thumb } from './quote-format.js';
+import { BALANCE_DUE, ORDER_STATUS, actorText, money, originView, put, safeUrl, statusTag, thumb } from './quote-format.js';
 
 export function lineTitles(order) {
   return new Map((order.lines || []).map((l) => [l.id, l.title]));
@@ -50,8 +50,8 @@ export function renderPayments(summary, list, order) {
 }
 
 function trackingLink(s) {
-  if (!s.trackingUrl) return s.trackingNumber || '';
-  return h('a', { href: s.trackingUrl, target: '_blank', rel: 'noopener noreferrer', text: s.trackingNumber || 'Track' });
+  if (!safeUrl(s.trackingUrl)) return s.trackingNumber || '';
+  return h('a', { href: safeUrl(s.trackingUrl), target: '_blank', rel: 'noopener noreferrer', text: s.trackingNumber || 'Track' });
 }
 
 export function renderShipments(container, order) {

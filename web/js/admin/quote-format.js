@@ -131,7 +131,14 @@ export function originView(origin) {
     h('strong', { text: origin.supplier || 'Unknown supplier' }),
     origin.source ? ` · ${origin.source}` : '', origin.offerId ? [' · ', h('code', { text: origin.offerId })] : '',
     origin.listedPrice ? ` · listed ${priceText(origin.listedPrice)}` : '',
-    origin.url ? [' · ', h('a', { href: origin.url, target: '_blank', rel: 'noopener noreferrer', class: 'origin-link', text: 'Listing' })] : '');
+    safeUrl(origin.url) ? [' · ', h('a', { href: safeUrl(origin.url), target: '_blank', rel: 'noopener noreferrer', class: 'origin-link', text: 'Listing' })] : '');
+}
+
+// Links that come from outside (a listing's address, a carrier's tracking page) open only as
+// http(s) or same-site addresses, never as script.
+export function safeUrl(url) {
+  const text = String(url || '').trim();
+  return /^https?:\/\//i.test(text) || (text.startsWith('/') && !text.startsWith('//')) ? text : null;
 }
 
 // Money or a range of it ({min, max, currency}).
@@ -142,7 +149,7 @@ function priceText(p) {
 
 export function attachmentLink(a) {
   const kb = Number.isInteger(a.bytes) ? ` (${Math.max(1, Math.round(a.bytes / 1024))} KB)` : '';
-  return h('a', { href: a.url, target: '_blank', rel: 'noopener', class: 'attachment', text: `${a.name || 'attachment'}${kb}` });
+  return h('a', { href: safeUrl(a.url) || '#', target: '_blank', rel: 'noopener', class: 'attachment', text: `${a.name || 'attachment'}${kb}` });
 }
 
 // A person or the system, as history and timelines name them.

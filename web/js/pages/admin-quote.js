@@ -149,7 +149,7 @@ function renderDraft({ fill }) {
   renderDraftMeta();
   const final = isFinalQuote(quote.status);
   for (const el of $$('input, select, textarea, button', form)) el.disabled = final;
-  $('#decline-card').hidden = final || quote.status === 'expired';
+  $('#decline-card').hidden = final;
 }
 
 // A live check stores the brand's current cost: the proposed price and margin follow it.
