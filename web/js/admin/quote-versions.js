@@ -1,5 +1,6 @@
 // What has been said so far on a quote: the versions sent (each frozen, with what changed against
 // the one before), the buyer's change requests, and the status history.
+import { formatMoney } from '../offers.js';
 import { table } from '../table.js';
 import { h, formatDate, formatDateTime } from '../ui.js';
 import { BALANCE_DUE, QUOTE_STATUS, actorText, money, statusTag } from './quote-format.js';
@@ -14,15 +15,29 @@ function titles(quote) {
   return new Map((quote.request?.lines || []).map((l) => [l.id, l.title]));
 }
 
-function changeList(changes, names) {
+const MONEY_FIELDS = new Set(['unitPrice', 'lineTotal', 'total']);
+
+// The server writes a change's values as text: money in minor units, dates as ISO, terms by name.
+function changeValue(field, value, currency) {
+  if (value === null || value === undefined || value === '') return '—';
+  if (MONEY_FIELDS.has(field) && /^-?\d+$/.test(String(value))) return formatMoney(Number(value), currency);
+  if (field === 'validUntil') return formatDate(value) || String(value);
+  if (field.endsWith('balanceDue')) return BALANCE_DUE[value] || String(value);
+  if (field.endsWith('depositPercent')) return `${value} %`;
+  return String(value);
+}
+
+function changeList(changes, names, currency) {
   if (!changes?.length) return h('p', { class: 'hint', text: 'First version: nothing to compare with.' });
   return h('ul', { class: 'diff-list' }, changes.map((c) => h('li', { dataset: { field: c.field, lineId: c.lineId || '' } },
     h('span', { class: 'diff-where', text: `${c.lineId ? `${names.get(c.lineId) || 'Line'} · ` : ''}${FIELD[c.field] || c.field}` }), ' ',
-    h('del', { text: c.from ?? '—' }), ' → ', h('ins', { text: c.to ?? '—' }))));
+    h('del', { text: changeValue(c.field, c.from, currency) }), ' → ', h('ins', { text: changeValue(c.field, c.to, currency) }))));
 }
 
 function versionView(v, quote, names, open) {
   const terms = v.paymentTerms || {};
+  const changed = new Set((v.changes || []).map((c) => `${c.lineId || ''}:${c.field}`));
+  const mark = (field) => (l) => (changed.has(`${l.lineId}:${field}`) ? 'is-changed' : '');
   return h('details', { class: 'version', open, dataset: { version: String(v.version) } },
     h('summary', {},
       h('strong', { text: `Version ${v.version}` }), ' ',
@@ -35,10 +50,10 @@ function versionView(v, quote, names, open) {
         caption: `Version ${v.version} lines`,
         columns: [
           { label: 'Design', cell: (l) => l.title },
-          { label: 'Qty', class: 'num', cell: (l) => String(l.quantity) },
-          { label: 'Unit', class: 'num nowrap', cell: (l) => money(l.unitPrice) },
-          { label: 'MOQ', class: 'num hide-sm', cell: (l) => String(l.moq) },
-          { label: 'Days', class: 'num hide-sm', cell: (l) => String(l.deliveryDays) },
+          { label: 'Qty', class: 'num', cell: (l) => h('span', { class: mark('quantity')(l), text: String(l.quantity) }) },
+          { label: 'Unit', class: 'num nowrap', cell: (l) => h('span', { class: mark('unitPrice')(l), text: money(l.unitPrice) }) },
+          { label: 'MOQ', class: 'num hide-sm', cell: (l) => h('span', { class: mark('moq')(l), text: String(l.moq) }) },
+          { label: 'Days', class: 'num hide-sm', cell: (l) => h('span', { class: mark('deliveryDays')(l), text: String(l.deliveryDays) }) },
           { label: 'Total', class: 'num nowrap', cell: (l) => money(l.lineTotal) },
         ],
         rows: v.lines || [],
@@ -47,7 +62,7 @@ function versionView(v, quote, names, open) {
         `Deposit ${terms.depositPercent ?? '—'} %${terms.deposit ? ` (${money(terms.deposit)})` : ''} · ${BALANCE_DUE[terms.balanceDue] || terms.balanceDue || ''}`),
       v.notes ? h('p', { class: 'version-notes', text: v.notes }) : null,
       h('h4', { class: 'subhead-small', text: v.version > 1 ? `Changes from version ${v.version - 1}` : 'Changes' }),
-      changeList(v.changes, names)));
+      changeList(v.changes, names, v.currency)));
 }
 
 export function renderVersions(container, meta, quote) {
