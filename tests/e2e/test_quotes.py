@@ -605,6 +605,15 @@ def test_receipt_issue_feedback_and_order_again(ready, buyer, buyer_ws, stranger
     order_id, ops = STORY["order_id"], ready.ops
     assert_error(stranger.client.get(f"/api/orders/{order_id}"), 404, "not_found")
     assert_error(stranger.client.post(f"/api/orders/{order_id}/receipt", json={}), 404, "not_found")
+    assert order_id not in [o["id"] for o in body(stranger.client.get("/api/orders"), 200)["orders"]]
+    ws = WS(ready.facet, stranger.cookie)
+    try:
+        ws.send({"type": "subscribe", "topic": f"order:{order_id}"})
+        refused = ws.expect("error")
+        assert refused["code"] == "forbidden" and refused["topic"] == f"order:{order_id}"
+    finally:
+        ws.close()
+    assert_error(buyer.client.post(f"/api/admin/orders/{order_id}/status", json={"status": "delivered"}), 403, "forbidden")
     delivered = body(seen(buyer.client.post(f"/api/orders/{order_id}/receipt", json={})), 200)["order"]
     assert delivered["status"] == "delivered" and delivered["receivedAt"]
     events(buyer_ws, "order.changed", topics={buyer.topic, f"order:{order_id}"}, where=lambda d: d["reason"] == "delivered")
@@ -650,6 +659,82 @@ def test_receipt_issue_feedback_and_order_again(ready, buyer, buyer_ws, stranger
     assert again["added"] >= 1
 
 
+def test_withdraw_decline_and_a_repeat_request(ready, buyer, offers, buyer_ws):
+    assert STORY.get("order_id"), "the story ran"
+    ops, offer = ready.ops, offers["inventory"]
+
+    def ask(**extra):
+        r = seen(buyer.client.post("/api/quotes", headers={"Idempotency-Key": str(uuid.uuid4())}, json={
+            "lines": [{"offerId": offer["id"], "quantity": max(offer["moq"], 10)}], "urgency": "urgent", "country": "FR", **extra}))
+        return body(r, 201)["quote"]
+
+    # The buyer ordered this design before: the new request says so.
+    first = ask()
+    assert first["repeat"] is True and first["urgency"] == "urgent"
+    withdrawn = body(seen(buyer.client.post(f"/api/quotes/{first['id']}/withdraw", json={})), 200)["quote"]
+    assert withdrawn["status"] == "withdrawn" and withdrawn["awaiting"] is None
+    events(buyer_ws, "quote.changed", topics={buyer.topic}, where=lambda d: d["quote"]["id"] == first["id"] and d["reason"] == "withdrawn")
+    assert_error(buyer.client.post(f"/api/quotes/{first['id']}/withdraw", json={}), 409, "illegal_transition")
+    assert_error(ops.post(f"/api/admin/quotes/{first['id']}/send", json={}), 409, {"illegal_transition", "quote_closed"})
+    assert_error(ops.put(f"/api/admin/quotes/{first['id']}/draft",
+                         json=draft_body(staff_quote(ops, first["id"]), revision=staff_quote(ops, first["id"])["draft"]["revision"])),
+                 409, "quote_closed")
+
+    # Staff decline with a reason the buyer reads.
+    second = ask()
+    assert_error(ops.post(f"/api/admin/quotes/{second['id']}/decline", json={}), 422, "validation_failed")
+    body(ops.post(f"/api/admin/quotes/{second['id']}/decline", json={"reason": "We cannot make this design in platinum."}), 200)
+    declined = buyer_quote(buyer, second["id"])
+    assert declined["status"] == "declined" and declined["awaiting"] is None
+    assert declined["history"][-1]["actor"] == "staff" and "platinum" in declined["history"][-1].get("note", "")
+
+    # The buyer declines a quoted version.
+    third = ask()
+    view = staff_quote(ops, third["id"])
+    body(ops.put(f"/api/admin/quotes/{third['id']}/draft", json=draft_body(view, revision=view["draft"]["revision"])), 200)
+    body(ops.post(f"/api/admin/quotes/{third['id']}/send", json={}), 201)
+    done = body(seen(buyer.client.post(f"/api/quotes/{third['id']}/decline", json={"reason": "Found it closer to home."})), 200)["quote"]
+    assert done["status"] == "declined" and done["awaiting"] is None
+    assert_error(buyer.client.post(f"/api/quotes/{third['id']}/accept", json={"version": 1}), 409, "illegal_transition")
+    listed = [q["status"] for q in body(seen(buyer.client.get("/api/quotes")), 200)["quotes"][:3]]
+    assert listed == ["declined", "declined", "withdrawn"], "newest first"
+
+
+def test_an_expired_version_is_renewed(ready, offers, staff_id):
+    """A version past its validity expires (the server's timer); accepting it is refused; asking for
+    changes renews the quote and staff answer with a new version."""
+    buyer, ops, offer = _buyer(ready), ready.ops, offers["inventory"]
+    quote = body(buyer.client.post("/api/quotes", headers={"Idempotency-Key": str(uuid.uuid4())}, json={
+        "lines": [{"offerId": offer["id"], "quantity": max(offer["moq"], 10)}], "urgency": "standard", "country": "NL"}), 201)["quote"]
+    quote_id = quote["id"]
+    ws = WS(ready.facet, buyer.cookie)
+    try:
+        ws.subscribe(f"quote:{quote_id}")
+        view = staff_quote(ops, quote_id)
+        short = draft_body(view, revision=view["draft"]["revision"])
+        short["validUntil"] = moment(6 / 86400)  # six seconds
+        body(ops.put(f"/api/admin/quotes/{quote_id}/draft", json=short), 200)
+        body(ops.post(f"/api/admin/quotes/{quote_id}/send", json={}), 201)
+        got = events(ws, "quote.changed", topics={f"quote:{quote_id}"}, where=lambda d: d["reason"] == "expired", timeout=75)
+        assert got[f"quote:{quote_id}"]["data"]["quote"]["status"] == "expired"
+        expired = buyer_quote(buyer, quote_id)
+        assert expired["status"] == "expired" and expired["versions"][0]["expired"] is True
+        assert_error(buyer.client.post(f"/api/quotes/{quote_id}/accept", json={"version": 1}), 409,
+                     {"quote_expired", "illegal_transition"})
+        renewed = body(buyer.client.post(f"/api/quotes/{quote_id}/request-changes",
+                                         json={"version": 1, "message": "Please renew this quote."}), 200)["quote"]
+        assert renewed["status"] == "changes_requested" and renewed["awaiting"] == "staff"
+        view = staff_quote(ops, quote_id)
+        body(ops.put(f"/api/admin/quotes/{quote_id}/draft", json=draft_body(view, revision=view["draft"]["revision"])), 200)
+        v2 = body(ops.post(f"/api/admin/quotes/{quote_id}/send", json={}), 201)["version"]
+        assert v2["version"] == 2 and not v2["expired"]
+        assert any(c["field"] == "validUntil" for c in v2["changes"]), v2["changes"]
+        accepted = body(buyer.client.post(f"/api/quotes/{quote_id}/accept", json={"version": 2}), 201)
+        assert accepted["order"]["quoteVersion"] == 2
+    finally:
+        ws.close()
+
+
 def test_nothing_buyer_facing_names_a_brand_sku_supplier_or_marketplace(ready, buyer, buyer_ws):
     """Walks every buyer-facing answer and event of the story, and the buyer's views of it now."""
     assert STORY.get("order_id"), "the story ran"
@@ -668,7 +753,10 @@ def test_nothing_buyer_facing_names_a_brand_sku_supplier_or_marketplace(ready, b
     for origins in (staff_view["origins"], staff_order(ready.ops, order_id)["origins"]):
         for origin in origins.values():
             values += [origin.get(k) for k in ("brand", "sku", "supplier", "offerId", "url")]
-    patterns = white_label_patterns(ready, values=[v for v in values if v],
+    values = [v for v in values if v]
+    assert {"brand", "sku", "supplier"} <= {k for o in staff_view["origins"].values() for k in o}, staff_view["origins"]
+    assert len(values) >= 4 and len(texts) >= 30, (values, len(texts))
+    patterns = white_label_patterns(ready, values=values,
                                     keys=["origins", "draft", "supplierQuote", "fulfilment", "cost", "margin",
                                           "proposedUnitPrice", "assignee", "brandOrders", "purchaseOrders"])
     assert_white_label(texts, patterns)
