@@ -365,3 +365,52 @@ def test_request_errors_land_beside_their_field(world, make_driver, shoot):
         slot = driver.find_element(By.CSS_SELECTOR, ".request-line [data-error-for$='-quantity']")
         assert qty.get_attribute("aria-invalid") == "true" and slot.text, driver.find_element(By.ID, "quote-alert").text
     assert not [p for p in _problems(driver) if "[csp]" in p], _problems(driver)
+
+
+def test_withdraw_decline_and_order_again(world, staff, make_driver, shoot):
+    """Withdrawing a request and declining a quote from their pages, each behind a confirmation;
+    a closed quote can be ordered again into the cart."""
+    driver = make_driver(1366, 900)
+    server = Server(base=world.base, data=world.data, port=0, log=world.log)
+    email, password = verified_buyer(server)
+    sign_in(driver, world.base, email, password, "/app.html")
+    buyer = HttpClient(world.base)
+    login(buyer, email, password)
+    offers = _search_offers(driver, world, buyer)
+    made = []
+    for offer in offers[:2]:
+        body = {"lines": [{"offerId": offer["id"], "quantity": offer["moq"]}], "urgency": "standard", "country": "US"}
+        made.append(ok(buyer.request("POST", "/api/quotes", body, headers={"Idempotency-Key": f"browser-{offer['id']}-{email}"}), 201)["quote"])
+
+    # Withdraw the first while Facet is still on it.
+    driver.get(f"{world.base}/quote.html?id={made[0]['id']}")
+    nav_ready(driver)
+    visible(driver, "#no-version")
+    _click(driver, driver.find_element(By.ID, "withdraw-quote"))
+    visible(driver, "#withdraw-dialog[open]")
+    driver.find_element(By.ID, "withdraw-dialog-submit").click()
+    wait(driver).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-status") == "withdrawn")
+    assert "Withdrawn" in driver.find_element(By.ID, "quote-headline").text
+    before = len(ok(buyer.get("/api/cart"))["lines"])
+    _click(driver, visible(driver, "#reorder-quote"))
+    wait(driver).until(lambda d: any("Added to your cart" in t.text for t in d.find_elements(By.CSS_SELECTOR, ".toast")))
+    assert len(ok(buyer.get("/api/cart"))["lines"]) >= max(before, 1)
+
+    # Decline the second once it is quoted, with a reason.
+    ok(staff.post(f"/api/admin/quotes/{made[1]['id']}/assign", {"staffId": staff.user["id"]}))
+    _staff_send(staff, made[1]["id"], lambda lid: 4100, notes="")
+    driver.get(f"{world.base}/quote.html?id={made[1]['id']}")
+    nav_ready(driver)
+    _click(driver, visible(driver, "#decline-quote"))
+    visible(driver, "#decline-dialog[open]")
+    fill(driver, "#decline-reason", "We found it closer to home.")
+    driver.find_element(By.ID, "decline-dialog-submit").click()
+    wait(driver).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-status") == "declined")
+    assert not driver.find_elements(By.ID, "accept-quote")
+    shoot(driver, "quote-declined-1366", full_page=True)
+    _white_label(driver, "declined quote")
+    driver.get(world.base + "/quotes.html?tab=all")
+    nav_ready(driver)
+    for q in made:
+        visible(driver, f".q-row[data-quote-id='{q['id']}']")
+    assert not _problems(driver), _problems(driver)

@@ -9,7 +9,7 @@ import { attachmentList, attachmentPicker } from '../quotes/attachments.js';
 import { field, formDialog } from '../quotes/dialog.js';
 import {
   ISSUE_KIND, ISSUE_OUTCOME, ISSUE_STATUS, ORDER_STATUS, ORDER_STEPS, actorText, dateText, daysValue, money, nextStepText,
-  paymentTermsText, quoteHref, statusTag, statusText, put, timeEl,
+  paymentTermsText, quoteHref, statusTag, statusText, changed, put, timeEl,
 } from '../quotes/labels.js';
 
 let page = null;
@@ -46,6 +46,7 @@ function renderHead() {
 
 function renderActions() {
   const s = order.status;
+  if (!changed($('#order-actions'), [s, order.feedback ? 1 : 0, order.payment, order.nextStep])) return;
   const items = [];
   let lead = '';
   const outstanding = order.payment?.outstanding;

@@ -10,7 +10,7 @@ import { refreshQuoteBadge } from '../workspace.js';
 import { countryName } from '../quotes/countries.js';
 import { field, formDialog } from '../quotes/dialog.js';
 import {
-  QUOTE_STATUS, actorText, awaitingTag, dateText, dueLine, money, orderHref, paymentTermsText, statusTag, statusText, put, timeEl,
+  QUOTE_STATUS, actorText, awaitingTag, dateText, dueLine, money, orderHref, paymentTermsText, statusTag, statusText, changed, put, timeEl,
 } from '../quotes/labels.js';
 import { mountThread } from '../quotes/thread.js';
 import { versionPanel } from '../quotes/version.js';
@@ -49,6 +49,7 @@ function button(id, text, cls, onclick, iconName) {
 function renderActions() {
   const v = currentVersion();
   const s = quote.status;
+  if (!changed($('#quote-actions'), [s, v, quote.orderId, quote.dueAt, quote.overdue])) return;
   const items = [];
   let lead = '';
   if (s === 'quoted' && v && !v.expired) {
@@ -97,6 +98,7 @@ function renderVersions() {
     return;
   }
   if (!versions.some((v) => v.version === selected)) selected = quote.currentVersion || versions[versions.length - 1].version;
+  if (!changed(panel, [versions, selected, quote.currentVersion])) return;
   tabs.hidden = versions.length < 2;
   // Newest first: the current version leads.
   const ordered = [...versions].sort((a, b) => b.version - a.version);

@@ -129,3 +129,12 @@ export function put(el, ...children) {
   el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
   return el;
 }
+
+// True when `value` differs from what `el` last showed: parts are rebuilt only then, so a live
+// refresh that changed nothing never swaps a button from under a click.
+export function changed(el, value) {
+  const sig = JSON.stringify(value);
+  if (el.dataset.sig === sig) return false;
+  el.dataset.sig = sig;
+  return true;
+}
