@@ -364,6 +364,7 @@ def test_request_errors_land_beside_their_field(world, make_driver, shoot):
         qty = driver.find_element(By.CSS_SELECTOR, ".request-line input.qty-input")
         slot = driver.find_element(By.CSS_SELECTOR, ".request-line [data-error-for$='-quantity']")
         assert qty.get_attribute("aria-invalid") == "true" and slot.text, driver.find_element(By.ID, "quote-alert").text
+        shoot(driver, "quote-request-error-1366", full_page=True)
     assert not [p for p in _problems(driver) if "[csp]" in p], _problems(driver)
 
 
