@@ -282,7 +282,7 @@ def test_request_arrives_live_is_claimed_priced_and_sent(world, staff, make_driv
     # The thread both ways: staff write on the page, the buyer's answer arrives live.
     fill(a, "#thread-body", "Version 1 is with you; the engraving is included.")
     _click(a, a.find_element(By.ID, "thread-send"))
-    visible(a, "#thread .msg-staff")
+    visible(a, "#thread .st-msg-staff")
     assert any("engraving" in m["body"] for m in ok(buyer.get(f"/api/quotes/{quote_id}/messages"))["messages"])
     ok(buyer.post(f"/api/quotes/{quote_id}/messages", {"body": "Thank you, we accept."}), 201)
     wait(a, 20).until(lambda d: "we accept" in _text(d, "#thread"))
@@ -352,7 +352,7 @@ def test_order_payment_and_partial_shipment(world, staff, make_driver, shoot):
     # The buyer reports an issue; it arrives live and staff resolve it with a credit.
     issue = ok(buyer.post(f"/api/orders/{order_id}/issues", {"kind": "damaged", "description": "Two stones loose on arrival.",
                                                             "lineIds": [STORY["mkt_order_line"]]}), 201)["issue"]
-    form_css = f".issue[data-issue-id='{issue['id']}'] form"
+    form_css = f".st-issue[data-issue-id='{issue['id']}'] form"
     visible(d, form_css, timeout=20)
     Select(d.find_element(By.CSS_SELECTOR, f"{form_css} select[name='status']")).select_by_value("resolved")
     Select(d.find_element(By.CSS_SELECTOR, f"{form_css} select[name='outcome']")).select_by_value("credit")
@@ -360,7 +360,7 @@ def test_order_payment_and_partial_shipment(world, staff, make_driver, shoot):
     fill(d, f"{form_css} input[name='note']", "Credit note for the two pieces.")
     _click(d, d.find_element(By.CSS_SELECTOR, f"{form_css} button[type='submit']"))
     wait(d).until(lambda dr: dr.execute_script(
-        f"return document.querySelector(\".issue[data-issue-id='{issue['id']}']\")?.dataset.status") == "resolved")
+        f"return document.querySelector(\".st-issue[data-issue-id='{issue['id']}']\")?.dataset.status") == "resolved")
     handled = next(i for i in ok(staff.get(f"/api/admin/orders/{order_id}"))["order"]["issues"] if i["id"] == issue["id"])
     assert handled["outcome"] == "credit" and handled["reference"] == "CN-0042"
     _no_page_errors(d, "order")
@@ -387,7 +387,7 @@ def test_thread_attachment_and_decline(world, staff, make_driver, shoot, tmp_pat
     d.find_element(By.ID, "thread-files").send_keys(str(photo))
     fill(d, "#thread-body", "Here is the detail we can offer.")
     _click(d, d.find_element(By.ID, "thread-send"))
-    visible(d, "#thread .msg-staff .msg-files a")
+    visible(d, "#thread .st-msg-staff .st-msg-files a")
     seen = ok(buyer.get(f"/api/quotes/{quote['id']}/messages"))["messages"]
     assert seen and seen[-1]["attachments"] and seen[-1]["attachments"][0]["name"] == "detail.jpg", seen
 

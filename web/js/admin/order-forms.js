@@ -219,14 +219,14 @@ export function renderIssues(container, order, path, setOrder) {
     return;
   }
   const names = lineTitles(order);
-  container.replaceChildren(...issues.map((issue) => h('article', { class: 'issue', dataset: { issueId: issue.id, status: issue.status } },
+  container.replaceChildren(...issues.map((issue) => h('article', { class: 'st-issue', dataset: { issueId: issue.id, status: issue.status } },
     h('div', { class: 'feed-head' },
       h('span', {}, h('strong', { text: ISSUE_KIND[issue.kind] || issue.kind }), ' ', statusTag(issue.status, ISSUE_STATUS)),
       h('span', { class: 'feed-meta', text: formatDateTime(issue.createdAt) })),
     h('p', { class: 'pre-line', text: issue.description }),
     issue.lineIds?.length ? h('p', { class: 'sub', text: `Lines: ${issue.lineIds.map((id) => names.get(id) || id).join(', ')}` }) : null,
-    issue.attachments?.length ? h('ul', { class: 'msg-files' }, issue.attachments.map((a) => h('li', {}, attachmentLink(a)))) : null,
+    issue.attachments?.length ? h('ul', { class: 'st-msg-files' }, issue.attachments.map((a) => h('li', {}, attachmentLink(a)))) : null,
     issue.outcome ? h('p', { class: 'sub', text: `Outcome: ${issue.outcome}${issue.reference ? ` · ${issue.reference}` : ''}` }) : null,
-    issue.notes?.length ? h('ul', { class: 'issue-notes' }, issue.notes.map((n) => h('li', {}, h('span', { class: 'feed-meta', text: `${formatDateTime(n.at)} · ` }), n.note))) : null,
+    issue.notes?.length ? h('ul', { class: 'st-issue-notes' }, issue.notes.map((n) => h('li', {}, h('span', { class: 'feed-meta', text: `${formatDateTime(n.at)} · ` }), n.note))) : null,
     issue.status === 'closed' ? null : issueForm(issue, path, setOrder))));
 }

@@ -9,7 +9,7 @@ export function lineTitles(order) {
 }
 
 function stars(n) {
-  return Number.isInteger(n) ? h('span', { class: 'stars', 'aria-label': `${n} of 5`, text: '★'.repeat(n) + '☆'.repeat(Math.max(0, 5 - n)) }) : null;
+  return Number.isInteger(n) ? h('span', { class: 'st-stars', 'aria-label': `${n} of 5`, text: '★'.repeat(n) + '☆'.repeat(Math.max(0, 5 - n)) }) : null;
 }
 
 export function renderLines(container, order) {

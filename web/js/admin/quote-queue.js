@@ -53,7 +53,7 @@ export function renderQueue(container, quotes, { me, fresh = new Set(), onChange
         ],
       },
       { label: 'Buyer', cell: (q) => [h('strong', { text: q.buyer?.companyName || '—' }), h('span', { class: 'sub', text: `${q.lineCount ?? 0} line${q.lineCount === 1 ? '' : 's'}` })] },
-      { label: 'Designs', class: 'hide-sm', cell: (q) => h('span', { class: 'q-thumbs' }, (q.images || []).slice(0, 4).map((src) => thumb(src))) },
+      { label: 'Designs', class: 'hide-sm', cell: (q) => h('span', { class: 'st-thumbs' }, (q.images || []).slice(0, 4).map((src) => thumb(src))) },
       { label: 'Status', cell: (q) => [statusTag(q.status), q.awaiting ? h('span', { class: 'sub', text: q.awaiting === 'staff' ? 'our move' : 'buyer’s move' }) : null] },
       { label: 'Due', cell: (q) => dueCell(q, { open: q.awaiting === 'staff' }) },
       { label: 'Total', class: 'hide-sm nowrap', cell: (q) => (q.total ? [money(q.total), h('span', { class: 'sub', text: `v${q.currentVersion}` })] : '—') },

@@ -16,11 +16,11 @@ export function threadPath(quoteId) {
 
 function render(messages) {
   const list = $('#thread');
-  list.replaceChildren(...messages.map((m) => h('li', { class: `msg msg-${m.author}`, dataset: { id: m.id, author: m.author } },
-    h('div', { class: 'msg-head' }, h('strong', { text: m.authorName || (m.author === 'buyer' ? 'Buyer' : 'Staff') }),
+  list.replaceChildren(...messages.map((m) => h('li', { class: `st-msg st-msg-${m.author}`, dataset: { id: m.id, author: m.author } },
+    h('div', { class: 'st-msg-head' }, h('strong', { text: m.authorName || (m.author === 'buyer' ? 'Buyer' : 'Staff') }),
       h('span', { class: 'feed-meta', text: formatDateTime(m.at) })),
-    m.body ? h('p', { class: 'msg-body', text: m.body }) : null,
-    m.attachments?.length ? h('ul', { class: 'msg-files' }, m.attachments.map((a) => h('li', {}, attachmentLink(a)))) : null)));
+    m.body ? h('p', { class: 'st-msg-body', text: m.body }) : null,
+    m.attachments?.length ? h('ul', { class: 'st-msg-files' }, m.attachments.map((a) => h('li', {}, attachmentLink(a)))) : null)));
   $('#thread-empty').hidden = messages.length > 0;
   list.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
 }

@@ -37,7 +37,7 @@ function changeList(changes, names, currency) {
 function versionView(v, quote, names, open) {
   const terms = v.paymentTerms || {};
   const changed = new Set((v.changes || []).map((c) => `${c.lineId || ''}:${c.field}`));
-  const mark = (field) => (l) => (changed.has(`${l.lineId}:${field}`) ? 'is-changed' : '');
+  const mark = (field) => (l) => (changed.has(`${l.lineId}:${field}`) ? 'st-changed' : '');
   return h('details', { class: 'version', open, dataset: { version: String(v.version) } },
     h('summary', {},
       h('strong', { text: `Version ${v.version}` }), ' ',

@@ -26,7 +26,7 @@ function render(orders, fresh) {
       { label: 'Order', cell: (o) => [h('a', { href: `/admin-order.html?id=${encodeURIComponent(o.id)}`, class: 'queue-number', text: o.number || o.id }),
         h('span', { class: 'sub' }, 'from ', h('a', { href: `/admin-quote.html?id=${encodeURIComponent(o.quoteId)}`, text: o.quoteNumber || 'quote' }))] },
       { label: 'Buyer', cell: (o) => [h('strong', { text: o.buyer?.companyName || '—' }), h('span', { class: 'sub', text: `${o.lineCount ?? 0} line${o.lineCount === 1 ? '' : 's'}` })] },
-      { label: 'Designs', class: 'hide-sm', cell: (o) => h('span', { class: 'q-thumbs' }, (o.images || []).slice(0, 4).map((src) => thumb(src))) },
+      { label: 'Designs', class: 'hide-sm', cell: (o) => h('span', { class: 'st-thumbs' }, (o.images || []).slice(0, 4).map((src) => thumb(src))) },
       { label: 'Status', cell: (o) => [statusTag(o.status, ORDER_STATUS), h('span', { class: 'sub', text: nextStepText(o) })] },
       { label: 'Total', class: 'nowrap', cell: (o) => [money(o.total), h('span', { class: 'sub', text: `paid ${money(o.paid)}` })] },
       { label: 'Updated', class: 'hide-sm nowrap', cell: (o) => [relativeTime(o.updatedAt), h('span', { class: 'sub', text: `placed ${formatDateShort(o.createdAt)}` })] },
