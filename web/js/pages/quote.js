@@ -170,7 +170,7 @@ function renderHistory() {
         h('span', { class: 'tl-dot' }),
         h('div', { class: 'tl-body' },
           h('strong', { text: `You asked for changes to version ${e.version}` }),
-          timeEl(e.at),
+          h('span', { class: 'muted' }, 'You · ', timeEl(e.at)),
           e.message ? h('p', { class: 'pre-line', text: e.message }) : null,
           changeRequestText(e).length ? h('ul', { class: 'tl-lines' }, changeRequestText(e).map((t) => h('li', { text: t }))) : null));
     }
