@@ -48,7 +48,9 @@ function stockCheck(line, origin, onChecked) {
           h('span', {}, 'Cost ', h('b', { text: money(c.baseCost) })),
           c.status && c.status !== 'active' ? h('span', { class: 'avail-gone', text: c.status }) : null,
           h('span', { class: 'sub', text: c.live ? `live, ${formatDateTime(c.asOf)}` : `brand unreachable: stored figures from ${relativeTime(c.asOf)}${c.reason ? ` (${c.reason})` : ''}` }));
-        await onChecked();
+        // The check stores the brand's cost: the proposed price follows it.
+        const proposed = await onChecked(line.id);
+        if (proposed) out.insertBefore(h('span', {}, 'Proposed ', h('b', { dataset: { proposed: String(proposed.amount) }, text: money(proposed) })), out.lastChild);
       } catch (err) {
         out.className = 'ql-live ql-live-error';
         put(out, h('span', { text: err.message || 'The check failed.' }));

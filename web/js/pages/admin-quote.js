@@ -152,12 +152,15 @@ function renderDraft({ fill }) {
   $('#decline-card').hidden = final;
 }
 
-// A live check stores the brand's current cost: the proposed price and margin follow it.
-async function refreshFigures() {
+// A live check stores the brand's current cost: the proposed price and margin follow it. Only
+// the figures change; the inputs stay as typed. Answers the line's proposed unit price.
+async function refreshFigures(lineId) {
   const data = await api.get(apiPath);
   quote.draft = { ...quote.draft, lines: data.quote.draft?.lines || quote.draft.lines };
   quote.live = data.quote.live;
+  quote.origins = data.quote.origins || quote.origins;
   showFigures(linesBox, quote);
+  return (quote.draft.lines || []).find((l) => l.lineId === lineId)?.proposedUnitPrice || null;
 }
 
 function collect() {
