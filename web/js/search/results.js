@@ -14,6 +14,7 @@ import {
 import { $, h, icon, relativeTime } from '../ui.js';
 import { offerActions } from '../workspace.js';
 import { STAGE_INDEX } from './analysis.js';
+import { voteControl } from './feedback.js';
 
 export const PAGE_SIZE = 8;
 export const ABOVE_LIMIT_NOTE = /exact design is in our inventory, but above your maximum price/i;
@@ -45,7 +46,8 @@ function exactCard(offer, searchId, { aboveLimit = false } = {}) {
       matchChips(offer.matches),
       offerActions(offer, { searchId }),
       h('div', { class: 'exact-actions' },
-        h('a', { class: 'link-strong', href }, h('span', { text: 'View details' }), icon('arrow'))),
+        h('a', { class: 'link-strong', href }, h('span', { text: 'View details' }), icon('arrow')),
+        aboveLimit ? null : voteControl(searchId, offer)),
     ),
   );
 }
@@ -130,7 +132,7 @@ function card(offer, searchId, fresh) {
     $('.offer-flags', el)?.prepend(h('span', { class: 'new-badge', text: 'New' }));
     el.classList.add('is-new');
   }
-  $('.offer-body', el).append(offerActions(offer, { searchId, compact: true }));
+  $('.offer-body', el).append(offerActions(offer, { searchId, compact: true }), voteControl(searchId, offer, { compact: true }));
   if (fresh) el.classList.add('fresh');
   return el;
 }
