@@ -66,9 +66,9 @@ public final class Orders: Sendable {
         return r
     }
 
-    public func list(buyerId: String?, status: OrderStatus? = nil) throws -> [OrderSummaryView] {
+    public func list(buyerId: String?, status: OrderStatus? = nil, limit: Int = 200) throws -> [OrderSummaryView] {
         try database.read { db in
-            var request = OrderRecord.order(Column("createdAt").desc)
+            var request = OrderRecord.order(Column("createdAt").desc).limit(limit)
             if let buyerId { request = request.filter(Column("buyerId") == buyerId) }
             if let status { request = request.filter(Column("status") == status.rawValue) }
             return try request.fetchAll(db).map { r in
@@ -199,6 +199,11 @@ public final class Orders: Sendable {
         public let amount: Int64
         public let reference: String
         public let receivedAt: String
+        public init(amount: Int64, reference: String, receivedAt: String) {
+            self.amount = amount
+            self.reference = reference
+            self.receivedAt = receivedAt
+        }
     }
 
     /// A payment staff saw arrive. The deposit (or the whole amount) received verifies the order.
@@ -240,6 +245,14 @@ public final class Orders: Sendable {
         public let trackingUrl: String?
         public let lines: [ShippedLine]?
         public let note: String?
+        public init(status: OrderStatus, carrier: String?, trackingNumber: String?, trackingUrl: String?, lines: [ShippedLine]?, note: String?) {
+            self.status = status
+            self.carrier = carrier
+            self.trackingNumber = trackingNumber
+            self.trackingUrl = trackingUrl
+            self.lines = lines
+            self.note = note
+        }
     }
 
     /// Staff move an order on. Shipping names the carrier and tracking; a shipment may carry part

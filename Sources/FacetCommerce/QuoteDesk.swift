@@ -5,9 +5,13 @@ import GRDB
 
 /// The sales team's side of a quote: the queue, claiming, the draft and sending a version.
 extension Quotes {
-    public func queue(status: QuoteStatus?, assignee: String?, staffId: String) throws -> (quotes: [QuoteSummaryView], unread: Int, overdue: Int) {
+    public func queue(status: QuoteStatus?, assignee: String?, staffId: String, limit: Int = 200) throws -> (quotes: [QuoteSummaryView], unread: Int, overdue: Int) {
         try database.read { db in
-            var request = QuoteRecord.all()
+            // Waiting on us first, oldest due first; then the rest, newest first.
+            var request = QuoteRecord.order(sql: """
+                CASE WHEN status IN ('submitted', 'in_review', 'changes_requested') THEN 0 ELSE 1 END,
+                CASE WHEN status IN ('submitted', 'in_review', 'changes_requested') THEN dueAt END, updatedAt DESC
+                """).limit(limit)
             if let status { request = request.filter(Column("status") == status.rawValue) }
             switch assignee {
             case nil, "", "all": break
@@ -23,13 +27,10 @@ extension Quotes {
                 s.assignee = try r.assigneeId.flatMap { try Self.staffBrief(db, $0) }
                 return s
             }
-            // Waiting on us first, oldest due first; then the rest, newest first.
-            summaries.sort { a, b in
-                let (wa, wb) = (a.awaiting == .staff, b.awaiting == .staff)
-                if wa != wb { return wa }
-                return wa ? a.dueAt < b.dueAt : a.updatedAt > b.updatedAt
-            }
-            return (summaries, summaries.reduce(0) { $0 + $1.unread }, summaries.filter(\.overdue).count)
+            let overdue = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM quote WHERE status IN ('submitted', 'in_review', 'changes_requested') AND dueAt < ?
+                """, arguments: [Date()]) ?? 0
+            return (summaries, summaries.reduce(0) { $0 + $1.unread }, overdue)
         }
     }
 

@@ -14,7 +14,7 @@ struct Seed: AsyncParsableCommand {
             Typical use: `facet seed generate --seed 42`, then `facet seed render` (only missing images), \
             `facet seed stats`, and `facet seed load --data D` for the demo accounts.
             """,
-        subcommands: [SeedGenerate.self, SeedRender.self, SeedStats.self, SeedLoad.self])
+        subcommands: [SeedGenerate.self, SeedRender.self, SeedStats.self, SeedLoad.self, SeedHistory.self])
 }
 
 struct SeedGenerate: AsyncParsableCommand {

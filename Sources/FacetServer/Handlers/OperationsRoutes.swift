@@ -125,7 +125,7 @@ enum OperationsRoutes {
             category = c
         }
         let report = try context.services.operations.analytics(kind, .init(from: try QueryValues.date(context, "from"),
-                                                                          to: try QueryValues.date(context, "to"), category: category))
+                                                                          to: try QueryValues.date(context, "to", throughDay: true), category: category))
         switch context.query("format") {
         case nil, "", "json":
             return .json(report)
@@ -186,8 +186,8 @@ enum OperationsRoutes {
         let limit = try QueryValues.integer(context, "limit", in: 1...2000) ?? 500
         let entries = try context.services.operations.auditLog(actor: context.query("actor").flatMap { $0.isEmpty ? nil : $0 },
                                                                kind: context.query("kind").flatMap { $0.isEmpty ? nil : $0 },
-                                                               from: try QueryValues.date(context, "from"), to: try QueryValues.date(context, "to"),
-                                                               limit: limit)
+                                                               from: try QueryValues.date(context, "from"),
+                                                               to: try QueryValues.date(context, "to", throughDay: true), limit: limit)
         return .json(["entries": entries])
     }
 

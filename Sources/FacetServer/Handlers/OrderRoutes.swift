@@ -66,7 +66,8 @@ enum OrderRoutes {
             }
             status = s
         }
-        return .json(["orders": try context.services.orders.list(buyerId: nil, status: status)])
+        let limit = try QueryValues.integer(context, "limit", in: 1...1000) ?? 200
+        return .json(["orders": try context.services.orders.list(buyerId: nil, status: status, limit: limit)])
     }
 
     @Sendable static func staffShow(_ context: RequestContext, _ staff: UserRecord) async throws -> HTTPResponse {

@@ -130,7 +130,9 @@ enum QuoteRoutes {
             }
             status = s
         }
-        let (quotes, unread, overdue) = try context.services.quotes.queue(status: status, assignee: context.query("assignee"), staffId: staff.id)
+        let limit = try QueryValues.integer(context, "limit", in: 1...1000) ?? 200
+        let (quotes, unread, overdue) = try context.services.quotes.queue(status: status, assignee: context.query("assignee"), staffId: staff.id,
+                                                                          limit: limit)
         return .json(Queue(quotes: quotes, unread: unread, overdue: overdue))
     }
 

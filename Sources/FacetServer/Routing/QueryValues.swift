@@ -12,8 +12,11 @@ enum QueryValues {
         return value
     }
 
-    static func date(_ context: RequestContext, _ name: String) throws -> Date? {
+    /// An ISO 8601 time, or a bare date (`2026-12-03`): its start, or with `throughDay` the
+    /// start of the next day, so "to 3 December" includes the 3rd.
+    static func date(_ context: RequestContext, _ name: String, throughDay: Bool = false) throws -> Date? {
         guard let raw = context.query(name), !raw.isEmpty else { return nil }
+        if let day = QuoteRules.day(raw) { return throughDay ? day.addingTimeInterval(86_400) : day }
         if let date = try? Date(raw, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
         guard let date = try? Date(raw, strategy: .iso8601) else {
             throw DomainError.invalid(name, "\(name) must be an ISO 8601 time such as 2026-12-03T10:00:00Z.")
