@@ -98,7 +98,7 @@ function renderVersions() {
     return;
   }
   if (!versions.some((v) => v.version === selected)) selected = quote.currentVersion || versions[versions.length - 1].version;
-  if (!changed(panel, [versions, selected, quote.currentVersion])) return;
+  if (!changed(panel, [versions, selected, quote.currentVersion, quote.status])) return;
   tabs.hidden = versions.length < 2;
   // Newest first: the current version leads.
   const ordered = [...versions].sort((a, b) => b.version - a.version);
@@ -117,7 +117,7 @@ function renderVersions() {
   const v = versions.find((x) => x.version === selected);
   const previous = versions.filter((x) => x.version < v.version).sort((a, b) => b.version - a.version)[0] || null;
   panel.setAttribute('aria-labelledby', `version-tab-${v.version}`);
-  put(panel, versionPanel(v, previous, { current: v.version === quote.currentVersion }));
+  put(panel, versionPanel(v, previous, { current: v.version === quote.currentVersion, accepted: quote.status === 'accepted' }));
 }
 
 // ---------------------------------------------------------------- request and history
@@ -260,6 +260,7 @@ function openChanges(renew) {
         field({ id: id('td'), name: id('td'), label: 'Delivery by', optional: true, control: h('input', { type: 'date', id: id('td'), name: id('td') }) })));
   }));
   d.form.elements.message.value = '';
+  $('label[for="changes-message"]').textContent = renew ? 'Message (optional)' : 'Message';
   d.open();
 }
 

@@ -51,7 +51,7 @@ function cell(label, value, change, currency, cls) {
     change ? h('span', { class: 'was', text: `was ${changeValue(change.field, change.from, currency)}` }) : null);
 }
 
-export function versionPanel(version, previous, { current = false } = {}) {
+export function versionPanel(version, previous, { current = false, accepted = false } = {}) {
   const currency = version.currency || version.total?.currency || 'USD';
   const currencyOf = version.currency || 'USD';
   // A change that reads the same both ways (a validity moved by minutes) is not worth a mark.
@@ -98,7 +98,7 @@ export function versionPanel(version, previous, { current = false } = {}) {
   return h('div', { class: `qv${version.expired ? ' is-expired' : ''}`, dataset: { version: String(version.version) } },
     h('div', { class: 'v-head' },
       h('h3', { text: `Version ${version.version}` }),
-      current ? h('span', { class: 'tag tag-ok', text: 'Current' }) : h('span', { class: 'tag', text: 'Earlier version' }),
+      current ? h('span', { class: 'tag tag-ok', text: accepted ? 'Accepted' : 'Current' }) : h('span', { class: 'tag', text: 'Earlier version' }),
       version.expired ? h('span', { class: 'tag tag-warn', text: 'Expired' }) : null,
       h('span', { class: 'muted v-sent' }, 'Sent ', timeEl(version.sentAt))),
     changes.length && previous ? h('p', { class: 'v-changed-note' }, icon('info'),
