@@ -311,11 +311,15 @@ def test_quote_from_cart_to_a_rated_delivery(world, staff, make_driver, shoot, t
     driver.find_element(By.ID, "receipt-dialog-submit").click()
     visible(driver, "#feedback-form")
     _click(driver, driver.find_element(By.CSS_SELECTOR, "label[for='rate-all-5']"))
+    rated_line = order["lines"][0]["id"]
+    _click(driver, driver.find_element(By.CSS_SELECTOR, f"label[for='rate-{rated_line}-4']"))
     fill(driver, "#feedback-comment", "Lovely finish.")
     _click(driver, driver.find_element(By.ID, "feedback-submit"))
     visible(driver, "#feedback-done")
     closed = ok(buyer.get(f"/api/orders/{order_id}"))["order"]
     assert closed["feedback"]["rating"] == 5 and closed["status"] in ("closed", "delivered"), closed["status"]
+    assert next(l for l in closed["lines"] if l["id"] == rated_line)["rating"] == 4
+    visible(driver, f"#order-table tr[data-line-id='{rated_line}'] .stars-static")
     shoot(driver, "order-rated-1366", full_page=True)
 
     # Report an issue with a photo.

@@ -97,7 +97,7 @@ function renderLines() {
     rated ? h('td', { dataset: { label: 'Your rating' } }, l.rating ? stars(l.rating) : '—') : null));
   put($('#order-lines'), h('div', { class: 'v-table-wrap' }, h('table', { class: 'v-table', id: 'order-table' },
     h('caption', { class: 'visually-hidden', text: 'Designs in this order' }),
-    h('thead', {}, h('tr', {}, ['Design', 'Quantity', 'Unit price', 'Line total', 'Delivery', 'Shipped', rated ? 'Your rating' : null]
+    h('thead', {}, h('tr', {}, ['Design', 'Quantity', 'Unit price', 'Line total', 'Delivery', 'Shipped', rated ? 'Rating' : null]
       .filter(Boolean).map((t, i) => h('th', { scope: 'col', class: [1, 2, 3, 5].includes(i) ? 'num' : null, text: t })))),
     h('tbody', {}, rows),
     h('tfoot', {}, h('tr', {}, h('th', { scope: 'row', colspan: 3, text: 'Total' }),
