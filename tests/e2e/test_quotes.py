@@ -460,6 +460,19 @@ def test_bad_input_names_its_field(ready, buyer, offers):
     assert staff_quote(ready.ops, quote_id)["draft"]["revision"] == revision, "refused saves change nothing"
 
 
+def test_attachments_up_to_ten_megabytes(stranger):
+    limit = 10 * 1024 * 1024
+    document = pdf()
+    exactly = document + b"%" * (limit - len(document))
+    stored = body(stranger.client.post("/api/attachments", files={"file": ("big.pdf", exactly, "application/pdf")}), 201)["attachment"]
+    assert stored["bytes"] == limit and stored["contentType"] == "application/pdf"
+    over = stranger.client.post("/api/attachments", files={"file": ("bigger.pdf", exactly + b"%", "application/pdf")})
+    error = assert_error(over, 413, {"file_too_large", "payload_too_large"})
+    assert error.get("field") in ("file", None), error
+    served = stranger.client.get(stored["url"])
+    assert served.status_code == 200 and len(served.content) == limit
+
+
 def test_a_wrong_type_names_the_member_as_other_errors_do(ready, buyer, offers):
     """Every refusal names an array member the same way: `lines[0].quantity`, as the quote rules do."""
     good = {"lines": [{"offerId": offers["inventory"]["id"], "quantity": 10}], "urgency": "standard", "country": "DE"}
