@@ -31,6 +31,7 @@ return out.filter(el => !out.some(o => o !== el && el.contains(o))).slice(0, 8)
 """
 
 STORY: dict = {}
+ADMIN = ("admin@demo.facet.local", "Admin-demo-2026")  # `facet demo`'s admin account
 
 
 @pytest.fixture(scope="module")
@@ -129,9 +130,9 @@ def _subscribed(driver, topic, timeout=15):
     wait(driver, timeout).until(lambda d: topic in (d.find_element(By.ID, "live-pill").get_attribute("data-subscribed") or "").split())
 
 
-def _staff_page(make_driver, world, path):
+def _staff_page(make_driver, world, path, account=OPS):
     driver = make_driver(1366, 900)
-    sign_in(driver, world.base, *OPS, "/admin.html")
+    sign_in(driver, world.base, *account, "/admin.html")
     driver.get(world.base + path)
     nav_ready(driver)
     return driver
@@ -377,9 +378,13 @@ def test_thread_attachment_and_decline(world, staff, make_driver, shoot, tmp_pat
     quote = ok(buyer.request("POST", "/api/quotes", {
         "lines": [{"offerId": inventory["id"], "quantity": max(inventory["moq"], 5)}], "urgency": "standard", "country": "FR"},
         headers={"Idempotency-Key": str(uuid.uuid4())}), 201)["quote"]
-    d = _staff_page(make_driver, world, f"/admin-quote.html?id={quote['id']}")
+    # An admin may give the quote to a colleague (ops see only "Assign to me").
+    d = _staff_page(make_driver, world, f"/admin-quote.html?id={quote['id']}", ADMIN)
     visible(d, "#workspace")
     _subscribed(d, f"quote:{quote['id']}")
+    Select(d.find_element(By.ID, "assign-to")).select_by_value(staff.user["id"])
+    wait(d).until(lambda dr: _attr(dr, "#quote-actions .assignee", "data-assignee") == staff.user["id"])
+    assert ok(staff.get(f"/api/admin/quotes/{quote['id']}"))["quote"]["assignee"]["id"] == staff.user["id"]
 
     # A message with a photo attached goes up first, then names it.
     photo = tmp_path / "detail.jpg"

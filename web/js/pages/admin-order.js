@@ -79,8 +79,10 @@ mountPage({
   topics: () => (orderId ? [`order:${orderId}`, 'admin'] : []),
   async load(p) {
     page = p;
-    if (!orderId) throw new Error('No order named in the address.');
-    await load();
+    await (orderId ? load() : Promise.reject(new Error('No order named in the address.'))).catch((err) => {
+      $('#order-title').textContent = err.status === 404 ? 'Order not found' : 'Order';
+      throw err;
+    });
     mountPayments(apiPath, () => order, setOrder);
     mountMove(apiPath, () => order, setOrder);
     mountFulfilment(apiPath, () => order, setOrder);

@@ -10,6 +10,7 @@ import { $, $$, h, showAlert, clearAlert, toast, formatDate, formatDateTime } fr
 import { assign } from '../admin/quote-queue.js';
 import { buildLines, collectLines, fillLines, inputName, sameLines, showFigures } from '../admin/quote-draft.js';
 import { put, dateValue, dueText, isFinalQuote, money, parseWhole, repeatTag, statusTag, todayValue, urgencyTag } from '../admin/quote-format.js';
+import { colleagues, staffName } from '../admin/quote-staff.js';
 import { loadThread, mountThread } from '../admin/quote-thread.js';
 import { renderChangeRequests, renderHistory, renderVersions } from '../admin/quote-versions.js';
 
@@ -22,6 +23,7 @@ const draftNotice = $('#draft-notice');
 
 let page = null;
 let quote = null;
+let staff = [];            // colleagues a quote can be given to (admins only)
 let dirty = false;
 let baseRevision = 0;      // the draft revision the inputs hold: a save is based on it, never on a newer one seen live
 let busy = false;          // a save or send is in flight: live refreshes wait for it
@@ -77,11 +79,32 @@ function renderHeader() {
   });
   const box = $('#quote-actions');
   const pill = $('#live-pill');
+  const final = isFinalQuote(quote.status);
   put(box, pill,
     h('span', { class: 'assignee-box' },
       h('span', { class: 'sub-inline', text: 'Assignee' }),
       h('strong', { class: 'assignee', dataset: { assignee: quote.assignee?.id || '' }, text: quote.assignee ? (mine ? 'You' : who(quote.assignee)) : 'Unassigned' })),
-    isFinalQuote(quote.status) ? null : mine ? claim('Unassign', null, 'unassign') : claim('Assign to me', page.user.id, 'assign-me'));
+    final ? null : mine ? claim('Unassign', null, 'unassign') : claim('Assign to me', page.user.id, 'assign-me'),
+    final || !staff.length ? null : giveTo());
+}
+
+// Admins give a quote to a colleague.
+function giveTo() {
+  const select = h('select', { id: 'assign-to', class: 'assign-to', 'aria-label': 'Give this quote to' },
+    h('option', { value: '', text: 'Give to…' }),
+    staff.filter((s) => s.id !== quote.assignee?.id).map((s) => h('option', { value: s.id, text: staffName(s) })));
+  select.addEventListener('change', () => {
+    if (!select.value) return;
+    withBusy(select, async () => {
+      try {
+        await assign(quoteId, select.value);
+        await refresh();
+      } catch (err) {
+        page.error(err, 'Could not change the assignee');
+      }
+    });
+  });
+  return select;
 }
 
 function facts(container, rows) {
@@ -332,9 +355,12 @@ mountPage({
   topics: () => (quoteId ? [`quote:${quoteId}`, 'admin'] : []),
   async load(p) {
     page = p;
-    if (!quoteId) throw new Error('No quote named in the address.');
-    const data = await api.get(apiPath);
+    const data = await (quoteId ? api.get(apiPath) : Promise.reject(new Error('No quote named in the address.'))).catch((err) => {
+      $('#quote-title').textContent = err.status === 404 ? 'Quote not found' : 'Quote';
+      throw err;
+    });
     quote = data.quote;
+    staff = await colleagues(page.user);
     renderAll({ fill: true });
     bindDraft();
     bindDecline();

@@ -3,7 +3,8 @@
 import { api } from '../api.js';
 import { withBusy } from '../forms.js';
 import { mountPage } from '../page.js';
-import { $, toast } from '../ui.js';
+import { $, h, toast } from '../ui.js';
+import { colleagues, staffName } from '../admin/quote-staff.js';
 import { queuePath, renderQueue, renderStats } from '../admin/quote-queue.js';
 
 const statusSelect = $('#filter-status');
@@ -58,6 +59,9 @@ mountPage({
   topics: ['admin'],
   async load(p) {
     page = p;
+    // Admins can also see any one colleague's queue.
+    const staff = (await colleagues(page.user)).filter((s) => s.id !== page.user.id);
+    if (staff.length) assigneeSelect.append(h('optgroup', { label: 'A colleague' }, staff.map((s) => h('option', { value: s.id, text: staffName(s) }))));
     readAddress();
     page.realtime.on('event', (msg) => {
       if (msg.event !== 'quote.changed' && msg.event !== 'quote.message') return;
