@@ -194,6 +194,8 @@ function renderFeedback() {
   const sig = `${order.status}:${order.feedback ? 'done' : 'open'}`;
   if (sig === feedbackSig) return;
   feedbackSig = sig;
+  // The rating form is for the screen; given feedback prints with the order.
+  card.classList.toggle('no-print', !order.feedback);
   if (order.feedback) {
     const f = order.feedback;
     card.hidden = false;
