@@ -1,6 +1,7 @@
-// The marketplace sourcing card (staff only, so it names sources, suppliers and listing URLs):
+// The marketplace sourcing cards (staff only, so they name sources, suppliers and listing URLs):
 // source health with resume, live alerts, and the latest listings with both the price the
 // source lists and the range a buyer is shown. The markup itself is in the markups card.
+// listingRows is shared with the trial search (market-trial.js).
 import { api } from '../api.js';
 import { withBusy } from '../forms.js';
 import { formatMoneyRange } from '../offers.js';
@@ -30,7 +31,7 @@ function resumeButton(src, page) {
     type: 'button', class: 'btn btn-ghost btn-small btn-in-cell', text: 'Resume', dataset: { source: src.name },
     onclick: (ev) => withBusy(ev.currentTarget, async () => {
       try {
-        render(await api.post(`/api/admin/marketplace/sources/${encodeURIComponent(src.name)}/resume`), page);
+        showMarketplace(await api.post(`/api/admin/marketplace/sources/${encodeURIComponent(src.name)}/resume`), page);
         toast('Marketplace', `${SOURCE_NAMES[src.name] || src.name} resumed.`);
       } catch (err) {
         page.error(err, 'Could not resume');
@@ -39,7 +40,7 @@ function resumeButton(src, page) {
   });
 }
 
-function render(o, page) {
+export function showMarketplace(o, page) {
   if (!o.configured) {
     $('#market-summary').textContent = 'Marketplace sourcing is not configured on this server.';
     $('#market-sources').replaceChildren();
@@ -71,25 +72,36 @@ function priceCell(l) {
   ];
 }
 
-async function loadListings() {
-  const data = await api.get('/api/admin/marketplace/listings?limit=6');
-  const supplierFacts = (s) => [s?.yearsOnPlatform ? `${s.yearsOnPlatform} yrs` : '', s?.rating ? `★ ${s.rating}` : ''].filter(Boolean).join(' · ');
-  $('#market-listings').replaceChildren(table({
-    caption: 'Latest marketplace listings',
+const supplierFacts = (s) => [s?.yearsOnPlatform ? `${s.yearsOnPlatform} yrs` : '', s?.rating ? `★ ${s.rating}` : ''].filter(Boolean).join(' · ');
+
+// Listings as a table: { ...listing, buyerPrice } rows (GET …/listings, or a trial search's flattened).
+export function listingTable(rows, { caption, empty }) {
+  return table({
+    class: 'listing-table',
+    caption,
     columns: [
-      { label: 'Listing', cell: (l) => [h('span', { text: l.title }), h('span', { class: 'sub', text: `${l.source} · ${l.offerId} · ${l.url}` })] },
+      { label: 'Photo', hideLabel: true, cell: (l) => (l.imageFiles?.[0] ? h('img', { class: 'q-thumb', src: `/api/images/${l.imageFiles[0]}`, alt: '', loading: 'lazy' }) : h('span', { class: 'q-thumb q-thumb-empty' })) },
+      { label: 'Listing', cell: (l) => [h('span', { text: l.title }), h('span', { class: 'sub' }, `${l.source} · ${l.offerId} · `, l.url ? h('a', { href: l.url, target: '_blank', rel: 'noopener', text: 'open at the source' }) : '')] },
       { label: 'Supplier', cell: (l) => [l.supplier?.name || '—', h('span', { class: 'sub', text: supplierFacts(l.supplier) })] },
       { label: 'Price', cell: priceCell },
     ],
-    rows: Array.isArray(data.listings) ? data.listings : [],
-    empty: 'No listings held yet.',
-  }));
+    rows,
+    rowAttrs: (l) => ({ dataset: { listing: l.id || l.offerId || '' } }),
+    empty,
+  });
 }
 
-export async function loadMarketplace(page) {
+async function loadListings(limit) {
+  const data = await api.get(`/api/admin/marketplace/listings?limit=${limit}`);
+  $('#market-listings').replaceChildren(listingTable(Array.isArray(data.listings) ? data.listings : [],
+    { caption: 'Latest marketplace listings', empty: 'No listings held yet.' }));
+}
+
+export async function loadMarketplace(page, { listings = 6 } = {}) {
   const o = await api.get('/api/admin/marketplace');
-  render(o, page);
-  if (o.configured) await loadListings();
+  showMarketplace(o, page);
+  if (o.configured && $('#market-listings')) await loadListings(listings);
+  return o;
 }
 
 export function addMarketAlert(data, at) {
@@ -100,7 +112,7 @@ export function addMarketAlert(data, at) {
   $('#market-alerts-empty').hidden = true;
 }
 
-export function mountMarketplace(page) {
-  $('#market-refresh').addEventListener('click', (ev) => withBusy(ev.currentTarget, () => loadMarketplace(page)));
-  return loadMarketplace(page);
+export function mountMarketplace(page, options) {
+  $('#market-refresh').addEventListener('click', (ev) => withBusy(ev.currentTarget, () => loadMarketplace(page, options)));
+  return loadMarketplace(page, options);
 }
