@@ -744,8 +744,34 @@ def test_an_expired_version_is_renewed(ready, offers, staff_id):
         assert any(c["field"] == "validUntil" for c in v2["changes"]), v2["changes"]
         accepted = body(buyer.client.post(f"/api/quotes/{quote_id}/accept", json={"version": 2}), 201)
         assert accepted["order"]["quoteVersion"] == 2
+        STORY["renewed"] = (buyer, accepted["order"])
     finally:
         ws.close()
+
+
+def test_partial_shipments(ready):
+    """Each shipment is recorded; the order stays shipped until the last piece has left, and the
+    buyer can confirm receipt only then."""
+    assert STORY.get("renewed"), "the renewed quote was accepted"
+    buyer, order = STORY["renewed"]
+    ops, order_id = ready.ops, order["id"]
+    body(ops.post(f"/api/admin/orders/{order_id}/payments", json={
+        "amount": order["total"]["amount"], "reference": "SEPA in full", "receivedAt": moment(-0.01)}), 201)
+    line = order["lines"][0]
+    assert_error(move(ops, order_id, "shipped", carrier="UPS", trackingNumber="1Z1", lines=[{"lineId": line["id"], "quantity": 0}]),
+                 422, "validation_failed")
+    first = body(move(ops, order_id, "shipped", carrier="UPS", trackingNumber="1Z1",
+                      lines=[{"lineId": line["id"], "quantity": 1}]), 200)["order"]
+    assert first["status"] == "shipped" and first["lines"][0]["shippedQuantity"] == 1
+    assert_error(buyer.client.post(f"/api/orders/{order_id}/receipt", json={}), 409, "not_all_shipped")
+    rest = body(move(ops, order_id, "shipped", carrier="UPS", trackingNumber="1Z2"), 200)["order"]
+    assert rest["lines"][0]["shippedQuantity"] == line["quantity"]
+    assert [s["trackingNumber"] for s in rest["shipments"]] == ["1Z1", "1Z2"]
+    assert [s["lines"] for s in rest["shipments"]] == [[{"lineId": line["id"], "quantity": 1}],
+                                                      [{"lineId": line["id"], "quantity": line["quantity"] - 1}]]
+    assert_error(move(ops, order_id, "shipped", carrier="UPS", trackingNumber="1Z3"), 409, "nothing_to_ship")
+    delivered = body(buyer.client.post(f"/api/orders/{order_id}/receipt", json={}), 200)["order"]
+    assert delivered["status"] == "delivered"
 
 
 def test_nothing_buyer_facing_names_a_brand_sku_supplier_or_marketplace(ready, buyer, buyer_ws):
