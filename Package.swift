@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "FacetStoreTests", dependencies: ["FacetStore"]),
         .testTarget(name: "FacetHTTPTests", dependencies: ["FacetHTTP", "FacetCore"]),
         .testTarget(name: "FacetServerTests", dependencies: ["FacetServer", "FacetHTTP", "FacetStore", "FacetCore", "FacetSearch", "FacetCommerce",
-                                                          "FacetOperations"]),
+                                                          "FacetOperations", "FacetVision"]),
         .testTarget(name: "FacetSeedsTests", dependencies: ["FacetSeeds"]),
         .testTarget(name: "FacetSourcingTests", dependencies: ["FacetSourcing", "FacetStore", "FacetCore"], exclude: ["Fixtures"]),
         .testTarget(name: "FacetMatchingTests", dependencies: ["FacetMatching", "FacetVision", "FacetCore"]),

@@ -162,7 +162,9 @@ extension SearchService {
         let (events, feed) = AsyncStream<MarketplaceEvent?>.makeStream()
         let source = marketplace.search(query)
         let pump = Task { for await event in source { feed.yield(event) }; feed.finish() }
-        let budget = options.marketplaceBudget
+        // The budget counts from the upload, not from when the image work ended: under load the
+        // queue before analysis eats into it instead of adding to it.
+        let budget = max(0.25, options.marketplaceBudget - Date().timeIntervalSince(record.createdAt))
         let late = options.lateSourcingWindow
         let timer = Task {
             try? await Task.sleep(for: .seconds(budget))

@@ -15,8 +15,9 @@ public final class SearchService: Sendable {
         public var currency = "USD"
         public var computeThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
         public var maxQueued = 256
-        /// How long a search waits for marketplace listings before it settles with what it has.
-        public var marketplaceBudget: Double = 8
+        /// Seconds from the upload until a search settles with what it has; marketplace listings
+        /// found later are pushed to the open page and stored with the search.
+        public var marketplaceBudget: Double = 4.5
         /// After the budget, how long sourcing goes on for the open page (late designs are pushed and stored).
         public var lateSourcingWindow: Double = 45
         /// Searches one buyer may have running at once; more are refused 429.
@@ -113,9 +114,7 @@ public final class SearchService: Sendable {
         do {
             (image, stored) = try await pool.run {
                 let image = try ImageDecoder.decode(upload.bytes, limits: pipeline.limits)
-                // Re-encoding keeps only pixels: no EXIF, no GPS, no maker notes from the buyer's camera.
-                let jpeg = try ImageEncoder.jpeg(image, quality: 88)
-                return (image, try imageStore.store(jpeg))
+                return (image, try imageStore.store(try UploadCleaning.clean(upload.bytes, decoded: image)))
             }
         } catch let error as VisionError {
             throw Self.unusable(error)

@@ -20,9 +20,9 @@ struct MarketplaceOptions: ParsableArguments {
     @Flag(help: "Let the marketplace fetcher reach loopback addresses: only for the simulator (env FACET_MARKETPLACE_ALLOW_LOOPBACK=1).")
     var marketplaceAllowLoopback = env("FACET_MARKETPLACE_ALLOW_LOOPBACK") == "1"
 
-    @Option(help: ArgumentHelp("Seconds a search waits for marketplace listings before it is done (env FACET_MARKETPLACE_BUDGET).",
+    @Option(help: ArgumentHelp("Seconds from the upload until a search is done with what it has; later marketplace designs are pushed (env FACET_MARKETPLACE_BUDGET).",
                                valueName: "seconds"))
-    var marketplaceBudget: Double = Double(env("FACET_MARKETPLACE_BUDGET") ?? "") ?? 8
+    var marketplaceBudget: Double = Double(env("FACET_MARKETPLACE_BUDGET") ?? "") ?? 4.5
 
     @Option(help: ArgumentHelp("Seconds sourcing goes on after that for the open page; later designs are pushed and stored (env FACET_LATE_SOURCING).",
                                valueName: "seconds"))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FacetCore
 import FacetMatching
+import FacetSearch
 import FacetSourcing
 import FacetStore
 import FacetVision
@@ -102,7 +103,7 @@ struct BenchMatch: AsyncParsableCommand {
             for q in queryFiles {
                 let start = DispatchTime.now().uptimeNanoseconds
                 let image = try time("decode") { try ImageDecoder.decode(q.bytes, limits: pipeline.limits) }
-                _ = try time("store upload") { try uploads.store(try ImageEncoder.jpeg(image, quality: 88)) }
+                _ = try time("store upload") { try uploads.store(try UploadCleaning.clean(q.bytes, decoded: image)) }
                 let analysis = time("analyse") { pipeline.analyze(image) }
                 let neighbours = time("index scan") { matcher.neighbours(analysis.embedding, category: q.category) }
                 let candidates = time("verify") { matcher.candidates(neighbours, queryKeypoints: analysis.keypoints) }
