@@ -32,7 +32,8 @@ export function mountThread(root, { quoteId, onSent = () => {} }) {
   const atBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   const add = (m, { scroll = true } = {}) => {
     if (!m || !m.id) return;
-    const sig = JSON.stringify(m);
+    // What is shown, not how it arrived: the live event and the fetched list spell it alike.
+    const sig = JSON.stringify([m.author, m.authorName, m.body, m.at, (m.attachments || []).map((a) => [a.id, a.name, a.url, a.bytes])]);
     if (seen.get(m.id) === sig) return;
     const stick = atBottom();
     const item = messageItem(m);
