@@ -33,7 +33,7 @@ export function mountThread(root, { quoteId, onSent = () => {} }) {
   const add = (m, { scroll = true } = {}) => {
     if (!m || !m.id) return;
     // What is shown, not how it arrived: the live event and the fetched list spell it alike.
-    const sig = JSON.stringify([m.author, m.authorName, m.body, m.at, (m.attachments || []).map((a) => [a.id, a.name, a.url, a.bytes])]);
+    const sig = JSON.stringify([m.author, m.authorName, m.body, Math.floor(Date.parse(m.at) / 1000), (m.attachments || []).map((a) => [a.id, a.name, a.url, a.bytes])]);
     if (seen.get(m.id) === sig) return;
     const stick = atBottom();
     const item = messageItem(m);
