@@ -104,15 +104,40 @@ function seriesOf(t, names, colours = []) {
   return names.map((n, j) => ({ name: COLUMN_LABELS[n] || humanize(n), values: column(t, n).map(Number), color: colours[j] }));
 }
 
-function chartFor(report, t) {
+const DAY = 86_400_000;
+const dayOf = (ms) => new Date(ms).toISOString().slice(0, 10);
+
+// The server lists only the days something happened; a line over days needs the quiet days too,
+// as zeros, from the start of the range to its end (or between the first and last day listed).
+function everyDay(t, range) {
+  const listed = column(t, 'day');
+  const first = range.from ? String(range.from).slice(0, 10) : listed[0];
+  const last = range.to ? dayOf(new Date(range.to).getTime() - 1) : listed[listed.length - 1];
+  const start = Date.parse(`${first}T00:00:00Z`);
+  const end = Date.parse(`${last}T00:00:00Z`);
+  if (!listed.length && !(range.from && range.to)) return t;
+  if (!Number.isFinite(start) || !Number.isFinite(end) || end < start || (end - start) / DAY > 400) return t;
+  const byDay = new Map(t.rows.map((r) => [r[0], r]));
+  const rows = [];
+  for (let ms = start; ms <= end; ms += DAY) {
+    const d = dayOf(ms);
+    rows.push(byDay.get(d) || [d, ...t.columns.slice(1).map(() => 0)]);
+  }
+  return { ...t, rows };
+}
+
+function chartFor(report, t, range) {
   const title = TITLES[t.name] || humanize(t.name);
   const [first, ...rest] = t.columns;
   const numeric = rest.filter((c) => t.rows.every((r) => typeof r[t.columns.indexOf(c)] === 'number'));
   const base = { name: t.name, title, labels: column(t, first), hideTitle: true };
   if (t.name === 'summary') return null;
   if (first === 'day') {
-    return lineChart({ ...base, series: seriesOf(t, numeric, [PALETTE[0], PALETTE[3], PALETTE[2]]), unit: numeric.length === 1 ? (COLUMN_LABELS[numeric[0]] || humanize(numeric[0])) : 'Searches',
-      ariaLabel: `${title}, line chart over ${t.rows.length} ${t.rows.length === 1 ? 'day' : 'days'}${t.rows.length ? ` from ${dayLabel(t.rows[0][0])} to ${dayLabel(t.rows[t.rows.length - 1][0])}` : ''}` });
+    const all = everyDay(t, range);
+    const n = all.rows.length;
+    return lineChart({ ...base, labels: column(all, 'day'), series: seriesOf(all, numeric, [PALETTE[0], PALETTE[3], PALETTE[2]]),
+      unit: numeric.length === 1 ? (COLUMN_LABELS[numeric[0]] || humanize(numeric[0])) : 'Searches', empty: 'No searches in this range.',
+      ariaLabel: `${title}, line chart over ${n} ${n === 1 ? 'day' : 'days'}${n ? ` from ${dayLabel(all.rows[0][0])} to ${dayLabel(all.rows[n - 1][0])}` : ''}` });
   }
   if (t.name === 'won_lost_by_price_band') {
     return barChart({ ...base, series: seriesOf(t, ['won', 'lost'], [PALETTE[3], PALETTE[2]]), unit: 'Quotes' });
@@ -126,21 +151,37 @@ function chartFor(report, t) {
   return null;
 }
 
+// A rate and the count it is made of are one figure: "42 %" over "12 of 30 searches".
+const RATE_PARTS = {
+  exact_match_rate: ['exact_matches', 'completed', 'searches'],
+  carted_rate: ['searches_with_a_result_carted', 'completed', 'searches'],
+  quoted_rate: ['searches_with_a_result_quoted', 'completed', 'searches'],
+  nothing_relevant_rate: ['nothing_relevant', 'completed', 'searches'],
+  conversion_rate: ['accepted', 'quoted', 'quoted'],
+};
+
 function summaryView(t) {
   const i = t.columns.indexOf('measure');
   const v = t.columns.indexOf('value');
-  return bigNumbers(t.rows.map((r) => ({
-    key: r[i], label: MEASURES[r[i]] || humanize(r[i]), value: measureValue(r[i], r[v]),
-    tone: BAD_WHEN_HIGH.has(r[i]) && Number(r[v]) > 0 ? 'warn' : null,
-  })));
+  const values = new Map(t.rows.map((r) => [r[i], r[v]]));
+  const folded = new Set(Object.entries(RATE_PARTS).filter(([rate]) => values.has(rate)).map(([, [count]]) => count).filter((c) => c !== 'accepted'));
+  return bigNumbers(t.rows.filter((r) => !folded.has(r[i])).map((r) => {
+    const parts = RATE_PARTS[r[i]];
+    const hint = parts && values.has(parts[0]) && values.has(parts[1])
+      ? `${cellText('', values.get(parts[0]))} of ${cellText('', values.get(parts[1]))} ${parts[2]}` : null;
+    return {
+      key: r[i], label: MEASURES[r[i]] || humanize(r[i]), value: measureValue(r[i], r[v]), hint,
+      tone: BAD_WHEN_HIGH.has(r[i]) && Number(r[v]) > 0 ? 'warn' : null,
+    };
+  }));
 }
 
 // One table: its heading, the chart (or big numbers), the CSV link and the data table, which is
 // folded away under a chart and open where the table is the view.
-function section(report, t, csvUrl) {
+function section(report, t, csvUrl, range) {
   const title = TITLES[t.name] || humanize(t.name);
-  const view = t.name === 'summary' ? summaryView(t) : chartFor(report, t);
-  const wide = t.columns[0] === 'day' || t.name === 'summary' || !view || t.columns.length > 4;
+  const view = t.name === 'summary' ? summaryView(t) : chartFor(report, t, range);
+  const wide = t.columns[0] === 'day' || t.name === 'summary' || !view || t.columns.length > 2;
   const tableBox = h('div', { class: 'table-wrap' }, dataTable(t));
   return h('section', { class: `card card-compact report-part${wide ? ' report-wide' : ''}`, dataset: { table: t.name } },
     h('div', { class: 'card-head' },
@@ -153,6 +194,6 @@ function section(report, t, csvUrl) {
 export function renderReport(container, report, data, csvUrl) {
   const tables = Array.isArray(data.tables) ? data.tables : [];
   container.replaceChildren(...(tables.length
-    ? tables.map((t) => section(report, t, csvUrl))
+    ? tables.map((t) => section(report, t, csvUrl, { from: data.from, to: data.to }))
     : [h('p', { class: 'empty', text: 'This report has no tables.' })]));
 }

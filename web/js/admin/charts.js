@@ -66,8 +66,13 @@ export function dayLabel(day) {
   return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 }
 
-function describe({ labels, series, format, labelText = (l) => l }) {
-  return labels.map((l, i) => `${labelText(l)}: ${series.map((se) => `${series.length > 1 ? `${se.name} ` : ''}${format(se.values[i] ?? 0)}`).join(', ')}`).join('; ');
+// The values in words, for screen readers. Over days, the quiet ones are summed up in one phrase.
+function describe({ labels, series, format, labelText = (l) => l, skipZeros = false }) {
+  const keep = labels.map((l, i) => !skipZeros || series.some((se) => se.values[i]));
+  const said = labels.map((l, i) => i).filter((i) => keep[i])
+    .map((i) => `${labelText(labels[i])}: ${series.map((se) => `${series.length > 1 ? `${se.name} ` : ''}${format(se.values[i] ?? 0)}`).join(', ')}`);
+  const quiet = keep.filter((k) => !k).length;
+  return [...said, quiet ? `${quiet} other ${quiet === 1 ? 'day' : 'days'}: none` : ''].filter(Boolean).join('; ');
 }
 
 function legend(series, width) {
@@ -112,7 +117,7 @@ function drawLine(o, width) {
   const ph = height - pad.top - pad.bottom;
   const x = (i) => pad.left + (labels.length === 1 ? pw / 2 : (i * pw) / (labels.length - 1));
   const y = (v) => pad.top + ph - (v / top) * ph;
-  const svg = frame(width, height, o.ariaLabel, describe({ ...o, labelText: dayLabel }));
+  const svg = frame(width, height, o.ariaLabel, describe({ ...o, labelText: dayLabel, skipZeros: true }));
   if (leg) { leg.setAttribute('transform', `translate(${pad.left}, 4)`); svg.append(leg); }
   if (o.unit) svg.append(s('text', { x: 0, y: pad.top - 12, 'font-size': SMALL, class: 'chart-axis-title', text: o.unit }));
   for (const t of yt) {
@@ -131,7 +136,7 @@ function drawLine(o, width) {
   series.forEach((se, k) => {
     const c = colour(se, k);
     const pts = se.values.map((v, i) => [x(i), y(v || 0)]);
-    if (series.length === 1 && pts.length > 1) {
+    if (k === 0 && pts.length > 1) {
       svg.append(s('path', { d: `M${pts[0][0]},${y(0)} ${pts.map((p) => `L${p[0]},${p[1]}`).join(' ')} L${pts[pts.length - 1][0]},${y(0)} Z`, fill: c, 'fill-opacity': 0.12 }));
     }
     if (pts.length > 1) svg.append(s('polyline', { points: pts.map((p) => p.join(',')).join(' '), fill: 'none', stroke: c, 'stroke-width': 2.5, 'stroke-linejoin': 'round' }));

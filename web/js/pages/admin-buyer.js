@@ -27,7 +27,7 @@ function renderHead(d) {
   const b = d.buyer;
   document.title = `${b.companyName} — Facet`;
   $('#buyer-title').textContent = b.companyName || b.email;
-  $('#buyer-meta').replaceChildren(...stateTags(b), h('span', { text: `Joined ${formatDateShort(b.createdAt)}` }));
+  $('#buyer-meta').replaceChildren(...stateTags(b).filter(Boolean), h('span', { text: `Joined ${formatDateShort(b.createdAt)}` }));
   document.body.dataset.suspended = String(!!b.suspended);
   document.body.dataset.businessVerified = String(!!b.businessVerified);
 }
@@ -105,14 +105,17 @@ function renderNotes(d) {
     : [h('li', { class: 'muted note-empty', text: 'No notes yet.' })]));
 }
 
-function itemTable(container, rows, { caption, link, labels, empty, label = 'What' }) {
+const SEARCH_STATUS = { running: 'Running', done: 'Done', failed: 'Failed' };
+const capital = (t) => (t ? String(t).charAt(0).toUpperCase() + String(t).slice(1) : t);
+
+function itemTable(container, rows, { caption, link, labels, empty, label = 'What', text = (r) => r.label || r.id, time = formatDateShort }) {
   container.replaceChildren(table({
     caption,
     class: 'buyer-items',
     columns: [
-      { label, rowHeader: true, cell: (r) => (link ? h('a', { href: link(r), text: r.label || r.id }) : r.label || r.id) },
+      { label, rowHeader: true, cell: (r) => (link ? h('a', { href: link(r), text: text(r) }) : text(r)) },
       { label: 'Status', cell: (r) => (labels ? statusTag(r.status, labels) : r.status) },
-      { label: 'When', class: 'nowrap', cell: (r) => h('time', { datetime: r.at, title: formatDateTime(r.at), text: formatDateShort(r.at) }) },
+      { label: 'When', class: 'nowrap', cell: (r) => h('time', { datetime: r.at, title: formatDateTime(r.at), text: time(r.at) }) },
     ],
     rows,
     rowAttrs: (r) => ({ dataset: { id: r.id } }),
@@ -137,7 +140,9 @@ function renderActivity(d) {
     rows: d.cart || [],
     empty: 'The cart is empty.',
   }));
-  itemTable($('#buyer-searches'), d.searches || [], { caption: 'Searches', label: 'Category', empty: 'No searches yet.' });
+  itemTable($('#buyer-searches'), d.searches || [], {
+    caption: 'Searches', label: 'Category', labels: SEARCH_STATUS, empty: 'No searches yet.', text: (r) => capital(r.label), time: formatDateTime,
+  });
 }
 
 function render() {

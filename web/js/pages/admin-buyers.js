@@ -35,7 +35,8 @@ function render() {
     rowAttrs: (b) => ({ dataset: { id: b.id } }),
     empty: buyers.length ? 'No buyer matches this search.' : 'No buyers have registered yet.',
   }));
-  $('#buyers-count').textContent = shown.length === buyers.length ? `${buyers.length} buyers` : `${shown.length} of ${buyers.length} buyers`;
+  const word = buyers.length === 1 ? 'buyer' : 'buyers';
+  $('#buyers-count').textContent = shown.length === buyers.length ? `${buyers.length} ${word}` : `${shown.length} of ${buyers.length} ${word}`;
   document.body.dataset.buyersShown = String(shown.length);
 }
 
