@@ -16,8 +16,11 @@ from .helpers import (OPS_EMAIL, OPS_PASSWORD, fill, nav_ready, sign_in, verifie
 NAV = {
     "visitor": [("/signin.html", "Sign in"), ("/signup.html", "Create account")],
     "buyer": [("/app.html", "Home"), ("/search.html", "Find jewelry"), ("/history.html", "Searches"), ("/cart.html", "Cart"),
-              ("/profile.html", "Profile")],
-    "ops": [("/admin.html", "Admin"), ("/profile.html", "Profile")],
+              ("/quotes.html", "Quotes"), ("/orders.html", "Orders"), ("/profile.html", "Profile")],
+    "ops": [("/admin.html", "Dashboard"), ("/admin-quotes.html", "Quotes"), ("/admin-orders.html", "Orders"),
+            ("/admin-approvals.html", "Approvals"), ("/admin-sync.html", "Sync"), ("/admin-marketplace.html", "Marketplace"),
+            ("/admin-analytics.html", "Analytics"), ("/admin-buyers.html", "Buyers"), ("/admin-audit.html", "Audit"),
+            ("/profile.html", "Profile")],
 }
 
 PAGES = {
@@ -103,6 +106,7 @@ def test_server_validation_error_lands_beside_the_named_field(facet_server, make
 
     # A nested field of the markups document: "perCategory.ring" (200 000 basis points is too many).
     sign_in(driver, base, OPS_EMAIL, OPS_PASSWORD, "/admin.html")
+    driver.get(base + "/admin-marketplace.html")  # the markups moved here from the dashboard
     visible(driver, "#markup-ring")
     wait(driver).until(lambda d: d.find_element(By.ID, "markup-global").get_attribute("value") != "")
     fill(driver, "#markup-ring", "2000")

@@ -257,6 +257,7 @@ def test_offer_page_shows_views_specs_and_comparison(demo, driver, shoot):
 def test_admin_markups_save_and_audit(demo, make_driver, shoot):
     driver = make_driver(1366, 900)
     _sign_in(driver, demo, OPS, "/admin.html")
+    driver.get(demo + "/admin-marketplace.html")  # the markups moved here from the dashboard
     field = visible(driver, "#markup-ring")
     wait(driver).until(lambda d: d.find_element(By.ID, "markup-global").get_attribute("value") != "")
     visible(driver, "#market-sources tbody tr")

@@ -8,7 +8,7 @@ import { loadMarkups, mountMarkups } from '../admin/markups.js';
 import { mountPage } from '../page.js';
 import { $ } from '../ui.js';
 
-const LISTINGS = 20;
+const LISTINGS = 10;
 
 mountPage({
   auth: 'staff',

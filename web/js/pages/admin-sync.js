@@ -11,7 +11,7 @@ import { mountPage } from '../page.js';
 import { table } from '../table.js';
 import { $, h, toast, formatDateTime } from '../ui.js';
 
-const PAGE_SIZE = 25;
+const PAGE_SIZE = 15;
 const health = new Map();   // brand → BrandHealth
 const policies = new Map(); // brand → { policy, updatedAt, updatedBy }
 let pending = new Set();    // SKUs waiting for approval
@@ -167,10 +167,11 @@ function catalogPath(offset) {
 
 function sourceCell(p) {
   const src = p.images?.[0]?.sourceURL || p.sourceImageURLs?.[0];
+  const changed = p.sourceUpdatedAt ? `changed ${ago(p.sourceUpdatedAt)}` : '';
   return [
     h('strong', { text: p.brand }),
-    src ? h('a', { class: 'sub', href: src, target: '_blank', rel: 'noopener', text: 'Photo at the brand' }) : null,
-    h('span', { class: 'sub', text: p.sourceUpdatedAt ? `Changed there ${ago(p.sourceUpdatedAt)}` : '' }),
+    h('span', { class: 'sub' }, src ? h('a', { href: src, target: '_blank', rel: 'noopener', text: 'brand photo' }) : null,
+      src && changed ? ' · ' : '', changed),
   ];
 }
 
