@@ -91,6 +91,23 @@ def searches(world):
     return done
 
 
+@pytest.fixture(scope="module")
+def quotes(world, searches):
+    """Two quote requests from those searches: one left open, one withdrawn (a lost quote)."""
+    buyer = HttpClient(world.base)
+    login(buyer, *BUYER)
+    ids = []
+    for sid in searches[:2]:
+        got = ok(buyer.get(f"/api/searches/{sid}"))
+        offer = got.get("exactMatch") or got["alternatives"][0]
+        quote = ok(buyer.request("POST", "/api/quotes", {
+            "lines": [{"offerId": offer["id"], "quantity": max(offer.get("moq") or 1, 10)}], "urgency": "standard", "country": "DE"},
+            headers={"Idempotency-Key": str(uuid.uuid4())}), 201)["quote"]
+        ids.append(quote["id"])
+    ok(buyer.post(f"/api/quotes/{ids[1]}/withdraw", {}))
+    return ids
+
+
 def ok(resp, *statuses):
     assert resp.status in (statuses or (200, 201)), resp.describe()
     return resp.json()
@@ -185,7 +202,7 @@ def test_thumbs_on_result_cards_send_the_vote(world, ops, make_driver, shoot):
 
 # ---------------------------------------------------------------- analytics
 
-def test_analytics_draws_every_report_and_tables_download_as_csv(world, ops, searches, make_driver, shoot):
+def test_analytics_draws_every_report_and_tables_download_as_csv(world, ops, searches, quotes, make_driver, shoot):
     driver = _staff_page(make_driver, world, "/admin-analytics.html")
     wait(driver, 20).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-report-loaded") == "demand")
     time.sleep(0.3)
@@ -238,6 +255,9 @@ def test_analytics_draws_every_report_and_tables_download_as_csv(world, ops, sea
             assert "%" in _text(driver, ".big-number[data-measure='exact_match_rate'] .big-value")
         if report == "sales":
             assert driver.find_elements(By.CSS_SELECTOR, ".big-number[data-measure='conversion_rate']")
+            assert _text(driver, ".big-number[data-measure='quote_requests'] .big-value").strip() == "2"
+            bars = [t.get_attribute("textContent") for t in driver.find_elements(By.CSS_SELECTOR, ".report-part[data-table='won_lost_by_price_band'] svg rect title")]
+            assert any(t.endswith(": 1 Lost") for t in bars), bars
             assert driver.find_elements(By.CSS_SELECTOR, ".report-part[data-table='revenue_by_source'] table")
         if report == "supply":
             assert driver.find_elements(By.CSS_SELECTOR, ".report-part[data-table='sources'] table")
@@ -253,7 +273,7 @@ def test_analytics_draws_every_report_and_tables_download_as_csv(world, ops, sea
 
 # ---------------------------------------------------------------- buyers
 
-def test_buyer_found_in_the_list_gets_a_note_and_a_verified_business(world, ops, make_driver, shoot):
+def test_buyer_found_in_the_list_gets_a_note_and_a_verified_business(world, ops, quotes, make_driver, shoot):
     driver = _staff_page(make_driver, world, "/admin-buyers.html")
     visible(driver, "#buyers-table tbody tr[data-id]")
     total = int(driver.find_element(By.TAG_NAME, "body").get_attribute("data-buyers-shown"))
@@ -282,6 +302,8 @@ def test_buyer_found_in_the_list_gets_a_note_and_a_verified_business(world, ops,
     assert BUYER[0] in _text(driver, "#buyer-profile")
     assert "searches" in _text(driver, "#buyer-counts")
     assert driver.find_elements(By.CSS_SELECTOR, "#buyer-searches tbody tr[data-id]"), "the buyer's searches are not listed"
+    links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#buyer-quotes tbody a")]
+    assert any(f"admin-quote.html?id={q}" in l for q in quotes for l in links), links
 
     note = "Met at the Vicenza fair; wants rose gold samples."
     fill(driver, "#note-body", note)

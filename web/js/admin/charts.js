@@ -127,9 +127,10 @@ function drawLine(o, width) {
   // As many day labels as fit, evenly spaced, always the first and the last.
   const fit = Math.max(2, Math.floor(pw / 62));
   const step = Math.max(1, Math.ceil(labels.length / fit));
+  const last = labels.length - 1;
   labels.forEach((l, i) => {
-    if (i % step !== 0 && i !== labels.length - 1) return;
-    if (i !== labels.length - 1 && i + step > labels.length - 1 && labels.length - 1 - i < step / 2) return;
+    // Every step-th day, and the last day, whose label never crowds the one before it.
+    if (i !== last && (i % step !== 0 || last - i < step)) return;
     const anchor = labels.length === 1 ? 'middle' : i === 0 ? 'start' : i === labels.length - 1 ? 'end' : 'middle';
     svg.append(s('text', { x: x(i), y: height - 10, 'text-anchor': anchor, 'font-size': SMALL, class: 'chart-text', text: dayLabel(l) }));
   });
@@ -140,10 +141,12 @@ function drawLine(o, width) {
       svg.append(s('path', { d: `M${pts[0][0]},${y(0)} ${pts.map((p) => `L${p[0]},${p[1]}`).join(' ')} L${pts[pts.length - 1][0]},${y(0)} Z`, fill: c, 'fill-opacity': 0.12 }));
     }
     if (pts.length > 1) svg.append(s('polyline', { points: pts.map((p) => p.join(',')).join(' '), fill: 'none', stroke: c, 'stroke-width': 2.5, 'stroke-linejoin': 'round' }));
-    if (pts.length <= 62) {
-      pts.forEach((p, i) => svg.append(s('circle', { cx: p[0], cy: p[1], r: 3.5, fill: '#fff', stroke: c, 'stroke-width': 2 },
-        s('title', { text: `${dayLabel(labels[i])}: ${format(se.values[i] || 0)}${series.length > 1 ? ` ${se.name}` : ''}` }))));
-    }
+    // Points where something happened (every point on a short line), each with its value on hover.
+    pts.forEach((p, i) => {
+      if (!(se.values[i] || pts.length <= 14)) return;
+      svg.append(s('circle', { cx: p[0], cy: p[1], r: 3.5, fill: '#fff', stroke: c, 'stroke-width': 2 },
+        s('title', { text: `${dayLabel(labels[i])}: ${format(se.values[i] || 0)}${series.length > 1 ? ` ${se.name}` : ''}` })));
+    });
   });
   return svg;
 }
@@ -291,9 +294,10 @@ export function barChart(o) {
   }, 'bar');
 }
 
-// Big numbers: a <dl>, each figure under its label.
+// Big numbers: a <dl>; each figure is shown above its label (CSS order), its hint below.
 export function bigNumbers(items) {
   return h('dl', { class: 'big-numbers' }, items.map((it) => h('div', { class: `big-number${it.tone ? ` big-number-${it.tone}` : ''}`, dataset: { measure: it.key || '' } },
     h('dt', { text: it.label }),
-    h('dd', {}, h('span', { class: 'big-value', text: it.value }), it.hint ? h('span', { class: 'big-hint', text: it.hint }) : null))));
+    h('dd', { class: 'big-value', text: it.value }),
+    it.hint ? h('dd', { class: 'big-hint', text: it.hint }) : null)));
 }
