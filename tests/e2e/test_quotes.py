@@ -136,6 +136,17 @@ def events(ws: WS, kind: str, *, topics: set[str], where=lambda data: True, time
     return found
 
 
+def drain(ws: WS, quiet: float = 0.3, most: float = 5.0) -> None:
+    """Reads (and so validates) what is queued, for at most `most` seconds: the admin topic never
+    falls silent for long (sync health), and a socket left unread stops answering the server's pings."""
+    deadline = time.monotonic() + most
+    while time.monotonic() < deadline:
+        try:
+            ws.recv(timeout=quiet)
+        except websocket.WebSocketTimeoutException:
+            return
+
+
 def draft_body(staff_quote: dict, *, revision: int, price_factor: float = 1.0, deposit: int = 30,
                valid_days: int = 30, notes: str = "Rhodium plating included.") -> dict:
     """A complete draft: every request line priced, marketplace lines with the supplier's quote."""
@@ -484,7 +495,7 @@ def test_a_wrong_type_names_the_member_as_other_errors_do(ready, buyer, offers):
         f"SERVER: a wrong JSON type names the member differently from a broken rule: {by_type.json()['error']['field']!r}"
 
 
-def test_request_changes_second_version_stale_draft_and_accept(ready, second_staff, buyer, buyer_ws):
+def test_request_changes_second_version_stale_draft_and_accept(ready, second_staff, buyer, buyer_ws, admin_ws):
     quote_id, ops = STORY["quote_id"], ready.ops
     v1 = STORY["v1"]
     target_line = STORY["inventory_line"]
@@ -546,9 +557,10 @@ def test_request_changes_second_version_stale_draft_and_accept(ready, second_sta
     events(buyer_ws, "order.changed", topics={buyer.topic}, where=lambda d: d["order"]["id"] == order["id"])
     buyer_ws.subscribe(f"order:{order['id']}")
     STORY.update(order=order, order_id=order["id"], v2=v2)
+    drain(admin_ws)
 
 
-def test_payment_brand_order_once_purchase_order_and_shipping(ready, buyer, buyer_ws):
+def test_payment_brand_order_once_purchase_order_and_shipping(ready, buyer, buyer_ws, admin_ws):
     order_id, ops = STORY["order_id"], ready.ops
     topics = {buyer.topic, f"order:{order_id}"}
     # Nothing ships before it is paid.
@@ -608,6 +620,7 @@ def test_payment_brand_order_once_purchase_order_and_shipping(ready, buyer, buye
     assert steps == sorted(steps), f"the timeline in order: {statuses}"
     shipment = next(t for t in order["timeline"] if t["status"] == "shipped" and t.get("trackingNumber"))
     assert shipment["carrier"] == "DHL Express" and shipment["trackingUrl"] == "https://track.example/1234567890"
+    drain(admin_ws)
 
 
 def offers_sku() -> str:
@@ -670,6 +683,20 @@ def test_receipt_issue_feedback_and_order_again(ready, buyer, buyer_ws, stranger
     assert added["added"] == len(cart["lines"]) >= 1 and {line["offerId"] for line in cart["lines"]} <= offer_ids
     again = body(seen(buyer.client.post(f"/api/quotes/{STORY['quote_id']}/reorder", json={})), 200)
     assert again["added"] >= 1
+
+
+def test_the_admin_feed_carries_the_story(ready, admin_ws):
+    """Staff's open panels hear every move (draft saves too); every message validated against the schemas."""
+    assert STORY.get("order_id"), "the story ran"
+    drain(admin_ws, quiet=1.0)
+    heard = [m for m in admin_ws.received if m["type"] == "event" and m["topic"] == "admin"]
+    quote_reasons = {m["data"]["reason"] for m in heard if m["event"] == "quote.changed" and m["data"]["quote"]["id"] == STORY["quote_id"]}
+    order_reasons = {m["data"]["reason"] for m in heard if m["event"] == "order.changed" and m["data"]["order"]["id"] == STORY["order_id"]}
+    assert {"draft_saved", "changes_requested", "sent", "accepted"} <= quote_reasons, quote_reasons
+    assert {"created", "payment", "brand_order", "purchase_order", "status", "shipped", "delivered", "issue", "feedback"} \
+        <= order_reasons, order_reasons
+    messages = [m for m in heard if m["event"] == "quote.message" and m["data"]["quoteId"] == STORY["quote_id"]]
+    assert len(messages) >= 2 and {m["data"]["message"]["author"] for m in messages} == {"buyer", "staff"}
 
 
 def test_withdraw_decline_and_a_repeat_request(ready, buyer, offers, buyer_ws):
@@ -799,24 +826,6 @@ def test_nothing_buyer_facing_names_a_brand_sku_supplier_or_marketplace(ready, b
                                     keys=["origins", "draft", "supplierQuote", "fulfilment", "cost", "margin",
                                           "proposedUnitPrice", "assignee", "brandOrders", "purchaseOrders"])
     assert_white_label(texts, patterns)
-
-
-def test_the_admin_feed_carries_the_story(ready, admin_ws):
-    """Staff's open panels hear every move (draft saves too); every message validated against the schemas."""
-    assert STORY.get("order_id"), "the story ran"
-    while True:  # read what is queued; recv validates each message
-        try:
-            admin_ws.recv(timeout=1.0)
-        except websocket.WebSocketTimeoutException:
-            break
-    heard = [m for m in admin_ws.received if m["type"] == "event" and m["topic"] == "admin"]
-    quote_reasons = {m["data"]["reason"] for m in heard if m["event"] == "quote.changed" and m["data"]["quote"]["id"] == STORY["quote_id"]}
-    order_reasons = {m["data"]["reason"] for m in heard if m["event"] == "order.changed" and m["data"]["order"]["id"] == STORY["order_id"]}
-    assert {"draft_saved", "changes_requested", "sent", "accepted"} <= quote_reasons, quote_reasons
-    assert {"created", "payment", "brand_order", "purchase_order", "status", "shipped", "delivered", "issue", "feedback"} \
-        <= order_reasons, order_reasons
-    messages = [m for m in heard if m["event"] == "quote.message" and m["data"]["quoteId"] == STORY["quote_id"]]
-    assert len(messages) >= 2 and {m["data"]["message"]["author"] for m in messages} == {"buyer", "staff"}
 
 
 # ------------------------------------------------------------------ how fast a sent version reaches the buyer
