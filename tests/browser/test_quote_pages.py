@@ -271,7 +271,7 @@ def test_quote_from_cart_to_a_rated_delivery(world, staff, make_driver, shoot, t
     _shots(driver, shoot, "quotes", "quotes list")
 
     # Accept version 2: the order page.
-    _click(driver, row.find_element(By.CSS_SELECTOR, "a"))
+    _click(driver, driver.find_element(By.CSS_SELECTOR, f".q-row[data-quote-id='{quote_id}'] a"))
     nav_ready(driver)
     wait(driver).until(lambda d: _quote_badge(d) == 0)
     _click(driver, visible(driver, "#accept-quote"))

@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { mountPage } from '../page.js';
 import { $, h, relativeTime, formatDateTime } from '../ui.js';
 import { onQuotesChanged } from '../workspace.js';
-import { ORDER_STATUS, money, nextStepText, orderHref, statusTag, thumbs, put } from '../quotes/labels.js';
+import { ORDER_STATUS, money, nextStepText, orderHref, statusTag, thumbs, changed, put } from '../quotes/labels.js';
 
 let orders = [];
 
@@ -32,7 +32,7 @@ async function load() {
   const data = await api.get('/api/orders');
   orders = Array.isArray(data.orders) ? data.orders : [];
   $('#orders-loading').hidden = true;
-  put($('#order-list'), ...orders.map(row));
+  if (changed($('#order-list'), orders)) put($('#order-list'), ...orders.map(row));
   $('#orders-empty').hidden = orders.length > 0;
   document.body.dataset.orders = String(orders.length);
 }

@@ -6,7 +6,7 @@ import { setNavCount } from '../layout.js';
 import { mountPage } from '../page.js';
 import { $, h, relativeTime, formatDateTime } from '../ui.js';
 import { onQuotesChanged } from '../workspace.js';
-import { awaitingTag, dueLine, money, quoteHref, statusTag, thumbs, put } from '../quotes/labels.js';
+import { awaitingTag, dueLine, money, quoteHref, statusTag, thumbs, changed, put } from '../quotes/labels.js';
 
 const OPEN = ['submitted', 'in_review', 'quoted', 'changes_requested'];
 let quotes = [];
@@ -42,7 +42,7 @@ function render() {
   const shown = tab === 'open' ? open : quotes;
   $('#count-open').textContent = open.length ? `(${open.length})` : '';
   $('#count-all').textContent = quotes.length ? `(${quotes.length})` : '';
-  put($('#quote-list'), ...shown.map(row));
+  if (changed($('#quote-list'), [tab, shown])) put($('#quote-list'), ...shown.map(row));
   $('#quotes-empty').hidden = shown.length > 0;
   $('#quotes-empty-text').textContent = quotes.length
     ? 'No open quotes. Your earlier quotes are under “All”.'
