@@ -297,7 +297,7 @@ def test_marketplace_parameters_audit_and_trial_search(world, staff, make_driver
         wait(d).until(lambda dr: "Parameters saved" in _text(dr, "#settings-alert"))
         assert ok(staff.get("/api/admin/marketplace"))["settings"]["maxPages"] == pages + 1
         entry = visible(d, "#settings-audit li")
-        assert f"result pages per search {pages} → {pages + 1}" in entry.text and OPS[0] in entry.text, entry.text
+        assert f"Result pages per search {pages} → {pages + 1}" in entry.text and OPS[0] in entry.text, entry.text
 
         # A trial search asks the marketplace now and shows each listing's true source.
         Select(d.find_element(By.ID, "trial-category")).select_by_value("ring")

@@ -114,7 +114,7 @@ export async function loadSettingsAudit() {
   $('#settings-audit').replaceChildren(...entries.map((e) => {
     const changes = changeWords(e.old, e.new);
     return h('li', { dataset: { id: String(e.id) } },
-      h('span', {}, changes.length ? changes.join('; ') : 'Saved without changes'),
+      h('span', {}, changes.length ? changes.map((c, i) => (i ? c : c.charAt(0).toUpperCase() + c.slice(1))).join('; ') : 'Saved without changes'),
       h('span', { class: 'sub', text: formatDateTime(e.at) }),
       h('span', { class: 'sub', text: e.actorEmail || '' }));
   }));

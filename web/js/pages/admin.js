@@ -4,7 +4,7 @@
 // admin-marketplace.html.
 import { api } from '../api.js';
 import { renderHealth, renderWork } from '../admin/dashboard.js';
-import { createMemory, describe, rememberBrands } from '../admin/feed.js';
+import { createMemory, describe, rememberBrands, rememberQuote } from '../admin/feed.js';
 import { bindForm, withBusy } from '../forms.js';
 import { mountPage } from '../page.js';
 import { table } from '../table.js';
@@ -56,9 +56,19 @@ function addFeedItem(msg) {
   const sentence = describe(msg, memory);
   if (!sentence) return;
   const feed = $('#feed');
-  feed.prepend(feedItem(sentence, { at: msg.at, event: msg.event }));
+  const item = feedItem(sentence, { at: msg.at, event: msg.event });
+  feed.prepend(item);
   while (feed.children.length > 100) feed.lastElementChild.remove();
   $('#feed-empty').hidden = true;
+  // A message names its quote by id only: once the number is known, the sentence says it.
+  const quoteId = msg.event === 'quote.message' ? msg.data?.quoteId : null;
+  if (quoteId && !memory.quotes.has(quoteId)) {
+    api.get(`/api/admin/quotes/${encodeURIComponent(quoteId)}`).then((d) => {
+      rememberQuote(memory, d.quote);
+      const again = describe(msg, memory);
+      if (again && item.isConnected) item.replaceWith(feedItem(again, { at: msg.at, event: msg.event }));
+    }).catch(() => {});
+  }
 }
 
 // What staff did before the page opened, from the audit log, so the feed starts with context.
