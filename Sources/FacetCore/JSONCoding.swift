@@ -36,6 +36,17 @@ public enum JSONCoding {
     }
 
     /// Decodes a request body; a decoder failure becomes a `DomainError` naming the field at fault.
+    /// `lines[0].quantity`: the member as the client wrote it, array positions in brackets.
+    static func path(_ keys: [CodingKey]) -> String {
+        keys.reduce(into: "") { text, key in
+            if let index = key.intValue, key.stringValue.hasPrefix("Index ") || key.stringValue == String(index) {
+                text += "[\(index)]"
+            } else {
+                text += (text.isEmpty ? "" : ".") + key.stringValue
+            }
+        }
+    }
+
     public static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
         guard !body.isEmpty else { throw malformed("the body is empty") }
         do {
@@ -43,15 +54,15 @@ public enum JSONCoding {
         } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
             throw malformed(context.debugDescription)
         } catch let DecodingError.keyNotFound(key, context) {
-            let field = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            let field = path(context.codingPath + [key])
             throw DomainError.invalid(field, "\(field) is required.")
         } catch let DecodingError.typeMismatch(_, context) where context.codingPath.isEmpty {
             throw malformed("send a JSON object (\(context.debugDescription))")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            let field = path(context.codingPath)
             throw DomainError.invalid(field, "\(field) has the wrong type.")
         } catch let DecodingError.dataCorrupted(context) {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            let field = path(context.codingPath)
             throw DomainError.invalid(field, "\(field) has an invalid value.")
         } catch {
             throw malformed("\(error)")
