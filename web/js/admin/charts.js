@@ -159,7 +159,7 @@ function drawHbars(o, width) {
   const [leg, legH] = legend(series, width);
   const values = series.flatMap((se) => se.values.slice(0, limit));
   const max = Math.max(0, ...values);
-  const labelW = Math.min(Math.max(...labels.map((l) => textWidth(l)), 40) + 10, width * 0.38);
+  const labelW = Math.min(Math.max(...labels.map((l) => textWidth(l)), 40) + 10, width * 0.44);
   const valueW = Math.max(...values.map((v) => textWidth(format(v), SMALL)), 10) + 10;
   const bar = k > 1 ? 13 : 18;
   const rowH = k * bar + (k > 1 ? 3 * (k - 1) : 0) + 12;
