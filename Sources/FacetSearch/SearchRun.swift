@@ -8,7 +8,9 @@ import Foundation
 extension SearchService {
     /// The stages after `received`. Each publish stores the record and pushes the same state,
     /// so internal results are on the page before the marketplace has answered.
-    func run(_ initial: SearchRecord, image: RGBAImage) async {
+    /// `whenDone` runs once the search is done (or failed), before late sourcing ends: the
+    /// buyer's slot is free for the next upload while the open page still gets late designs.
+    func run(_ initial: SearchRecord, image: RGBAImage, whenDone: @escaping @Sendable () -> Void = {}) async {
         var record = initial
         var attributes: QueryAttributes?
         var exactOffer: Offer?
@@ -91,6 +93,7 @@ extension SearchService {
                 record.status = "done"
                 record.completedAt = Date()
                 publish(.done, nil)
+                whenDone()
             }
             func settle() throws {
                 let picked = matcher.alternatives(candidates, exact: exact, eligible: catalog.withinBudget)
@@ -112,6 +115,9 @@ extension SearchService {
                 let found = await searchMarketplace(marketplace, attributes: read, record: record, onBatch: { batch in
                     catalog.add(batch)
                     await self.indexer.indexListings(batch)
+                    // After done, re-ranking for the open page yields to searches waiting for a
+                    // compute thread: the listings are indexed for everyone either way.
+                    if record.status == "done", self.pool.queued > 0 { return }
                     candidates = try await self.pool.run { matcher.candidates(matcher.neighbours(analysis.embedding, category: category),
                                                                          queryKeypoints: analysis.keypoints) }
                     try catalog.load(candidates)
@@ -146,6 +152,7 @@ extension SearchService {
             record.error = error is ComputePool.Busy ? "Facet is very busy; please try again in a minute." : "The search could not be completed."
             record.completedAt = Date()
             publish(.done, nil)
+            whenDone()
         }
     }
 

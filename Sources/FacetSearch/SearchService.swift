@@ -130,7 +130,7 @@ public final class SearchService: Sendable {
         }
         slotHandedOver = true
         Task.detached { [self] in
-            await run(record, image: image)
+            await run(record, image: image, whenDone: { slot.release() })
             slot.release()
             // A burst is over: give the decode buffers' pages back to the system.
             if buyerSlots.total == 0 { MemoryRelief.trim() }

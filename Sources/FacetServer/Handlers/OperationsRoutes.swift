@@ -37,12 +37,13 @@ enum OperationsRoutes {
 
     /// A tile's figure: a number, a text, a time, or nothing known yet.
     enum Detail: Encodable {
-        case number(Double), text(String), time(Date), none
+        case number(Double), text(String), flag(Bool), time(Date), none
         func encode(to encoder: Encoder) throws {
             var c = encoder.singleValueContainer()
             switch self {
             case let .number(n): try c.encode(n)
             case let .text(t): try c.encode(t)
+            case let .flag(b): try c.encode(b)
             case let .time(d): try c.encode(JSONCoding.iso8601(d))
             case .none: try c.encodeNil()
             }
@@ -84,13 +85,11 @@ enum OperationsRoutes {
         let marketplaceState: TileState = services.marketplace == nil ? .ok
             : max(paused == nil ? .ok : .amber, TileState.falling(success, amber: t.marketplaceSuccessAmber, red: t.marketplaceSuccessRed))
         let marketplace = Tile(name: "Marketplace", state: marketplaceState, detail: [
-            "configured": .text(services.marketplace == nil ? "no" : "yes"),
+            "configured": .flag(services.marketplace != nil),
             "state": .text(services.marketplace == nil ? "off" : paused == nil ? "running" : "paused"),
             "pausedUntil": paused.map(Detail.time) ?? .none, "fetchSuccessRate": .number(success),
             "lastAlert": sources.compactMap(\.lastError).first.map(Detail.text) ?? .none,
-            "indexedListings": .number(Double(index.perCategory.values.reduce(0, +) - (try services.database.read { db in
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM catalogProduct WHERE status = 'active'") ?? 0
-            }))),
+            "knownListings": .number(Double((try? services.marketplace?.knownListings().count) ?? 0)),
         ])
         let activity = try services.operations.searchActivity(now: now)
         let searchState = max(TileState.rising(activity.p95Seconds ?? 0, amber: t.searchP95AmberSeconds, red: t.searchP95RedSeconds),

@@ -71,13 +71,13 @@ function brandLines(d, t, now) {
 }
 
 function marketLines(d, t) {
-  if (d.configured !== 'yes') return [['Not configured on this server', false]];
+  if (d.configured !== true) return [['Not configured on this server', false]];
   const lines = [];
   if (d.state === 'paused') lines.push([`Paused${d.pausedUntil ? ` until ${new Date(d.pausedUntil).toLocaleTimeString(undefined, { timeStyle: 'short' })}` : ''}`, true]);
   else lines.push([d.state === 'running' ? 'Running' : String(d.state || 'Unknown'), false]);
   if (Number.isFinite(d.fetchSuccessRate)) lines.push([`Fetch success ${pct(d.fetchSuccessRate)}`, d.fetchSuccessRate < t.marketplaceSuccessAmber]);
   if (d.lastAlert) lines.push([`Last alert: ${d.lastAlert}`, true]);
-  if (Number.isFinite(d.indexedListings) && d.indexedListings >= 0) lines.push([`${num(d.indexedListings)} listings in the search index`, false]);
+  if (Number.isFinite(d.knownListings)) lines.push([`${num(d.knownListings)} listings known`, false]);
   return lines;
 }
 
