@@ -211,4 +211,36 @@ final class QuoteFlowTests: XCTestCase {
                                     session: token, headers: ["content-type": "multipart/form-data; boundary=b"])
         XCTAssertEqual(upload.status, 415, "\(upload.json)")
     }
+
+    func mails(_ app: TestApp, to email: String) throws -> [String] {
+        let outbox = app.directory.appendingPathComponent("outbox")
+        let files = (try? FileManager.default.contentsOfDirectory(at: outbox, includingPropertiesForKeys: nil)) ?? []
+        return try files.map { try String(contentsOf: $0, encoding: .utf8) }.filter { $0.contains(email) }
+    }
+
+    func testAnAwayBuyerIsMailedAtMostOncePerWindowAndAPresentOneNotAtAll() async throws {
+        let app = try TestApp()
+        let offer = try await app.stock("AUR-M-1")
+        let (buyer, buyerToken) = try await app.session(.buyer)
+        let (_, staffToken) = try await app.session(.ops)
+        let made = await request(app, buyerToken, offer: offer)
+        let id = try XCTUnwrap((made.json["quote"] as? [String: Any])?["id"] as? String)
+        let sent = await app.send(.POST, "/api/admin/quotes/\(id)/send", session: staffToken)
+        XCTAssertEqual(sent.status, 201)
+        let first = try mails(app, to: buyer.email)
+        XCTAssertEqual(first.count, 1)
+        XCTAssertTrue(first[0].contains("/quote.html?id=\(id)"))
+        XCTAssertFalse(first[0].contains("AUR-M-1") || first[0].lowercased().contains("aurelia"), "white label in mail too")
+        let message = await app.send(.POST, "/api/quotes/\(id)/messages", json: ["body": "Samples ship Monday."], session: staffToken)
+        XCTAssertEqual(message.status, 201)
+        XCTAssertEqual(try mails(app, to: buyer.email).count, 1, "one e-mail per quote per 15 minutes")
+
+        // A buyer with the page open is not also e-mailed.
+        let other = await request(app, buyerToken, offer: try await app.stock("AUR-M-2"))
+        let otherId = try XCTUnwrap((other.json["quote"] as? [String: Any])?["id"] as? String)
+        app.services.presence.connected(buyer.id)
+        let again = await app.send(.POST, "/api/admin/quotes/\(otherId)/send", session: staffToken)
+        XCTAssertEqual(again.status, 201)
+        XCTAssertEqual(try mails(app, to: buyer.email).count, 1)
+    }
 }
