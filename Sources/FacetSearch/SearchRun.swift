@@ -53,10 +53,12 @@ extension SearchService {
         do {
             publish(.extractingAttributes, "Reading metal, stones and style from your photo")
             let (matcher, pipeline, category) = (matcher, pipeline, record.category)
-            let analysis = try await pool.run { pipeline.analyze(image) }
-            let (read, first) = try await pool.run { () -> (QueryAttributes, [Candidate]) in
+            // One job from pixels to candidates: queueing twice would put every search's second
+            // half behind every other search's first half when many arrive together.
+            let (analysis, read, first) = try await pool.run { () -> (ImageAnalysis, QueryAttributes, [Candidate]) in
+                let analysis = pipeline.analyze(image)
                 let neighbours = matcher.neighbours(analysis.embedding, category: category)
-                return (AttributeComparison.resolve(analysis.attributes, neighbours: neighbours),
+                return (analysis, AttributeComparison.resolve(analysis.attributes, neighbours: neighbours),
                         matcher.candidates(neighbours, queryKeypoints: analysis.keypoints))
             }
             attributes = read
