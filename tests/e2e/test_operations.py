@@ -413,7 +413,7 @@ def test_sales_report_as_csv(ready, ops):
     assert_error(ops.get("/api/admin/analytics/sales", params={"format": "xml"}), 422, "validation_failed")
 
 
-def test_reports_narrow_by_category_and_time(ready, ops):
+def test_reports_narrow_by_category_and_time(ready, ops, searches):
     assert summary(analytics(ops, "sales", category="ring"))["quote_requests"] == 6
     assert summary(analytics(ops, "sales", category="necklace"))["quote_requests"] == 0
     assert summary(analytics(ops, "sales", **{"from": now_plus(days=-1), "to": now_plus(days=1)}))["quote_requests"] == 6
@@ -434,7 +434,15 @@ def test_reports_narrow_by_category_and_time(ready, ops):
     assert {r[0]: r[1] for r in table(demand, "categories")["rows"]} == {"ring": 1, "necklace": 1}
     assert sum(r[1] for r in table(demand, "searches_per_day")["rows"]) == 2
     limits = {r[0]: r[1] for r in table(demand, "price_limits")["rows"]}
-    assert limits["no limit"] == 1 and sum(limits.values()) == 2
+    assert limits["no limit"] == 1 and limits["250–500"] == 1 and sum(limits.values()) == 2
+    # The attribute tables count what was read from the two photos (unknown left out).
+    for name, key in (("metals", "metal"), ("styles", "style"), ("stones", "stones")):
+        expected: dict = {}
+        for result in (searches["ring"], searches["necklace"]):
+            value = ((result.get("attributes") or {}).get(key) or {}).get("value")
+            if value and value != "unknown":
+                expected[value] = expected.get(value, 0) + 1
+        assert {r[0]: r[1] for r in table(demand, name)["rows"]} == expected, (name, table(demand, name))
     ring_only = analytics(ops, "demand", category="ring")
     assert {r[0]: r[1] for r in table(ring_only, "categories")["rows"]} == {"ring": 1}
     assert {r[0]: r[1] for r in table(ring_only, "price_limits")["rows"]}["no limit"] == 1
@@ -461,7 +469,14 @@ def test_reports_narrow_by_category_and_time(ready, ops):
 def test_thumbs_on_results_count_in_match_quality(ready, ops, buyer, stranger, searches):
     before = summary(analytics(ops, "match-quality"))
     assert before["searches"] == 2 and before["completed"] == 2 and before["thumbs_up"] == 0 and before["thumbs_down"] == 0
-    assert before["exact_matches"] >= 1
+    both = (searches["ring"], searches["necklace"])
+    assert before["exact_matches"] == sum(1 for s in both if s["exactMatch"])
+    assert before["alternatives_per_search"] == pytest.approx(sum(len(s["alternatives"]) for s in both) / 2, abs=1e-4)
+    nothing = sum(1 for s in both if not s["exactMatch"] and not any(a["similarity"] >= 60 for a in s["alternatives"]))
+    assert before["nothing_relevant"] == nothing
+    # Every quote request asked for the ring search's exact match; nothing went into a cart.
+    assert (before["searches_with_a_result_quoted"], before["quoted_rate"]) == (1, 0.5)
+    assert (before["searches_with_a_result_carted"], before["carted_rate"]) == (0, 0)
     ring = searches["ring"]
     exact, other = ring["exactMatch"], ring["alternatives"][0]
     url = f"/api/searches/{ring['id']}/feedback"
@@ -484,6 +499,8 @@ def test_thumbs_on_results_count_in_match_quality(ready, ops, buyer, stranger, s
     assert assert_error(buyer.client.post(url, json={"offerId": "of_notaresult", "vote": 1}), 422,
                         "validation_failed").get("field") == "offerId"
     assert_error(stranger.client.post(url, json={"offerId": exact["id"], "vote": 1}), 404, "not_found")
+    unverified = new_buyer(ready.facet, verified=False)
+    assert_error(unverified.client.post(url, json={"offerId": exact["id"], "vote": 1}), 403, "not_verified")
     assert_error(buyer.client.post("/api/searches/s_nothing/feedback", json={"offerId": exact["id"], "vote": 1}), 404, "not_found")
     # docs/operations.md: the answer is {"searchId","offerId","vote"} with the vote as sent (1|-1|0).
     assert up["vote"] == 1 and isinstance(up["vote"], int), f"the vote is answered as {up['vote']!r}, not the number 1"
