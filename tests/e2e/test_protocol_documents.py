@@ -195,7 +195,7 @@ def test_openapi_examples_validate():
 
 # ------------------------------------------------- openapi.yaml: the restructured server
 
-ACCESS_LEVELS = {"everyone", "signedIn", "verifiedBuyer", "verifiedOrStaff", "staff"}
+ACCESS_LEVELS = {"everyone", "signedIn", "verifiedBuyer", "verifiedOrStaff", "staff", "admin"}
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
 
@@ -260,12 +260,14 @@ def test_every_operation_states_who_may_call_it():
             assert security == [{"sessionCookie": []}], where
             assert "401" in operation["responses"], where
         if path.startswith("/api/admin/"):
-            assert access == "staff", where
+            # Staff accounts are the admins' alone; everything else under /api/admin is for all staff.
+            assert access == ("admin" if path.startswith("/api/admin/staff") else "staff"), where
             assert "403" in operation["responses"], where
     ops = {(p, m): o["x-access"] for p, m, o in _operations()}
     assert ops[("/api/offers/{id}", "get")] == "verifiedOrStaff"
     assert ops[("/api/searches", "post")] == "verifiedBuyer"
     assert ops[("/api/categories", "get")] == "everyone"
+    assert ops[("/api/admin/staff", "post")] == "admin"
 
 
 def test_method_not_allowed_is_documented_with_allow():
