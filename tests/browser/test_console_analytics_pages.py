@@ -181,6 +181,12 @@ def test_thumbs_on_result_cards_send_the_vote(world, ops, make_driver, shoot):
 
     votes = driver.find_elements(By.CSS_SELECTOR, "#alt-grid .offer-card .result-vote")
     assert len(votes) >= 2, "no thumbs on the result cards"
+    # Thumbs only where the server takes them: the search's own exact match and alternatives.
+    buyer = HttpClient(world.base)
+    login(buyer, *BUYER)
+    search = ok(buyer.get(f"/api/searches/{driver.current_url.split('id=')[1].split('&')[0]}"))
+    returned = {o["id"] for o in search["alternatives"]} | ({search["exactMatch"]["id"]} if search.get("exactMatch") else set())
+    assert {v.get_attribute("data-offer-id") for v in votes} <= returned
     assert driver.find_elements(By.CSS_SELECTOR, "#exact-card .result-vote"), "no thumbs on the exact match"
     first, second = votes[0].get_attribute("data-offer-id"), votes[1].get_attribute("data-offer-id")
     up = driver.find_element(By.CSS_SELECTOR, f"#alt-grid .result-vote[data-offer-id='{first}'] [data-vote='up']")

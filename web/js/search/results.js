@@ -126,13 +126,22 @@ const paging = {
   seq: 0,
 };
 
-function card(offer, searchId, fresh) {
+// The server takes thumbs only on the designs the search itself returned (its exact match and
+// headline alternatives), not on further pages or filtered results: only those carry the control.
+function votable(search) {
+  return new Set([search.exactMatch, ...(search.alternatives || [])].filter(Boolean).map((o) => o.id));
+}
+
+function card(offer, searchId, fresh, canVote = false) {
   const el = offerCard(offer, searchId);
   if (offer.isNew) {
     $('.offer-flags', el)?.prepend(h('span', { class: 'new-badge', text: 'New' }));
     el.classList.add('is-new');
   }
-  $('.offer-body', el).append(offerActions(offer, { searchId, compact: true }), voteControl(searchId, offer, { compact: true }));
+  const body = $('.offer-body', el);
+  body.append(offerActions(offer, { searchId, compact: true }));
+  const vote = canVote ? voteControl(searchId, offer, { compact: true }) : null;
+  if (vote) body.append(vote);
   if (fresh) el.classList.add('fresh');
   return el;
 }
@@ -155,9 +164,11 @@ function showMoreButton(search) {
 function renderServerGrid(search, { appended = [] } = {}) {
   const grid = $('#alt-grid');
   if (appended.length) {
-    grid.append(...appended.map((o) => card(o, search.id, true)));
+    const ok = votable(search);
+    grid.append(...appended.map((o) => card(o, search.id, true, ok.has(o.id))));
   } else {
-    grid.replaceChildren(...paging.offers.map((o) => card(o, search.id, false)));
+    const ok = votable(search);
+    grid.replaceChildren(...paging.offers.map((o) => card(o, search.id, false, ok.has(o.id))));
   }
   const fv = filterValues();
   let meta = countsText(paging.counts || {});
@@ -248,7 +259,7 @@ function renderLocal(search) {
   if (fv.sort === 'delivery') shown = [...shown].sort((a, b) => (a.deliveryDays?.max ?? 999) - (b.deliveryDays?.max ?? 999));
   const grid = $('#alt-grid');
   const known = new Set([...grid.children].map((el) => el.dataset.offerId));
-  grid.replaceChildren(...shown.map((o) => card(o, search.id, !known.has(o.id) && search.status === 'running' && known.size > 0)));
+  grid.replaceChildren(...shown.map((o) => card(o, search.id, !known.has(o.id) && search.status === 'running' && known.size > 0, search.status === 'done')));
   const counts = { inventory: all.filter((o) => o.source === 'inventory').length };
   counts.marketplace = all.length - counts.inventory;
   let meta = countsText(counts);
