@@ -15,7 +15,8 @@ import { h } from '../ui.js';
 const NS = 'http://www.w3.org/2000/svg';
 const FONT = 13;
 const SMALL = 12;
-export const PALETTE = ['#b48a4e', '#24304f', '#a3332b', '#2e6a4d', '#8a93b0'];
+// Gold, navy, a lighter red and a dark green: series differ in lightness too, not only in hue.
+export const PALETTE = ['#b48a4e', '#24304f', '#c0574e', '#2e6a4d', '#8a93b0'];
 
 let uid = 0;
 

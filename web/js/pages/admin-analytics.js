@@ -79,6 +79,8 @@ async function load() {
     page.clearError();
     renderReport($('#report-body'), report, data, (table) => reportUrl(report, { format: 'csv', table }));
     document.body.dataset.reportLoaded = report;
+    // One short announcement instead of the whole report read out.
+    $('#report-status').textContent = `${REPORTS.find((r) => r.id === report).label} report loaded.`;
   } catch (err) {
     if (mine !== seq) return;
     if (err.field === 'from' || err.field === 'to' || err.field === 'category') setFieldError(form, err.field, err.message);
