@@ -348,6 +348,16 @@ def test_buyer_found_in_the_list_gets_a_note_and_a_verified_business(world, ops,
     assert driver.find_element(By.TAG_NAME, "body").get_attribute("data-suspended") == "false"
     _shots(driver, shoot, "console-buyer", "buyer")
 
+    # Suspended, the buyer cannot sign in; restored, they can.
+    _click(driver, driver.find_element(By.CSS_SELECTOR, "[data-action='suspend']"))
+    _click(driver, visible(driver, "[data-action='confirm-suspend']"))
+    wait(driver).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-suspended") == "true")
+    assert "Suspended" in _text(driver, "#buyer-meta")
+    assert HttpClient(world.base).post("/api/auth/login", {"email": BUYER[0], "password": BUYER[1]}).status != 200
+    _click(driver, driver.find_element(By.CSS_SELECTOR, "[data-action='restore']"))
+    wait(driver).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-suspended") == "false")
+    login(HttpClient(world.base), *BUYER)
+
     detail = ok(ops.get(f"/api/admin/buyers/{driver.current_url.split('id=')[1]}"))
     assert detail["buyer"]["businessVerified"] is True and any(n["body"] == note for n in detail["notes"])
 
