@@ -244,7 +244,8 @@ def test_analytics_draws_every_report_and_tables_download_as_csv(world, ops, sea
     # The CSV link is the same report as CSV, for that table.
     link = driver.find_element(By.CSS_SELECTOR, ".report-part[data-table='searches_per_day'] a.csv-link")
     href = link.get_attribute("href")
-    assert "format=csv" in href and "table=searches_per_day" in href and "from=" in href, href
+    assert "format=csv" in href and "table=searches_per_day" in href, href
+    assert re.search(r"[?&]from=\d{4}-\d{2}-\d{2}&", href) and re.search(r"[?&]to=\d{4}-\d{2}-\d{2}&", href), href
     resp = ops.get(href.replace(world.base, ""), headers={"Accept": "text/csv"})
     assert resp.status == 200, resp.describe()
     assert "text/csv" in resp.headers.get("Content-Type", "")
@@ -388,6 +389,19 @@ def test_audit_log_reads_as_sentences_with_who_and_when(world, ops, make_driver,
     kinds = {r.get_attribute("data-kind") for r in driver.find_elements(By.CSS_SELECTOR, "#audit-table tbody tr[data-kind]")}
     assert kinds and all(k.startswith("buyer.") for k in kinds), kinds
     assert "Note" in _text(driver, "#audit-table") or "note" in _text(driver, "#audit-table")
+
+    # Days: today (UTC, both ends included) holds them; a day long past holds none.
+    set_days = """
+      const f = document.getElementById('audit-from'), t = document.getElementById('audit-to');
+      f.value = arguments[0]; t.value = arguments[1]; t.dispatchEvent(new Event('change', {bubbles: true}));"""
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    driver.execute_script(set_days, today, today)
+    wait(driver).until(lambda d: f"to={today}" in d.current_url)
+    wait(driver).until(lambda d: int(d.find_element(By.TAG_NAME, "body").get_attribute("data-audit-count") or 0) >= 1)
+    driver.execute_script(set_days, "2020-01-01", "2020-01-01")
+    wait(driver).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-audit-count") == "0")
+    driver.execute_script(set_days, today, today)
+    wait(driver).until(lambda d: int(d.find_element(By.TAG_NAME, "body").get_attribute("data-audit-count") or 0) >= 1)
     _shots(driver, shoot, "console-audit", "audit")
 
 

@@ -1,19 +1,8 @@
-// A from/to pair of date inputs as the time range the console's reports and audit log take.
-// The server reads full ISO 8601 times and bounds ranges as from ≤ t < to; staff pick whole days
-// (UTC, the days the reports group by), so "to" is sent as the start of the day after it.
+// A from/to pair of date inputs as the day range the console's reports and audit log take. The
+// server reads bare dates (UTC days, the days the reports group by) and includes the "to" day.
 
 export function isoDay(value) {
   return /^\d{4}-\d{2}-\d{2}$/.test(value || '') && !Number.isNaN(new Date(`${value}T00:00:00Z`).getTime());
-}
-
-export function dayStart(value) {
-  return `${value}T00:00:00Z`;
-}
-
-export function dayAfter(value) {
-  const d = new Date(`${value}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().replace('.000Z', 'Z');
 }
 
 export function daysAgo(n) {
@@ -33,7 +22,7 @@ export function rangeProblems(fromInput, toInput) {
 
 // Adds from/to to URLSearchParams q as the server reads them.
 export function putRange(q, from, to) {
-  if (isoDay(from)) q.set('from', dayStart(from));
-  if (isoDay(to)) q.set('to', dayAfter(to));
+  if (isoDay(from)) q.set('from', from);
+  if (isoDay(to)) q.set('to', to);
   return q;
 }
