@@ -261,14 +261,20 @@ function figure(o, draw, kind) {
     return fig;
   }
   let drawn = 0;
+  let observer = null;
   const render = () => {
+    if (drawn && !canvas.isConnected) {
+      observer.disconnect(); // a report drawn again replaced this chart
+      return;
+    }
     const width = Math.floor(canvas.clientWidth || 0);
     if (width < 60 || Math.abs(width - drawn) < 2) return;
     drawn = width;
     canvas.replaceChildren(draw(opts, width));
   };
   // First drawn once in the document (its width is known then), redrawn when the box resizes.
-  new ResizeObserver(render).observe(canvas);
+  observer = new ResizeObserver(render);
+  observer.observe(canvas);
   return fig;
 }
 
