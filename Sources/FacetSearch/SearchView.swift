@@ -93,5 +93,5 @@ enum ImageURL {
 
 extension SearchRecord {
     /// The ranked designs stored with the search ("show more"); empty for an older search.
-    var rankedOffers: [Offer] { ranked.flatMap { try? JSONCoding.stored.decode([Offer].self, from: Data($0.utf8)) } ?? [] }
+    public var rankedOffers: [Offer] { ranked.flatMap { try? JSONCoding.stored.decode([Offer].self, from: Data($0.utf8)) } ?? [] }
 }

@@ -250,6 +250,7 @@ enum OperationsRoutes {
     }
 
     struct Vote: Decodable { let offerId: String; let vote: Int }
+    struct VoteRecorded: Encodable { let searchId: String; let offerId: String; let vote: Int }
 
     /// A buyer's thumbs up (1) or down (-1) on one result; 0 takes it back.
     @Sendable static func resultFeedback(_ context: RequestContext, _ buyer: UserRecord) async throws -> HTTPResponse {
@@ -257,7 +258,8 @@ enum OperationsRoutes {
         guard [-1, 0, 1].contains(input.vote) else { throw DomainError.invalid("vote", "vote is 1 (useful), -1 (not useful) or 0 (clear).") }
         let record = try SearchRoutes.visible(context, buyer, context.parameter("id"))
         let view = context.services.search.view(record)
-        guard ([view.exactMatch].compactMap { $0 } + view.alternatives).contains(where: { $0.id == input.offerId }) else {
+        // Any design the search showed: the headline, or further down the ranked list ("show more").
+        guard ([view.exactMatch].compactMap { $0 } + view.alternatives + record.rankedOffers).contains(where: { $0.id == input.offerId }) else {
             throw DomainError.invalid("offerId", "This design is not among the search's results.")
         }
         try await context.services.database.writer.write { db in
@@ -270,6 +272,6 @@ enum OperationsRoutes {
                     """, arguments: [record.id, input.offerId, buyer.id, input.vote, Date()])
             }
         }
-        return .json(["searchId": record.id, "offerId": input.offerId, "vote": "\(input.vote)"])
+        return .json(VoteRecorded(searchId: record.id, offerId: input.offerId, vote: input.vote))
     }
 }

@@ -126,12 +126,7 @@ const paging = {
   seq: 0,
 };
 
-// The server takes thumbs only on the designs the search itself returned (its exact match and
-// headline alternatives), not on further pages or filtered results: only those carry the control.
-function votable(search) {
-  return new Set([search.exactMatch, ...(search.alternatives || [])].filter(Boolean).map((o) => o.id));
-}
-
+// Thumbs on a card: the server takes a vote on any design the search showed.
 function card(offer, searchId, fresh, canVote = false) {
   const el = offerCard(offer, searchId);
   if (offer.isNew) {
@@ -164,11 +159,9 @@ function showMoreButton(search) {
 function renderServerGrid(search, { appended = [] } = {}) {
   const grid = $('#alt-grid');
   if (appended.length) {
-    const ok = votable(search);
-    grid.append(...appended.map((o) => card(o, search.id, true, ok.has(o.id))));
+    grid.append(...appended.map((o) => card(o, search.id, true, true)));
   } else {
-    const ok = votable(search);
-    grid.replaceChildren(...paging.offers.map((o) => card(o, search.id, false, ok.has(o.id))));
+    grid.replaceChildren(...paging.offers.map((o) => card(o, search.id, false, true)));
   }
   const fv = filterValues();
   let meta = countsText(paging.counts || {});
