@@ -75,13 +75,9 @@ extension SearchService {
                 notes.append("This exact design is in our inventory, but above your maximum price.")
             }
             publish(.checkingStock, exact == nil ? "No exact match in our inventory" : "Confirming price and stock")
-            if let exact {
-                let live = try? await sourcing?.stock.check(sku: OfferCatalog.sku(exact.item))
-                if let offer = try catalog.offer(exact, attributes: read, live: live) {
-                    exactOffer = offer
-                    if let live, !live.live { notes.append("Stock shown as of \(JSONCoding.iso8601(live.asOf)); we could not confirm it just now.") }
-                }
-            }
+            // The brand is asked while the alternatives are chosen, not before.
+            let sourcing = sourcing
+            let liveCheck = exact.map { e in Task { try? await sourcing?.stock.check(sku: OfferCatalog.sku(e.item)) } }
 
             // Settled already: after the known items and after each marketplace batch.
             func finish() {
@@ -109,6 +105,13 @@ extension SearchService {
             }
             // Alternatives from what is already known go out now; the marketplace can only add to them.
             try settle()
+            if let exact, let liveCheck {
+                let live = await liveCheck.value
+                if let offer = try catalog.offer(exact, attributes: read, live: live) {
+                    exactOffer = offer
+                    if let live, !live.live { notes.append("Stock shown as of \(JSONCoding.iso8601(live.asOf)); we could not confirm it just now.") }
+                }
+            }
             if exact != nil {
                 publish(.searchingMarketplace, "Skipped: this design is in our inventory")
             } else if let marketplace {

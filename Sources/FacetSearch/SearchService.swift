@@ -110,6 +110,8 @@ public final class SearchService: Sendable {
         defer { if !slotHandedOver { slot.release() } }
         let pipeline = pipeline, imageStore = imageStore
         let uploaded = ContinuousClock.now
+        // The search exists from the moment the upload arrived: its budget and timings count from here.
+        let receivedAt = Date()
         let (image, stored): (RGBAImage, ImageStore.Stored)
         do {
             (image, stored) = try await pool.run {
@@ -123,7 +125,7 @@ public final class SearchService: Sendable {
         }
         StageTimer.record(stage: "decode_store", ContinuousClock.now - uploaded)
         let record = SearchRecord(id: Identifier.make("s"), buyerId: buyerId, category: upload.category, maxPriceAmount: upload.maxPrice,
-                                  currency: options.currency, imageFile: stored.fileName, createdAt: Date())
+                                  currency: options.currency, imageFile: stored.fileName, createdAt: receivedAt)
         try publisher.transaction { db, events in
             try SearchStore.insert(db, record)
             events.append(try Self.event(SearchView(record)))
