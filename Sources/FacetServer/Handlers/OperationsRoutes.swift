@@ -103,7 +103,9 @@ enum OperationsRoutes {
         let realtime = Tile(name: "Realtime", state: .ok, detail: ["sessions": .number(Double(sessions))])
         let backup = DataBackup.lastBackup(data: services.configuration.dataDirectory)
         let age = backup.map { now.timeIntervalSince($0.createdAt) / 3600 } ?? .infinity
-        let database = Tile(name: "Database", state: TileState.rising(age, amber: t.backupAgeAmberHours, red: t.backupAgeRedHours), detail: [
+        // Never backed up is a warning, not a failure: a new installation starts there.
+        let backupState = backup == nil ? TileState.amber : TileState.rising(age, amber: t.backupAgeAmberHours, red: t.backupAgeRedHours)
+        let database = Tile(name: "Database", state: backupState, detail: [
             "bytes": .number(Double(services.operations.databaseBytes)), "lastBackupAt": backup.map { .time($0.createdAt) } ?? .none,
         ])
         let all = brands.map(\.state) + [marketplace.state, search.state, database.state]
