@@ -76,11 +76,13 @@ test-swift:
 test-python:
 	FACET_BIN=$(CURDIR)/.build/debug/facet FACET_SCRYPT_LOG_N=11 $(PY) -m pytest -q tests/e2e tests/browser
 
-# libFuzzer on the upload decode path and on request bodies, each for a bounded time (FUZZ_SECONDS); any crash fails the suite.
+# libFuzzer on the upload decode path, request bodies, and what brands and the marketplace send (brand JSON through
+# each mapping, result pages), each for a bounded time (FUZZ_SECONDS); any crash fails the suite.
 FUZZ_SECONDS ?= 60
 test-fuzz: python-env
 	scripts/fuzz-decode.sh $(FUZZ_SECONDS)
 	scripts/fuzz-bodies.sh $(FUZZ_SECONDS)
+	scripts/fuzz-sourcing.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build $(VENV) .cache
