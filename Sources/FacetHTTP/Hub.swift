@@ -38,11 +38,16 @@ final class Hub {
     private let maxSubscriptions = 200
     /// Asks lws for a writeable callback on a connection.
     private let requestWrite: (OpaquePointer) -> Void
+    /// Closes a connection within a short grace even if its socket never becomes writable again
+    /// (a peer that stopped reading cannot be sent the close frame).
+    private let closeSoon: (OpaquePointer) -> Void
 
-    init(backend: (any RealtimeBackend)?, maxQueued: Int, requestWrite: @escaping (OpaquePointer) -> Void) {
+    init(backend: (any RealtimeBackend)?, maxQueued: Int, requestWrite: @escaping (OpaquePointer) -> Void,
+         closeSoon: @escaping (OpaquePointer) -> Void = { _ in }) {
         self.backend = backend
         self.maxQueued = maxQueued
         self.requestWrite = requestWrite
+        self.closeSoon = closeSoon
     }
 
     func open(id: UInt64, wsi: OpaquePointer, peer: RealtimePeer) {
@@ -132,6 +137,7 @@ final class Hub {
             connection.queue.removeAll()
             connection.head = 0
             connection.closeCode = (1008, "too slow")
+            closeSoon(connection.wsi)
         } else {
             connection.queue.append(frame)
         }

@@ -42,7 +42,8 @@ public final class LWSServer: @unchecked Sendable {
         self.liveContext = live
         self.outbox = ServiceOutbox { live.wake() }
         self.hub = Hub(backend: realtime, maxQueued: configuration.maxQueuedFramesPerConnection,
-                       requestWrite: { lws_callback_on_writable($0) })
+                       requestWrite: { lws_callback_on_writable($0) },
+                       closeSoon: { lws_set_timeout($0, PENDING_TIMEOUT_CLOSE_SEND, 2) })
     }
 
     /// Hands an event to the subscribers of its topic; callable from any thread.
