@@ -58,6 +58,8 @@ public enum JSONCoding {
             throw DomainError.invalid(field, "\(field) is required.")
         } catch let DecodingError.typeMismatch(_, context) where context.codingPath.isEmpty {
             throw malformed("send a JSON object (\(context.debugDescription))")
+        } catch let DecodingError.valueNotFound(_, context) where context.codingPath.isEmpty {
+            throw malformed("send a JSON object (\(context.debugDescription))")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let field = path(context.codingPath)
             throw DomainError.invalid(field, "\(field) has the wrong type.")

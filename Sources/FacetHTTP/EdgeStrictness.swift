@@ -19,5 +19,6 @@ enum EdgeStrictness {
     }
 
     static let badContentLength = APIError(400, "bad_request", "Content-Length must be one non-negative decimal number.")
+    static let badPath = APIError(400, "bad_request", "The request line is incomplete or its path holds a control character.")
     static let badQuery = APIError(400, "bad_request", "The query string contains a NUL or an argument that cannot be read.")
 }

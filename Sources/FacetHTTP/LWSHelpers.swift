@@ -39,15 +39,22 @@ enum LWSHeaders {
         return String(cString: buffer)
     }
 
-    /// Method and path from whichever request-line token lws filled in.
-    static func requestLine(_ wsi: OpaquePointer) -> (HTTPMethod, String)? {
+    /// Method and path from whichever request-line token lws filled in. `whole` is false when
+    /// the decoded path holds a control character: lws ends the request line at a decoded
+    /// line feed (so `/offers/a%0Ab` would be served as `/offers/a`, with no HTTP version
+    /// seen) and keeps other controls in the path.
+    static func requestLine(_ wsi: OpaquePointer) -> (method: HTTPMethod, path: String, whole: Bool)? {
         let tokens: [(lws_token_indexes, HTTPMethod)] = [
             (WSI_TOKEN_GET_URI, .GET), (WSI_TOKEN_POST_URI, .POST), (WSI_TOKEN_PUT_URI, .PUT),
             (WSI_TOKEN_PATCH_URI, .PATCH), (WSI_TOKEN_DELETE_URI, .DELETE), (WSI_TOKEN_OPTIONS_URI, .OPTIONS),
             (WSI_TOKEN_HEAD_URI, .HEAD),
         ]
         for (token, method) in tokens {
-            if let path = value(wsi, token) { return (method, path) }
+            let length = lws_hdr_total_length(wsi, token)
+            guard length > 0, let path = value(wsi, token) else { continue }
+            let whole = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP) > 0 && path.utf8.count == Int(length)
+                && !path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+            return (method, path, whole)
         }
         return nil
     }

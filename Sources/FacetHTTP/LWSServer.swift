@@ -272,7 +272,7 @@ public final class LWSServer: @unchecked Sendable {
 
     private func httpRequest(_ wsi: OpaquePointer) -> Int32 {
         let id = connectionID(wsi)
-        guard let (method, path) = LWSHeaders.requestLine(wsi) else { return -1 }
+        guard let (method, path, wholePath) = LWSHeaders.requestLine(wsi) else { return -1 }
         nextSerial += 1
         let query = LWSHeaders.query(wsi)
         var request = HTTPRequest(method: method, path: path, query: query ?? [:],
@@ -293,6 +293,9 @@ public final class LWSServer: @unchecked Sendable {
         }
         if query == nil {
             return respondNow(exchange, wsi, .error(EdgeStrictness.badQuery), close: true)
+        }
+        if !wholePath {
+            return respondNow(exchange, wsi, .error(EdgeStrictness.badPath), close: true)
         }
         let limit = configuration.bodyLimit(method, path)
         if declared > limit {

@@ -1,4 +1,5 @@
 @testable import FacetServer
+import FacetCore
 import XCTest
 
 final class LoginAndMailTests: XCTestCase {
@@ -50,11 +51,22 @@ final class LoginAndMailTests: XCTestCase {
         XCTAssertNil(throttle.retryAfter(account: "a", address: "2.2.2.2", now: now))
     }
 
-    func testControlCharactersAreFoundWithTheirField() {
-        XCTAssertEqual(ControlCharacters.offendingField(in: Array(#"{"email":"a\u0000@b.c"}"#.utf8)), "email")
-        XCTAssertEqual(ControlCharacters.offendingField(in: Array(#"{"profile":{"x":["ok","b\u0085"]}}"#.utf8)), "profile.x[1]")
-        XCTAssertEqual(ControlCharacters.offendingField(in: Array("{\"t\":\"a\u{7f}\"}".utf8)), "t")
-        XCTAssertNil(ControlCharacters.offendingField(in: Array(#"{"body":"line\none\ttab","path":"C:\\u0000"}"#.utf8)))
+    private struct Profile: Decodable { var x: [String]; var tags: [String: String]? }
+    private struct Form: Decodable { var email: String?; var t: String?; var body: String?; var path: String?; var profile: Profile? }
+
+    private func offending(_ json: String) throws -> String? {
+        let body = Array(json.utf8)
+        return ControlCharacters.offendingField(in: try JSONCoding.decode(Form.self, from: body), body: body)
+    }
+
+    func testControlCharactersAreFoundWithTheirField() throws {
+        XCTAssertEqual(try offending(#"{"email":"a\u0000@b.c"}"#), "email")
+        XCTAssertEqual(try offending(#"{"profile":{"x":["ok","b\u0085"]}}"#), "profile.x[1]")
+        XCTAssertEqual(try offending(#"{"profile":{"x":[],"tags":{"k\u0001":"v"}}}"#), "profile.tags.k\u{01}")
+        XCTAssertEqual(try offending("{\"t\":\"a\u{7f}\"}"), "t")
+        XCTAssertNil(try offending(#"{"body":"line\none\ttab","path":"C:\\u0000"}"#))
+        // Members the request does not read are ignored, whatever they hold.
+        XCTAssertNil(try offending(#"{"email":"a@b.c","extra\u0007":{"x":"\u0000"}}"#))
     }
 
     func testMailIsRFC5322WithTheLinkIntact() {

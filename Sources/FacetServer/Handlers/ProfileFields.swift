@@ -5,7 +5,7 @@ import Foundation
 /// Parsing of the business profile fields shared by sign-up, profile edits and
 /// staff-created accounts. Enum fields are decoded as strings so a bad value gets a
 /// message naming the field and the accepted values.
-struct ProfileInput: Decodable {
+struct ProfileInput: Decodable, InlineMembers {
     var companyName: String?
     var businessLicense: String?
     var contactName: String?

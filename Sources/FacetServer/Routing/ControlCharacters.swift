@@ -25,27 +25,45 @@ enum ControlCharacters {
         return false
     }
 
-    /// The dotted path of the first string (key or value) holding a forbidden control character.
-    static func offendingField(in body: [UInt8]) -> String? {
-        guard mayContain(body),
-              let root = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) else { return nil }
-        return find(root, path: "")
+    /// The dotted path of the first string the decoded request holds (a member value or a
+    /// dictionary key) with a forbidden control character. The walk is over what was decoded,
+    /// not the raw JSON: members the request type does not read are ignored, as the API
+    /// promises for unknown members, whatever they contain.
+    static func offendingField(in value: Any, body: [UInt8]) -> String? {
+        guard mayContain(body) else { return nil }
+        return find(value, path: "", depth: 0)
     }
 
-    private static func find(_ value: Any, path: String) -> String? {
-        switch value {
-        case let text as String:
-            return text.unicodeScalars.contains(where: isForbidden) ? (path.isEmpty ? "body" : path) : nil
-        case let object as [String: Any]:
-            for (key, child) in object.sorted(by: { $0.key < $1.key }) {
-                let childPath = path.isEmpty ? key : "\(path).\(key)"
-                if key.unicodeScalars.contains(where: isForbidden) { return childPath }
-                if let found = find(child, path: childPath) { return found }
+    private static func forbidden(_ text: String) -> Bool { text.unicodeScalars.contains(where: isForbidden) }
+
+    private static func join(_ path: String, _ member: String) -> String { path.isEmpty ? member : "\(path).\(member)" }
+
+    private static func find(_ value: Any, path: String, depth: Int) -> String? {
+        guard depth < 32 else { return nil }
+        if let text = value as? String { return forbidden(text) ? (path.isEmpty ? "body" : path) : nil }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional:
+            return mirror.children.first.flatMap { find($0.value, path: path, depth: depth + 1) }
+        case .collection, .set:
+            for (index, child) in mirror.children.enumerated() {
+                if let found = find(child.value, path: "\(path)[\(index)]", depth: depth + 1) { return found }
             }
             return nil
-        case let array as [Any]:
-            for (index, child) in array.enumerated() {
-                if let found = find(child, path: "\(path)[\(index)]") { return found }
+        case .dictionary:
+            for child in mirror.children {
+                let pair = Array(Mirror(reflecting: child.value).children)
+                guard pair.count == 2 else { continue }
+                let key = pair[0].value as? String ?? "\(pair[0].value)"
+                let childPath = join(path, key)
+                if forbidden(key) { return childPath }
+                if let found = find(pair[1].value, path: childPath, depth: depth + 1) { return found }
+            }
+            return nil
+        case .struct, .class, .enum, .tuple:
+            for child in mirror.children {
+                let member = child.value is InlineMembers ? "" : child.label.map { $0.hasPrefix("_") ? String($0.dropFirst()) : $0 } ?? ""
+                if let found = find(child.value, path: member.isEmpty ? path : join(path, member), depth: depth + 1) { return found }
             }
             return nil
         default:
@@ -53,9 +71,13 @@ enum ControlCharacters {
         }
     }
 
-    static func check(_ body: [UInt8]) throws {
-        if let field = offendingField(in: body) {
+    static func check(_ value: Any, body: [UInt8]) throws {
+        if let field = offendingField(in: value, body: body) {
             throw ValidationFailure(field: field, message: "\(field) contains control characters.")
         }
     }
 }
+
+/// A request part decoded from its parent's own JSON object (its members sit beside the
+/// parent's), so its fields are named without the Swift property that holds it.
+protocol InlineMembers {}

@@ -22,7 +22,7 @@ public struct RequestContext: Sendable {
             throw APIError(415, "unsupported_media_type", "Send the body as application/json.")
         }
         let value = try JSONCoding.decode(type, from: request.body)
-        try ControlCharacters.check(request.body)
+        try ControlCharacters.check(value, body: request.body)
         return value
     }
 
