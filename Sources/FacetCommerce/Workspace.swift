@@ -225,7 +225,7 @@ public final class Workspace: Sendable {
         guard text.count <= CartRules.maximumNoteLength else {
             throw DomainError.invalid("note", "note must be at most \(CartRules.maximumNoteLength) characters.")
         }
-        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) else {
+        guard !text.unicodeScalars.contains(where: TextRules.isForbiddenInMultiline) else {
             throw DomainError.invalid("note", "note contains control characters.")
         }
         return text

@@ -71,7 +71,7 @@ public enum JSONCoding {
         }
     }
 
-    static func malformed(_ detail: String) -> DomainError {
+    public static func malformed(_ detail: String) -> DomainError {
         DomainError(.malformed, code: "bad_json", "The request body is not valid JSON: \(detail)")
     }
 }

@@ -11,6 +11,18 @@ public struct ValidationFailure: Error, Equatable, Sendable {
     }
 }
 
+/// What free text may hold, said once so the API document's patterns can say the same.
+public enum TextRules {
+    /// Multi-line text (notes, messages): no control characters but tab, line feed and carriage return.
+    public static func isForbiddenInMultiline(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: false
+        case 0x00...0x1F, 0x7F...0x9F: true
+        default: false
+        }
+    }
+}
+
 public enum AccountRules {
     public static let minimumPasswordLength = 10
     public static let passwordRule =
@@ -18,7 +30,7 @@ public enum AccountRules {
 
     public static func checkPassword(_ password: String) -> ValidationFailure? {
         let hasLetter = password.contains { $0.isLetter }
-        let hasDigit = password.contains { $0.isNumber }
+        let hasDigit = password.contains { $0.isASCII && $0.isNumber }
         guard password.count >= minimumPasswordLength, hasLetter, hasDigit, password.count <= 256 else {
             return ValidationFailure(field: "password", message: passwordRule)
         }

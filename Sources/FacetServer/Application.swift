@@ -55,6 +55,7 @@ public final class Application: HTTPResponder {
                 let user = token.flatMap { services.sessions.user(token: $0) }
                 let context = RequestContext(request: request, parameters: parameters, services: services,
                                              sessionToken: user == nil ? nil : token, user: user)
+                try context.requireObjectIfJSON()
                 var response = try await route.handler(context)
                 if !response.headers.contains(where: { $0.0 == "cache-control" }) {
                     response.headers.append(("cache-control", "no-store"))

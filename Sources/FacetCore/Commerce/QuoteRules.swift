@@ -86,7 +86,7 @@ public enum QuoteRules {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return nil }
         guard trimmed.count <= limit else { throw DomainError.invalid(field, "\(field) must be at most \(limit) characters.") }
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else {
+        guard !trimmed.unicodeScalars.contains(where: TextRules.isForbiddenInMultiline) else {
             throw DomainError.invalid(field, "\(field) contains control characters.")
         }
         return trimmed

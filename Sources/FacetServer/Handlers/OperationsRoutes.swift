@@ -121,7 +121,7 @@ enum OperationsRoutes {
             throw DomainError(.notFound, code: "not_found", "No report \(name); reports are \(AnalyticsKind.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         var category: Category?
-        if let raw = context.query("category"), !raw.isEmpty {
+        if let raw = context.query("category") {
             guard let c = Category(rawValue: raw) else { throw DomainError.invalid("category", "Unknown category \(raw.prefix(40)).") }
             category = c
         }
@@ -144,7 +144,7 @@ enum OperationsRoutes {
     // MARK: approvals
 
     @Sendable static func approvals(_ context: RequestContext, _ staff: UserRecord) async throws -> HTTPResponse {
-        let status = context.query("status").flatMap { $0.isEmpty ? nil : $0 }
+        let status = context.query("status")
         if let status, !["pending", "approved", "rejected"].contains(status) {
             throw DomainError.invalid("status", "status is pending, approved or rejected.")
         }

@@ -60,7 +60,7 @@ enum OrderRoutes {
 
     @Sendable static func staffList(_ context: RequestContext, _ staff: UserRecord) async throws -> HTTPResponse {
         var status: OrderStatus?
-        if let raw = context.query("status"), !raw.isEmpty {
+        if let raw = context.query("status") {
             guard let s = OrderStatus(rawValue: raw) else {
                 throw DomainError.invalid("status", "status is one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
             }

@@ -49,7 +49,7 @@ struct ProfileInput: Decodable, InlineMembers {
     func phoneValue() throws -> String? {
         try phone.map { raw in
             let phone = try AccountRules.requiredText(raw, field: "phone", maxLength: 40)
-            guard phone.allSatisfy({ $0.isNumber || " +-().".contains($0) }), phone.filter(\.isNumber).count >= 6 else {
+            guard phone.allSatisfy({ ($0.isASCII && $0.isNumber) || " +-().".contains($0) }), phone.filter(\.isNumber).count >= 6 else {
                 throw ValidationFailure(field: "phone", message: "phone must be a telephone number with at least 6 digits.")
             }
             return phone

@@ -124,7 +124,7 @@ enum QuoteRoutes {
 
     @Sendable static func queue(_ context: RequestContext, _ staff: UserRecord) async throws -> HTTPResponse {
         var status: QuoteStatus?
-        if let raw = context.query("status"), !raw.isEmpty {
+        if let raw = context.query("status") {
             guard let s = QuoteStatus(rawValue: raw) else {
                 throw DomainError.invalid("status", "status is one of \(QuoteStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
             }

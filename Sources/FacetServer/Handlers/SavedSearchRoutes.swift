@@ -59,11 +59,11 @@ enum SavedSearchRoutes {
         filter.maxPrice = try QueryValues.integer(context, "maxPrice", in: 1...Int(Money.maximumPrice)).map(Int64.init)
         filter.deliveryWithin = try QueryValues.integer(context, "deliveryWithin", in: 1...365)
         filter.maxMoq = try QueryValues.integer(context, "maxMoq", in: 1...CartRules.maximumQuantity)
-        if let raw = context.query("source"), !raw.isEmpty {
+        if let raw = context.query("source") {
             guard let source = OfferSource(rawValue: raw) else { throw DomainError.invalid("source", "source must be inventory or marketplace.") }
             filter.source = source
         }
-        if let raw = context.query("sort"), !raw.isEmpty {
+        if let raw = context.query("sort") {
             guard let sort = SearchResults.Sort(rawValue: raw) else { throw DomainError.invalid("sort", "sort must be relevance, price or delivery.") }
             filter.sort = sort
         }

@@ -47,7 +47,7 @@ enum SearchRoutes {
         let limit = try QueryValues.integer(context, "limit", in: 1...200) ?? 50
         let before = try QueryValues.date(context, "before")
         var category: Category?
-        if let raw = context.query("category"), !raw.isEmpty {
+        if let raw = context.query("category") {
             guard let c = Category(rawValue: raw) else { throw DomainError.invalid("category", "Unknown category \(raw.prefix(40)).") }
             category = c
         }

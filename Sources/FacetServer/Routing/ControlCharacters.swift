@@ -6,13 +6,7 @@ import Foundation
 /// Tab, line feed and carriage return stay allowed in JSON bodies (multi-line notices);
 /// single-line fields refuse them too (`AccountRules.requiredText`, the e-mail rule).
 enum ControlCharacters {
-    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09, 0x0A, 0x0D: false
-        case 0x00...0x1F, 0x7F...0x9F: true
-        default: false
-        }
-    }
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool { TextRules.isForbiddenInMultiline(scalar) }
 
     /// Raw controls are already invalid JSON; only escapes, DEL and C1 (two bytes in
     /// UTF-8, C2 80–9F) can smuggle one in, so most bodies skip the walk.

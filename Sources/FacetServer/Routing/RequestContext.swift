@@ -26,6 +26,16 @@ public struct RequestContext: Sendable {
         return value
     }
 
+    /// Every JSON body the API takes is an object, including the optional ones that routes
+    /// without members ignore: `[null]` to such a route is refused, not taken as empty.
+    func requireObjectIfJSON() throws {
+        guard request.method.isUnsafe, !request.body.isEmpty,
+              let declared = request.header("content-type"), Self.isJSON(declared) else { return }
+        guard (try? JSONSerialization.jsonObject(with: Data(request.body))) is [String: Any] else {
+            throw JSONCoding.malformed("send a JSON object")
+        }
+    }
+
     static func isJSON(_ contentType: String) -> Bool {
         let media = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
