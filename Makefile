@@ -13,12 +13,13 @@ APT_PACKAGES := pkg-config libwebsockets-dev libsqlite3-dev libcurl4-openssl-dev
 	libturbojpeg0-dev libwebp-dev libheif-dev libgif-dev python3 python3-venv python3-pip \
 	chromium chromium-driver openssl libopencv-dnn-dev
 
-.PHONY: help deps build build-debug run test test-swift test-python test-fuzz python-env model clean
+.PHONY: help deps build build-debug run test test-swift test-python test-fuzz python-env model model-projection clean
 
 help:
 	@echo "make run    install what is missing, build, and start Facet with both brand simulators on http://$(HOST):$(PORT)"
 	@echo "make test   the whole suite: Swift unit tests, end-to-end API/WebSocket tests, browser tests"
 	@echo "make model  fetch and convert the learned embedder's model (.cache/models; make build and build-debug run it)"
+	@echo "make model-projection  fit the learned embedder's projection on the brands' demo photos (make run runs it)"
 
 # Installs the Debian packages that are not there yet (needs root, as on a fresh machine).
 deps:
@@ -56,9 +57,17 @@ build: deps model
 build-debug: deps model
 	$(SWIFT) build --build-tests
 
+# The learned embedder's projection (docs/model.md): fitted by `facet model fit-projection` on the
+# brands' demo photos, deterministic, written beside the model; refitted when the model or the
+# photo list is newer. `facet` finds it beside FACET_MODEL (or --projection / FACET_PROJECTION).
+PROJECTION := .cache/models/projection.bin
+model-projection: build
+	@if [ ! -f $(PROJECTION) ] || [ $(MODEL) -nt $(PROJECTION) ] || [ seeds/catalog/images.jsonl -nt $(PROJECTION) ]; then \
+		.build/release/facet model fit-projection --out $(PROJECTION); fi
+
 # `facet demo` migrates, creates the demo accounts, starts both brand simulators beside Facet,
 # imports their catalogs and prints the URL and logins.
-run: build
+run: build model-projection
 	@mkdir -p $(DATA)
 	.build/release/facet demo --host $(HOST) --port $(PORT) --data $(DATA) --web web --seeds seeds
 

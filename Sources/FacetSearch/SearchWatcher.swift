@@ -35,7 +35,7 @@ final class SearchWatcher: Sendable {
         let ref = SearchIndexer.ref(sku: change.sku)
         for (saved, imageFile) in watchers {
             guard let query = await queryEmbedding(saved.id, imageFile: imageFile) else { continue }
-            let similarity = photos.map { SimilarityCalibration.standard.similarity(query, $0) }.max() ?? 0
+            let similarity = photos.map { service.matcher.calibration.similarity(query, $0) }.max() ?? 0
             guard similarity >= min(saved.minSimilarity, service.options.matcher.exactThreshold) else { continue }
             do {
                 let offerId = try service.searches.offerId(source: OfferSource.inventory.rawValue, ref: ref)

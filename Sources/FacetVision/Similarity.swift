@@ -13,9 +13,15 @@ public struct SimilarityCalibration: Sendable, Codable {
     /// Many keypoint matches lift a candidate into the exact band only closer than this: in a
     /// learned space, renders of one template share geometry at any distance.
     public var confirmDistance: Float
+    /// So many consistent keypoint matches that two different products were never seen to share
+    /// them: they confirm at any distance (an edited copy of one photo — cropped, rotated, on
+    /// another background — can move far in a learned space while its keypoints stay).
+    public var certainInliers: Int
 
-    public init(d95: Float = 0.30, falloff: Float = 0.25, supportDistance: Float = 0.45, confirmDistance: Float = .infinity) {
+    public init(d95: Float = 0.30, falloff: Float = 0.25, supportDistance: Float = 0.45, confirmDistance: Float = .infinity,
+                certainInliers: Int = .max) {
         self.d95 = d95; self.falloff = falloff; self.supportDistance = supportDistance; self.confirmDistance = confirmDistance
+        self.certainInliers = certainInliers
     }
     public static let standard = SimilarityCalibration()
     /// The exact-match band starts here: the calibration maps `d95` to it. FacetCore's
@@ -52,7 +58,7 @@ extension SimilarityCalibration {
         let base = similarity(distance: d)
         guard let inliers else { return min(base, Self.band - 0.1) }
         if inliers > Self.denyInliers, Double(inliers) < Self.dominance * Double(runnerUp) { return base }
-        if inliers >= Self.confirmInliers && d < confirmDistance {
+        if inliers >= Self.confirmInliers && (d < confirmDistance || inliers >= certainInliers) {
             let lift = Self.band + (99.9 - Self.band) * min(1, Double(inliers - Self.confirmInliers) / 40)
             return max(base, lift)
         }

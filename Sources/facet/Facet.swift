@@ -8,5 +8,5 @@ struct Facet: AsyncParsableCommand {
         discussion: "Run `facet serve` for the web app and API, `facet seed load` for demo accounts.",
         version: "0.1.0",
         subcommands: [Serve.self, Demo.self, BrandSim.self, MarketSim.self, Migrate.self, Admin.self, Seed.self, Bench.self, Eval.self,
-                      Backup.self, Restore.self])
+                      Backup.self, Restore.self, Model.self])
 }

@@ -25,6 +25,10 @@ int facet_dnn_run(facet_dnn *dnn, const uint8_t *rgb, int width, int height,
 
 void facet_dnn_close(facet_dnn *dnn);
 
+/* Eigenvalues (descending) and eigenvectors (one per row of `vectors`, n x n, row-major) of the
+   symmetric n x n `matrix`. 0 on success. */
+int facet_symmetric_eigen(const double *matrix, int n, double *values, double *vectors);
+
 #ifdef __cplusplus
 }
 #endif

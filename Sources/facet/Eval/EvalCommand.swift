@@ -3,6 +3,9 @@ import FacetCore
 import FacetVision
 import Foundation
 
+/// Rows for --dump-embeddings, gathered by the parts as they analyse (one command per process).
+nonisolated(unsafe) private var embeddingLines: [String] = []
+
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate image matching and attribute extraction, side by side with peer hashes.",
@@ -69,6 +72,9 @@ struct Eval: ParsableCommand {
     @Option(help: "Write each labelled image's attribute evidence to this TSV file.")
     var dumpAttributes: String?
 
+    @Option(help: "Write every analysed photo's embedding to this TSV file (path, product or file, category, comma-separated floats).")
+    var dumpEmbeddings: String?
+
     @Flag(help: "Print the figures as one JSON object.")
     var json = false
 
@@ -80,12 +86,15 @@ struct Eval: ParsableCommand {
             let pipeline = VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())
             var catalog: [WorldPhoto] = []
             _ = try WorldEval.run(path: world, pipeline: pipeline, log: log, include: { !CrossPhotoEval.isMarketplacePhoto($0) }, photos: &catalog)
+            embeddingLines += catalog.map { embeddingLine($0.path, $0.product, $0.category, $0.analysis.embedding) }
+            try writeEmbeddings()
             report.crossPhoto = try CrossPhotoEval.run(listingsPath: listings, catalog: catalog, pipeline: pipeline,
                                                        threshold: threshold, seed: seed, log: log)
             return try output(report)
         }
         if worldOnly {
             try worldParts(&report, pipeline: VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())) { _ in }
+            try writeEmbeddings()
             return try output(report)
         }
         let root = URL(fileURLWithPath: photos, isDirectory: true)
@@ -100,6 +109,7 @@ struct Eval: ParsableCommand {
             guard let bytes = try? [UInt8](Data(contentsOf: root.appendingPathComponent(e.file))) else { return nil }
             return try? pipeline.analyze(bytes: bytes)
         }
+        for (e, a) in zip(entries, originals) { if let a { embeddingLines.append(embeddingLine(e.file, e.file, e.category, a.embedding)) } }
 
         // Part 1: edited copies.
         let dir = keepCopies.map { URL(fileURLWithPath: $0, isDirectory: true) }
@@ -211,6 +221,7 @@ struct Eval: ParsableCommand {
         }
 
         if !noWorld { try worldParts(&report, pipeline: pipeline) { attributeLines.append($0) } }
+        try writeEmbeddings()
         if let dumpAttributes { try attributeLines.joined(separator: "\n").write(toFile: dumpAttributes, atomically: true, encoding: .utf8) }
 
         if json {
@@ -226,10 +237,20 @@ struct Eval: ParsableCommand {
     func worldParts(_ report: inout EvalReport, pipeline: VisionPipeline, dump: (String) -> Void) throws {
         var catalog: [WorldPhoto] = []
         report.world = try? WorldEval.run(path: world, pipeline: pipeline, log: log, dump: dump, photos: &catalog)
+        embeddingLines += catalog.map { embeddingLine($0.path, $0.product, $0.category, $0.analysis.embedding) }
         if !noCrossPhoto {
             report.crossPhoto = try CrossPhotoEval.run(listingsPath: listings, catalog: catalog, pipeline: pipeline,
                                                        threshold: threshold, seed: seed, log: log)
         }
+    }
+
+    func embeddingLine(_ path: String, _ product: String, _ category: String, _ v: [Float]) -> String {
+        "\(path)\t\(product)\t\(category)\t" + v.map { String($0) }.joined(separator: ",")
+    }
+
+    func writeEmbeddings() throws {
+        guard let dumpEmbeddings else { return }
+        try embeddingLines.joined(separator: "\n").write(toFile: dumpEmbeddings, atomically: true, encoding: .utf8)
     }
 
     func output(_ report: EvalReport) throws {
@@ -282,6 +303,10 @@ struct EvalReport: Codable {
             if let a = w.sameProductDistance, let b = w.otherProductDistance {
                 s += "  distance, another view of the product (p5 p25 p50 p75 p95): " + a.map { String(format: "%.3f", $0) }.joined(separator: " ") + "\n"
                 s += "  distance, 40 nearest other products (p5 p25 p50 p75 p95):   " + b.map { String(format: "%.3f", $0) }.joined(separator: " ") + "\n"
+            }
+            for row in w.catalogExact ?? [] {
+                s += String(format: "  exact band on the catalog (%@): another view found %.3f, another product taken %.4f (%d photos)\n",
+                            row.calibration, row.anotherViewFoundExact, row.otherProductTakenExact, row.queries)
             }
             for (k, f) in w.attributes.sorted(by: { $0.key < $1.key }) {
                 s += f.render(k, classes: k.hasPrefix("metal") ? AttributeExtractor.metalValues : AttributeExtractor.stoneValues)
