@@ -4,55 +4,126 @@ import Foundation
 enum Resample {
     /// Area-average (box) downscale, bilinear upscale; RGBA8 in, float RGB (0…1) out, alpha
     /// composited over white.
-    static func toFloat(_ img: RGBAImage, width ow: Int, height oh: Int) -> FloatImage {
+    ///
+    /// `window` (x, y, width, height in the output's pixels) computes only that part of the
+    /// `ow` × `oh` result, pixel for pixel the same as the whole would have it.
+    static func toFloat(_ img: RGBAImage, width ow: Int, height oh: Int,
+                        window: (x: Int, y: Int, width: Int, height: Int)? = nil) -> FloatImage {
         let w = img.width, h = img.height
+        let win = window ?? (0, 0, ow, oh)
+        if Float(w) / Float(ow) > 1 || Float(h) / Float(oh) > 1 {
+            return areaAverage(img, width: ow, height: oh, window: win)
+        }
         // A multiply, not a divide, per channel per tap (a divide is many times slower).
         let inv255: Float = 1.0 / 255
-        var out = [Float](repeating: 0, count: ow * oh * 3)
+        var out = [Float](repeating: 0, count: win.width * win.height * 3)
         img.pixels.withUnsafeBufferPointer { p in
             let sx = Float(w) / Float(ow), sy = Float(h) / Float(oh)
-            for oy in 0..<oh {
+            for oy in win.y..<(win.y + win.height) {
                 let y0 = Float(oy) * sy, y1 = y0 + sy
-                for ox in 0..<ox_limit(ow) {
+                for ox in win.x..<(win.x + win.width) {
                     let x0 = Float(ox) * sx, x1 = x0 + sx
                     var r: Float = 0, g: Float = 0, b: Float = 0, wsum: Float = 0
-                    if sx <= 1 && sy <= 1 {
-                        // Bilinear sample at the centre.
-                        let fx = max(0, min(Float(w - 1), (x0 + x1) / 2 - 0.5)), fy = max(0, min(Float(h - 1), (y0 + y1) / 2 - 0.5))
-                        let ix = Int(fx), iy = Int(fy), ax = fx - Float(ix), ay = fy - Float(iy)
-                        let ix1 = min(ix + 1, w - 1), iy1 = min(iy + 1, h - 1)
-                        // Four taps, unrolled: an array literal here cost an allocation per pixel.
-                        @inline(__always) func tap(_ xx: Int, _ yy: Int, _ wt: Float) {
-                            let o = (yy * w + xx) * 4
-                            let a = Float(p[o + 3]) * inv255
-                            r += wt * (Float(p[o]) * inv255 * a + (1 - a)); g += wt * (Float(p[o + 1]) * inv255 * a + (1 - a)); b += wt * (Float(p[o + 2]) * inv255 * a + (1 - a))
-                            wsum += wt
-                        }
-                        tap(ix, iy, (1 - ax) * (1 - ay)); tap(ix1, iy, ax * (1 - ay)); tap(ix, iy1, (1 - ax) * ay); tap(ix1, iy1, ax * ay)
-                    } else {
-                        let iy0 = Int(y0), iy1 = min(h, max(iy0 + 1, Int(ceilf(y1))))
-                        let ix0 = Int(x0), ix1 = min(w, max(ix0 + 1, Int(ceilf(x1))))
-                        for yy in iy0..<iy1 {
-                            let wy = min(Float(yy + 1), y1) - max(Float(yy), y0)
-                            for xx in ix0..<ix1 {
-                                let wt = wy * (min(Float(xx + 1), x1) - max(Float(xx), x0))
-                                if wt <= 0 { continue }
-                                let o = (yy * w + xx) * 4
-                                let a = Float(p[o + 3]) * inv255
-                                r += wt * (Float(p[o]) * inv255 * a + (1 - a)); g += wt * (Float(p[o + 1]) * inv255 * a + (1 - a)); b += wt * (Float(p[o + 2]) * inv255 * a + (1 - a))
-                                wsum += wt
-                            }
-                        }
+                    // Bilinear sample at the centre.
+                    let fx = max(0, min(Float(w - 1), (x0 + x1) / 2 - 0.5)), fy = max(0, min(Float(h - 1), (y0 + y1) / 2 - 0.5))
+                    let ix = Int(fx), iy = Int(fy), ax = fx - Float(ix), ay = fy - Float(iy)
+                    let ix1 = min(ix + 1, w - 1), iy1 = min(iy + 1, h - 1)
+                    // Four taps, unrolled: an array literal here cost an allocation per pixel.
+                    @inline(__always) func tap(_ xx: Int, _ yy: Int, _ wt: Float) {
+                        let o = (yy * w + xx) * 4
+                        let a = Float(p[o + 3]) * inv255
+                        r += wt * (Float(p[o]) * inv255 * a + (1 - a)); g += wt * (Float(p[o + 1]) * inv255 * a + (1 - a)); b += wt * (Float(p[o + 2]) * inv255 * a + (1 - a))
+                        wsum += wt
                     }
-                    let o = (oy * ow + ox) * 3
+                    tap(ix, iy, (1 - ax) * (1 - ay)); tap(ix1, iy, ax * (1 - ay)); tap(ix, iy1, (1 - ax) * ay); tap(ix1, iy1, ax * ay)
+                    let o = ((oy - win.y) * win.width + ox - win.x) * 3
                     out[o] = r / wsum; out[o + 1] = g / wsum; out[o + 2] = b / wsum
                 }
             }
         }
-        return FloatImage(width: ow, height: oh, data: out)
+        return FloatImage(width: win.width, height: win.height, data: out)
     }
 
-    @inline(__always) private static func ox_limit(_ v: Int) -> Int { v }
+    /// The source pixels each output column (or row) averages, with their overlap: the box filter's
+    /// footprint, computed once per axis instead of once per output pixel.
+    private static func taps(source n: Int, output on: Int, from start: Int, count: Int) -> (index: [Int], weight: [Float], offsets: [Int], sums: [Float]) {
+        let scale = Float(n) / Float(on)
+        var index: [Int] = [], weight: [Float] = [], offsets = [0], sums: [Float] = []
+        for o in start..<(start + count) {
+            let a = Float(o) * scale, b = a + scale
+            let i0 = Int(a), i1 = min(n, max(i0 + 1, Int(ceilf(b))))
+            var sum: Float = 0
+            for i in i0..<i1 {
+                let wt = min(Float(i + 1), b) - max(Float(i), a)
+                if wt <= 0 { continue }
+                index.append(i); weight.append(wt); sum += wt
+            }
+            offsets.append(index.count)
+            sums.append(sum)
+        }
+        return (index, weight, offsets, sums)
+    }
+
+    /// Area average (box filter) as two one-dimensional passes: rows first, over only the source
+    /// rows the window needs, then columns. The same averages as the two-dimensional loop (each
+    /// tap's weight is its row overlap times its column overlap), at a fraction of the work.
+    private static func areaAverage(_ img: RGBAImage, width ow: Int, height oh: Int,
+                                    window win: (x: Int, y: Int, width: Int, height: Int)) -> FloatImage {
+        let w = img.width
+        let cols = taps(source: w, output: ow, from: win.x, count: win.width)
+        let rows = taps(source: img.height, output: oh, from: win.y, count: win.height)
+        guard let firstRow = rows.index.min(), let lastRow = rows.index.max() else {
+            return FloatImage(width: win.width, height: win.height, data: [Float](repeating: 1, count: win.width * win.height * 3))
+        }
+        let inv255: Float = 1.0 / 255
+        // Horizontal pass: each needed source row reduced to the window's columns (composited over white).
+        let span = lastRow - firstRow + 1
+        var band = [Float](repeating: 0, count: span * win.width * 3)
+        img.pixels.withUnsafeBufferPointer { p in
+            band.withUnsafeMutableBufferPointer { out in
+                cols.index.withUnsafeBufferPointer { ci in
+                    cols.weight.withUnsafeBufferPointer { cw in
+                        for yy in firstRow...lastRow {
+                            let rowBase = yy * w * 4, outBase = (yy - firstRow) * win.width * 3
+                            for c in 0..<win.width {
+                                var r: Float = 0, g: Float = 0, b: Float = 0
+                                for t in cols.offsets[c]..<cols.offsets[c + 1] {
+                                    let o = rowBase + ci[t] * 4, wt = cw[t]
+                                    let a = p[o + 3]
+                                    if a == 255 {
+                                        r += wt * Float(p[o]); g += wt * Float(p[o + 1]); b += wt * Float(p[o + 2])
+                                    } else {
+                                        let af = Float(a) * inv255, white = (1 - af) * 255
+                                        r += wt * (Float(p[o]) * af + white); g += wt * (Float(p[o + 1]) * af + white); b += wt * (Float(p[o + 2]) * af + white)
+                                    }
+                                }
+                                out[outBase + c * 3] = r; out[outBase + c * 3 + 1] = g; out[outBase + c * 3 + 2] = b
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Vertical pass, then the two weight sums and the 0…1 scale in one divide.
+        var out = [Float](repeating: 0, count: win.width * win.height * 3)
+        band.withUnsafeBufferPointer { bp in
+            out.withUnsafeMutableBufferPointer { op in
+                for r in 0..<win.height {
+                    for c in 0..<win.width {
+                        var acc: (Float, Float, Float) = (0, 0, 0)
+                        for t in rows.offsets[r]..<rows.offsets[r + 1] {
+                            let o = ((rows.index[t] - firstRow) * win.width + c) * 3, wt = rows.weight[t]
+                            acc.0 += wt * bp[o]; acc.1 += wt * bp[o + 1]; acc.2 += wt * bp[o + 2]
+                        }
+                        let k = 1 / (rows.sums[r] * cols.sums[c] * 255)
+                        let o = (r * win.width + c) * 3
+                        op[o] = acc.0 * k; op[o + 1] = acc.1 * k; op[o + 2] = acc.2 * k
+                    }
+                }
+            }
+        }
+        return FloatImage(width: win.width, height: win.height, data: out)
+    }
 
     /// Bilinear resample of a region of a float image into a new size; outside → `fill`.
     static func crop(_ img: FloatImage, x: Float, y: Float, width cw: Float, height ch: Float,

@@ -15,6 +15,10 @@ struct CrossPhotoFigures: Codable {
     /// The same two figures without the colour veto (`ExactVeto`), to show what it does.
     var sameDesignRecallWithoutVeto: Double
     var falseExactRateWithoutVeto: Double
+    /// same_design listings whose product is the first / among the first 8 of the ranked candidates
+    /// (what the alternatives are chosen from), exact or not.
+    var sameDesignRankedFirst: Double
+    var sameDesignInTop8: Double
 }
 
 /// Part 4: the demo world's marketplace listings, lightly edited (resize, JPEG quality, small
@@ -68,28 +72,31 @@ enum CrossPhotoEval {
              .jpeg(quality: Int(rng.uniform(70, 92)))]
         }
         log("cross-photo: searching \(queries.count) edited marketplace photos against \(byProduct.count) catalog products")
-        struct Outcome { let withVeto: String?; let without: String? }
+        struct Outcome { let withVeto: String?; let without: String?; let rank: Int? }
         let outcomes: [Outcome?] = Parallel.map(Array(queries.indices)) { i in
             guard let bytes = try? [UInt8](Data(contentsOf: URL(fileURLWithPath: queries[i].image))),
                   let image = try? ImageDecoder.decode(bytes, limits: .standard) else { return nil }
             let a = pipeline.analyze(ImageEdit.apply(edits[i], to: image))
             let candidates = matcher.candidates(matcher.neighbours(a.embedding, category: queries[i].category), queryKeypoints: a.keypoints)
             return Outcome(withVeto: matcher.exactMatch(candidates, photo: a.attributes) { _ in true }?.item.ref,
-                           without: matcher.exactMatch(candidates) { _ in true }?.item.ref)
+                           without: matcher.exactMatch(candidates) { _ in true }?.item.ref,
+                           rank: queries[i].product.flatMap { p in candidates.firstIndex { $0.item.ref == p } })
         }
 
-        var asked: [String: Int] = [:], wrong: [String: Int] = [:], wrongNoVeto = 0, found = 0, foundNoVeto = 0
+        var asked: [String: Int] = [:], wrong: [String: Int] = [:], wrongNoVeto = 0, found = 0, foundNoVeto = 0, first = 0, top8 = 0
         for (q, o) in zip(queries, outcomes) {
             guard let o else { continue }
             asked[q.relation, default: 0] += 1
             func isRight(_ ref: String?) -> Bool { q.relation == "same_design" && ref != nil && ref == q.product }
             if isRight(o.withVeto) { found += 1 } else if o.withVeto != nil { wrong[q.relation, default: 0] += 1 }
             if isRight(o.without) { foundNoVeto += 1 } else if o.without != nil { wrongNoVeto += 1 }
+            if q.relation == "same_design", let rank = o.rank { if rank == 0 { first += 1 }; if rank < 8 { top8 += 1 } }
         }
         let same = max(1, asked["same_design"] ?? 0), total = max(1, asked.values.reduce(0, +))
         return CrossPhotoFigures(queries: asked, sameDesignFoundExact: found, sameDesignRecall: Double(found) / Double(same),
                                  falseExact: wrong, falseExactRate: Double(wrong.values.reduce(0, +)) / Double(total),
                                  sameDesignRecallWithoutVeto: Double(foundNoVeto) / Double(same),
-                                 falseExactRateWithoutVeto: Double(wrongNoVeto) / Double(total))
+                                 falseExactRateWithoutVeto: Double(wrongNoVeto) / Double(total),
+                                 sameDesignRankedFirst: Double(first) / Double(same), sameDesignInTop8: Double(top8) / Double(same))
     }
 }

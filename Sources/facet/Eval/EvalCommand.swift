@@ -320,6 +320,8 @@ struct EvalReport: Codable {
             s += String(format: "  false exact matches: %d (rate %.4f; %.4f without the colour veto) — ", c.falseExact.values.reduce(0, +),
                         c.falseExactRate, c.falseExactRateWithoutVeto)
             s += c.falseExact.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+            s += String(format: "  same_design product ranked first %.3f, in the first 8 %.3f (what alternatives are chosen from)\n",
+                        c.sameDesignRankedFirst, c.sameDesignInTop8)
         }
         if !labelled.isEmpty {
             s += "\nPart 3 — attributes against LABELS.tsv (what a person saw; 'unsure' labels left out)\n"
