@@ -117,9 +117,18 @@ extension SearchService {
             } else if let marketplace {
                 publish(.searchingMarketplace, "Looking further among our sourcing partners")
                 var shownAtDone: Set<String> = []
+                let deadline = record.createdAt.addingTimeInterval(options.marketplaceBudget)
                 let found = await searchMarketplace(marketplace, attributes: read, record: record, onBatch: { batch in
                     catalog.add(batch)
-                    await self.indexer.indexListings(batch)
+                    // Before done, a batch is waited for only until the budget ends: under load its
+                    // photos queue behind other searches' work, and the search must not be held past
+                    // its budget by them. They are indexed for everyone either way.
+                    let indexing = Task { await self.indexer.indexListings(batch) }
+                    if record.status == "done" {
+                        await indexing.value
+                    } else if await !Self.finished(indexing, before: deadline) || Date() >= deadline {
+                        return
+                    }
                     // After done, re-ranking for the open page yields to searches waiting for a
                     // compute thread: the listings are indexed for everyone either way.
                     if record.status == "done", self.pool.queued > 0 { return }
@@ -204,6 +213,18 @@ extension SearchService {
         return nil
     }
 
+    /// Whether `task` ends before `deadline`; the task itself runs on either way.
+    static func finished(_ task: Task<Void, Never>, before deadline: Date) async -> Bool {
+        let wait = deadline.timeIntervalSinceNow
+        guard wait > 0 else { return false }
+        let first = FirstAnswer()
+        return await withCheckedContinuation { continuation in
+            first.set(continuation)
+            Task { await task.value; first.answer(true) }
+            Task { try? await Task.sleep(for: .seconds(wait)); first.answer(false) }
+        }
+    }
+
     static let stillSourcing = "Sourcing is still running: designs found in the next minute appear here."
     static let arrivedLater = "arrived after the search finished."
 
@@ -225,5 +246,32 @@ extension SearchService {
         if a.value("stones") == "coloured", let colour = a.values["stones"]?.colours?.first { words.append(colour) }
         words.append(category.rawValue)
         return words
+    }
+}
+
+/// Resumes one continuation with whichever answer comes first.
+final class FirstAnswer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Bool, Never>?
+    private var early: Bool?
+
+    func set(_ c: CheckedContinuation<Bool, Never>) {
+        lock.lock()
+        if let early { lock.unlock(); c.resume(returning: early); return }
+        continuation = c
+        lock.unlock()
+    }
+
+    func answer(_ value: Bool) {
+        lock.lock()
+        if let c = continuation {
+            continuation = nil
+            early = value
+            lock.unlock()
+            c.resume(returning: value)
+        } else {
+            if early == nil { early = value }
+            lock.unlock()
+        }
     }
 }
