@@ -15,7 +15,11 @@ extension SearchService {
         var attributes: QueryAttributes?
         var exactOffer: Offer?
         var alternatives: [Offer] = []
-        var ranked: [Offer] = []
+        // The ranked list (up to 48 offers) is encoded and written only when it changed: a
+        // hundred searches publishing their stages at once otherwise rewrite it on every stage.
+        var ranked: [Offer] = [] { didSet { rankedChanged = true } }
+        var rankedChanged = false
+        var stored = initial
         var notes: [String] = []
         // A repeated search marks what the run it repeats did not show.
         let seen = previousOfferIds(initial.previousSearchId)
@@ -38,14 +42,18 @@ extension SearchService {
             record.exactMatch = exactOffer.map(JSONCoding.text)
             record.alternatives = JSONCoding.text(alternatives)
             record.notes = JSONCoding.text(notes)
-            record.ranked = JSONCoding.text(ranked)
+            if rankedChanged {
+                record.ranked = JSONCoding.text(ranked)
+                rankedChanged = false
+            }
             var view = SearchView(record, attributes: attributes, exactMatch: exactOffer, alternatives: alternatives, notes: notes)
             view.detail = detail
             do {
                 try publisher.transaction { db, events in
-                    try SearchStore.update(db, record)
+                    try SearchStore.update(db, record, from: stored)
                     events.append(try Self.event(view))
                 }
+                stored = record
             } catch {
                 logger.error("search state not stored", metadata: ["search": "\(record.id)", "error": "\(error)"])
             }

@@ -75,6 +75,11 @@ public struct SearchStore: Sendable {
 
     public static func update(_ db: Database, _ r: SearchRecord) throws { try r.update(db) }
 
+    /// Writes only the columns that differ from `previous` (the state last written).
+    public static func update(_ db: Database, _ r: SearchRecord, from previous: SearchRecord) throws {
+        try r.updateChanges(db, from: previous)
+    }
+
     public func find(id: String) throws -> SearchRecord? {
         try database.read { db in try SearchRecord.fetchOne(db, key: id) }
     }

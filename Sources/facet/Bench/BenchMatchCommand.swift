@@ -62,7 +62,7 @@ struct BenchMatch: AsyncParsableCommand {
             let big = ImageEdit.apply([.crop(fraction: 0.05, offsetX: 0.4, offsetY: 0.6), .resize(scale: 5.3)], to: img)
             return (try ImageEncoder.jpeg(big, quality: 90), p.photo.category)
         }
-        if let learned = pipeline.embedder as? LearnedEmbedder {
+        if let learned = (pipeline.embedder as? LearnedEmbedder) ?? ((pipeline.embedder as? ProjectedEmbedder)?.base as? LearnedEmbedder) {
             // The model's forward pass alone (resize to 224 px included), one thread.
             let image = try ImageDecoder.decode(queryFiles[0].bytes, limits: pipeline.limits)
             var times: [Double] = []
