@@ -9,8 +9,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/.build/fuzz"
 mkdir -p "$out/corpus"
 if [ ! -x "$out/decode" ] || [ -n "$(find "$root/Sources/FacetVision" "$root/fuzz" -newer "$out/decode" -name '*.swift' | head -1)" ]; then
-  # The learned embedder (OpenCV, C++) is not on the decode path and stays out of this build.
-  sources=$(ls "$root"/Sources/FacetVision/*.swift | grep -v '/LearnedEmbedder\.swift$')
+  # The learned embedder and its projection (OpenCV, C++) are not on the decode path and stay out of this build.
+  sources=$(ls "$root"/Sources/FacetVision/*.swift | grep -v -E '/(LearnedEmbedder|Projection)\.swift$')
   # shellcheck disable=SC2086
   swiftc -parse-as-library -sanitize=fuzzer,address -O -module-name FacetVisionFuzz \
     -I "$root/Sources/CImageCodecs" $sources "$root/fuzz/DecodeFuzz.swift" -o "$out/decode"
