@@ -54,6 +54,37 @@ final class LearnedEmbedderTests: XCTestCase {
         XCTAssertLessThan(Embedding.distance(a1.embedding, a2.embedding), Embedding.distance(a1.embedding, other.embedding))
     }
 
+    /// The projection on the model's real vectors: fitted on a few demo products' views, it gives
+    /// unit vectors of its size under its own identifier, and views of one product find each other
+    /// at least as often as in the full space.
+    func testAProjectionFittedOnDemoViewsRunsOnTheModelsVectors() throws {
+        let base = LearnedEmbedder(model: try model())
+        let list = try String(contentsOf: Self.root.appendingPathComponent("seeds/catalog/images.jsonl"), encoding: .utf8)
+        var photos: [(path: String, product: String)] = []
+        for line in list.split(separator: "\n") where line.contains("\"source\":\"aurelia\"") && line.contains("\"category\":\"ring\"") {
+            let o = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            photos.append((try XCTUnwrap(o["path"] as? String), try XCTUnwrap(o["productId"] as? String)))
+            if Set(photos.map(\.product)).count > 10 { photos.removeLast(); break }
+        }
+        let pipeline = VisionPipeline(embedder: base)
+        let vectors = try photos.map { p in
+            try pipeline.analyze(bytes: [UInt8](Data(contentsOf: Self.root.appendingPathComponent(p.path)))).embedding
+        }
+        let projection = try Projection.fit(vectors: vectors, groups: photos.map(\.product), principal: 16, output: 8)
+        let projected = try ProjectedEmbedder(base: base, projection: projection)
+        XCTAssertEqual(projected.dimension, 8)
+        XCTAssertTrue(projected.identifier.hasPrefix(base.identifier + "+lw8-"))
+        func sameProductFirst(_ vs: [[Float]]) -> Int {
+            vs.indices.filter { i in
+                let j = vs.indices.filter { $0 != i }.min { Embedding.distance(vs[i], vs[$0]) < Embedding.distance(vs[i], vs[$1]) }!
+                return photos[j].product == photos[i].product
+            }.count
+        }
+        let mapped = vectors.map(projection.apply)
+        for v in mapped { XCTAssertEqual(v.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-3) }
+        XCTAssertGreaterThanOrEqual(sameProductFirst(mapped), sameProductFirst(vectors))
+    }
+
     func testMissingModelNamesTheMakeTarget() {
         XCTAssertThrowsError(try ImageModel(path: "/nonexistent/model.onnx")) { error in
             XCTAssertTrue("\(error)".contains("make model"), "\(error)")

@@ -147,6 +147,10 @@ def test_upload_exact_match_then_reload(demo, driver, shoot):
     assert 5 <= len(cards) <= 8, len(cards)
     for card in cards:
         assert re.search(r"MOQ \d+", card.text) and "Delivery" in card.text, card.text
+        # A suggestion we chose to show never reads "16% match": low figures give way to what it shares.
+        shown = [int(n) for n in re.findall(r"(\d+)% match", card.text)]
+        assert all(n >= 60 for n in shown), card.text
+        assert shown or re.search(r"Same |Similar design", card.text), card.text
     assert driver.find_elements(By.CSS_SELECTOR, "#attr-list li[data-attr='metal']"), "no attributes shown"
     _assert_white_label(driver, "results")
     shoot(driver, "search-results-exact", full_page=True)

@@ -149,9 +149,30 @@ export function extraAvailabilityBadge(offer) {
   return same ? null : availabilityBadge(offer);
 }
 
+// Below this a percentage reads as "junk" to a buyer while the design was chosen on purpose: the
+// figure is shown from here up, and under it the card says what the design shares with the photo.
+export const PERCENT_SHOWN_FROM = 60;
+
 export function similarityText(offer) {
   const s = Number(offer.similarity);
-  return Number.isFinite(s) ? `${Math.round(s)}% match` : '';
+  if (!Number.isFinite(s)) return '';
+  return similarityFigure(offer) || whyShown(offer.matches);
+}
+
+// "87% match" from PERCENT_SHOWN_FROM up, else ''.
+export function similarityFigure(offer) {
+  const s = Number(offer.similarity);
+  return Number.isFinite(s) && s >= PERCENT_SHOWN_FROM ? `${Math.round(s)}% match` : '';
+}
+
+// "Same metal and style, other stones", from the offer's attribute comparison.
+export function whyShown(matches) {
+  const named = (verdict) => ATTRIBUTE_ORDER.filter((k) => matches && matches[k] && matches[k].verdict === verdict)
+    .map((k) => (ATTRIBUTE_LABEL[k] || k).toLowerCase());
+  const same = named('match').slice(0, 2), other = named('differs').slice(0, 1);
+  if (!same.length) return 'Similar design';
+  const text = `Same ${same.join(' and ')}`;
+  return other.length ? `${text}, other ${other[0]}` : text;
 }
 
 // One alternative in the results grid.
@@ -172,10 +193,12 @@ export function offerCard(offer, searchId) {
       // One row that wraps on a narrow card, so the match figure never covers the source.
       h('span', { class: 'offer-flags' },
         sourceBadge(offer),
-        similarityText(offer) ? h('span', { class: 'sim-badge', text: similarityText(offer) }) : null),
+        similarityFigure(offer) ? h('span', { class: 'sim-badge', text: similarityFigure(offer) }) : null),
     ),
     h('div', { class: 'offer-body' },
       h('h3', { class: 'offer-title' }, h('a', { href, text: offer.title })),
+      // Under the figure's floor, why the design is shown, beside the title rather than over the photo.
+      !similarityFigure(offer) && similarityText(offer) ? h('p', { class: 'offer-why', text: similarityText(offer) }) : null,
       price,
       h('p', { class: 'offer-facts' },
         h('span', { text: `MOQ ${moqText(offer)}` }),

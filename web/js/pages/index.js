@@ -5,7 +5,7 @@ import { homeFor, isStaff } from '../layout.js';
 import { mountPage } from '../page.js';
 import {
   ATTRIBUTE_LABEL, attributeValueText, daysText, extraAvailabilityBadge, formatMoney, matchChips, moqText, offerPriceText, plural,
-  similarityText, sourceBadge,
+  similarityFigure, sourceBadge,
 } from '../offers.js';
 import { STAGES } from '../search/analysis.js';
 import { $, h, icon } from '../ui.js';
@@ -18,7 +18,7 @@ function demoCard(offer) {
   return h('article', { class: `offer-card demo-card ${offer.source === 'inventory' ? 'offer-inventory' : 'offer-sourced'}`, dataset: { source: offer.source } },
     h('div', { class: 'offer-media' },
       h('img', { class: 'offer-img', src: offer.image, alt: '', width: 400, height: 400, loading: 'lazy' }),
-      h('span', { class: 'offer-flags' }, sourceBadge(offer), similarityText(offer) ? h('span', { class: 'sim-badge', text: similarityText(offer) }) : null)),
+      h('span', { class: 'offer-flags' }, sourceBadge(offer), similarityFigure(offer) ? h('span', { class: 'sim-badge', text: similarityFigure(offer) }) : null)),
     h('div', { class: 'offer-body' },
       h('h3', { class: 'offer-title', text: offer.title }),
       h('p', { class: offer.price ? 'offer-price' : 'offer-price offer-price-approx' }, h('b', { text: offerPriceText(offer) }), h('span', { class: 'per', text: ` / ${plural(1, offer.moqUnit)}` })),
