@@ -313,6 +313,10 @@ class WS:
             message["since"] = since
         self.send(message)
         reply = self.recv()
+        # A topic subscribed earlier may still publish (a finished search's late designs) before the
+        # acknowledgement; those events stay in `received`.
+        while reply.get("type") == "event" and reply.get("topic") != topic:
+            reply = self.recv()
         assert reply["type"] == "subscribed" and reply["topic"] == topic, f"subscribe {topic}: got {reply}"
         return reply
 
