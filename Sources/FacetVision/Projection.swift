@@ -158,9 +158,9 @@ extension Projection {
         let (_, vectors) = try eigen(m, n: n)
         var out = Array(vectors[0..<(keep * n)])
         for k in 0..<keep {
-            let row = out[(k * n)..<((k + 1) * n)]
-            let largest = row.indices.max { abs(out[$0]) < abs(out[$1]) }!
-            if out[largest] < 0 { for i in (k * n)..<((k + 1) * n) { out[i] = -out[i] } }
+            let row = (k * n)..<((k + 1) * n)
+            let largest = row.max { abs(out[$0]) < abs(out[$1]) }!
+            if out[largest] < 0 { for i in row { out[i] = -out[i] } }
         }
         return out
     }
