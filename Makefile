@@ -13,13 +13,14 @@ APT_PACKAGES := pkg-config libwebsockets-dev libsqlite3-dev libcurl4-openssl-dev
 	libturbojpeg0-dev libwebp-dev libheif-dev libgif-dev python3 python3-venv python3-pip \
 	chromium chromium-driver openssl libopencv-dnn-dev
 
-.PHONY: help deps build build-debug run test test-swift test-python test-fuzz python-env model model-projection clean
+.PHONY: help deps build build-debug run test test-swift test-python test-fuzz python-env model model-projection model-heads clean
 
 help:
 	@echo "make run    install what is missing, build, and start Facet with both brand simulators on http://$(HOST):$(PORT)"
 	@echo "make test   the whole suite: Swift unit tests, end-to-end API/WebSocket tests, browser tests"
 	@echo "make model  fetch and convert the learned embedder's model (.cache/models; make build and build-debug run it)"
 	@echo "make model-projection  fit the learned embedder's projection on the brands' demo photos (make run runs it)"
+	@echo "make model-heads  fit the metal and stone heads for both embedders (make run runs it)"
 
 # Installs the Debian packages that are not there yet (needs root, as on a fresh machine).
 deps:
@@ -65,9 +66,19 @@ model-projection: build
 	@if [ ! -f $(PROJECTION) ] || [ $(MODEL) -nt $(PROJECTION) ] || [ seeds/catalog/images.jsonl -nt $(PROJECTION) ]; then \
 		.build/release/facet model fit-projection --out $(PROJECTION); fi
 
+# The metal and stone heads (docs/model.md, "Attribute heads"), one file per embedder beside the
+# model: fitted by `facet model fit-heads` on the brands' demo renders and, where the folder is
+# there, the labelled photos in ../shared/data/jewelry (HEADS_PHOTOS); deterministic; refitted
+# when what they were fitted on is newer.
+HEADS_PHOTOS ?= ../shared/data/jewelry
+model-heads: build model-projection
+	@for kind in handcrafted learned; do f=.cache/models/heads-$$kind.json; \
+		if [ ! -f $$f ] || [ $(PROJECTION) -nt $$f ] || [ seeds/catalog/images.jsonl -nt $$f ]; then \
+			.build/release/facet model fit-heads --embedder $$kind --photos $(HEADS_PHOTOS) --folds 0 --out $$f || exit 1; fi; done
+
 # `facet demo` migrates, creates the demo accounts, starts both brand simulators beside Facet,
 # imports their catalogs and prints the URL and logins.
-run: build model-projection
+run: build model-projection model-heads
 	@mkdir -p $(DATA)
 	.build/release/facet demo --host $(HOST) --port $(PORT) --data $(DATA) --web web --seeds seeds
 
@@ -82,8 +93,10 @@ test-swift:
 
 # The Python suites drive the real `facet serve` binary over HTTP, WebSocket and Chromium.
 # A debug build hashes slowly, so the suites use a cheaper scrypt cost (production default is 2^14).
+# They read metal and stones with the colour rules whether or not this machine has fitted heads
+# (make run fits them; the unit tests cover them), so every machine runs the same suite.
 test-python:
-	FACET_BIN=$(CURDIR)/.build/debug/facet FACET_SCRYPT_LOG_N=11 $(PY) -m pytest -q tests/e2e tests/browser
+	FACET_BIN=$(CURDIR)/.build/debug/facet FACET_SCRYPT_LOG_N=11 FACET_ATTRIBUTE_HEADS=off $(PY) -m pytest -q tests/e2e tests/browser
 
 # libFuzzer on the upload decode path, request bodies, and what brands and the marketplace send (brand JSON through
 # each mapping, result pages), each for a bounded time (FUZZ_SECONDS); any crash fails the suite.

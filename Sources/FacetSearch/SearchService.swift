@@ -25,6 +25,8 @@ public final class SearchService: Sendable {
         /// What turns photos into vectors; the hand-made embedder when nil. The index keeps each
         /// vector's embedder, so switching re-analyses photos instead of mixing vector spaces.
         public var embedder: (any Embedder)?
+        /// Metal and stone heads fitted for that embedder (`facet model fit-heads`); nil keeps the colour rules.
+        public var attributeHeads: AttributeHeads?
         public init() {}
     }
 
@@ -56,7 +58,7 @@ public final class SearchService: Sendable {
         self.options = options
         self.logger = logger
         self.buyerSlots = BuyerSlots(perBuyer: options.maxInFlightPerBuyer)
-        let pipeline = options.embedder.map { VisionPipeline(embedder: $0) } ?? VisionPipeline()
+        let pipeline = VisionPipeline(embedder: options.embedder ?? HandcraftedEmbedder(), heads: options.attributeHeads)
         self.pipeline = pipeline
         let pool = ComputePool(threads: options.computeThreads, capacity: options.maxQueued)
         self.pool = pool

@@ -103,9 +103,12 @@ public struct ImageAnalysis: Sendable {
 public struct VisionPipeline: Sendable {
     public let embedder: any Embedder
     public let limits: DecodeLimits
+    /// Metal and stone heads fitted for this embedder; nil (or fitted for another) keeps the colour rules.
+    public let heads: AttributeHeads?
 
-    public init(embedder: any Embedder = HandcraftedEmbedder(), limits: DecodeLimits = .standard) {
+    public init(embedder: any Embedder = HandcraftedEmbedder(), limits: DecodeLimits = .standard, heads: AttributeHeads? = nil) {
         self.embedder = embedder; self.limits = limits
+        self.heads = heads?.embedder == embedder.identifier ? heads : nil
     }
 
     public func analyze(bytes: [UInt8]) throws -> ImageAnalysis {
@@ -118,8 +121,11 @@ public struct VisionPipeline: Sendable {
         var grey = Resample.grey(piece.crop)
         for i in 0..<grey.count { grey[i] = grey[i] * piece.mask[i] + (1 - piece.mask[i]) }
         let hash = Features.perceptualHash(grey: grey, width: n, height: n)
+        let embedding = embedder.embed(image: image, piece: piece)
+        let rules = AttributeExtractor.extract(piece)
+        let attributes = heads.map { $0.apply(rules, inputs: AttributeHeads.inputs(piece: piece, rules: rules, embedding: embedding)) } ?? rules
         return ImageAnalysis(width: image.width, height: image.height, piece: piece, perceptualHash: hash,
-                             embedding: embedder.embed(image: image, piece: piece), attributes: AttributeExtractor.extract(piece),
+                             embedding: embedding, attributes: attributes,
                              keypoints: Keypoints.detect(grey: Self.keypointCrop(image, piece)))
     }
 

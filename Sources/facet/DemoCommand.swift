@@ -4,6 +4,7 @@ import FacetServer
 import FacetSimulators
 import FacetSourcing
 import FacetStore
+import FacetVision
 import Foundation
 import Logging
 
@@ -83,6 +84,7 @@ struct Demo: AsyncParsableCommand {
         configuration.sourcing.syncInterval = syncInterval
         configuration.startSync = false
         configuration.search.embedder = try embedding.make(default: .handcrafted)
+        configuration.search.attributeHeads = embedding.heads(for: configuration.search.embedder ?? HandcraftedEmbedder())
         let server = try FacetServer(configuration: configuration, logger: logger)
 
         say("Demo accounts:")

@@ -23,12 +23,50 @@ struct EmbedderOptions: ParsableArguments {
     @Flag(help: "Use the learned embedder's full vectors even when a fitted projection is there.")
     var noProjection = false
 
+    @Option(help: ArgumentHelp("Metal and stone heads fitted for the embedder in use (`facet model fit-heads`; env FACET_ATTRIBUTE_HEADS, `off` for none; default: heads-learned.json or heads-handcrafted.json beside the model). Without them metal and stones come from the colour rules.", valueName: "file"))
+    var attributeHeads: String?
+
+    @Flag(help: "Read metal and stones with the colour rules even when fitted heads are there.")
+    var noAttributeHeads = false
+
     @Flag(help: "Refuse to start when the learned embedder's model is missing instead of falling back.")
     var requireModel = false
 
     var projectionPath: String {
         projection ?? env("FACET_PROJECTION").flatMap { $0.isEmpty ? nil : $0 }
             ?? URL(fileURLWithPath: embeddingModel).deletingLastPathComponent().appendingPathComponent("projection.bin").path
+    }
+
+    func headsPath(for embedder: any Embedder) -> String {
+        attributeHeads ?? env("FACET_ATTRIBUTE_HEADS").flatMap { $0.isEmpty ? nil : $0 }
+            ?? URL(fileURLWithPath: embeddingModel).deletingLastPathComponent()
+                .appendingPathComponent("heads-\(embedder is HandcraftedEmbedder ? "handcrafted" : "learned").json").path
+    }
+
+    /// The fitted heads for `embedder`, or nil (said on stderr) when there are none or they were
+    /// fitted for another vector space (a refitted projection makes a new one).
+    func heads(for embedder: any Embedder) -> AttributeHeads? {
+        let path = headsPath(for: embedder)
+        guard !noAttributeHeads, path != "off" else { return nil }
+        func warn(_ why: String) {
+            FileHandle.standardError.write(Data("note: \(why); metal and stones come from the colour rules (`make model-heads` fits the heads)\n".utf8))
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { warn("no attribute heads at \(path)"); return nil }
+        do {
+            let heads = try AttributeHeads(serialised: data)
+            guard heads.embedder == embedder.identifier else {
+                warn("the attribute heads at \(path) were fitted for \(heads.embedder), not \(embedder.identifier)"); return nil
+            }
+            return heads
+        } catch {
+            warn("the attribute heads at \(path) cannot be read (\(error))"); return nil
+        }
+    }
+
+    /// The embedder (hand-made when nil comes back from `make`) with its heads.
+    func makePipeline(default fallback: Kind = .learned) throws -> VisionPipeline {
+        let embedder = try make(default: fallback) ?? HandcraftedEmbedder()
+        return VisionPipeline(embedder: embedder, heads: heads(for: embedder))
     }
 
     /// The learned embedder without its projection: what `facet model fit-projection` fits on.

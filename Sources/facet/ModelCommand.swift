@@ -5,7 +5,7 @@ import Foundation
 struct Model: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The learned embedder's fitted parts.",
-        subcommands: [FitProjection.self])
+        subcommands: [FitProjection.self, FitHeads.self])
 }
 
 /// Fits the learned embedder's projection (FacetVision `Projection`) on the brands' demo photos:
@@ -65,5 +65,61 @@ struct FitProjection: ParsableCommand {
                   FileManager.default.fileExists(atPath: path) else { return nil }
             return (path, product)
         }
+    }
+}
+
+/// Fits the metal and stone heads (FacetVision `AttributeHeads`) for one embedder: on the brands'
+/// demo renders, and on the labelled real photos when the folder has them. Prints what k-fold
+/// cross-validation on those photos measures (each read by heads fitted without it) before
+/// fitting on all of them. Deterministic: the same photos, embedder and options give the same file.
+struct FitHeads: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit-heads",
+        abstract: "Fit the metal and stone heads for an embedder and write them (make model-heads).")
+
+    @Option(help: "Demo-world image list (seeds/catalog/images.jsonl).")
+    var world: String = "seeds/catalog/images.jsonl"
+
+    @Option(help: "Folder of labelled real photos (LABELS.tsv); left out when it has none.")
+    var photos: String = "../shared/data/jewelry"
+
+    @Option(help: ArgumentHelp("Where to write them (default: heads-<embedder>.json beside the model).", valueName: "file"))
+    var out: String?
+
+    @Option(help: "Folds of the cross-validation on the real photos (0: none).")
+    var folds: Int = 5
+
+    @Option(help: "L2 penalty on the weights.")
+    var l2: Float = 0.01
+
+    @Option(help: "Training iterations (full batch).")
+    var iterations: Int = 300
+
+    @OptionGroup var embedding: EmbedderOptions
+
+    func run() throws {
+        let embedder = try embedding.make() ?? HandcraftedEmbedder()
+        let pipeline = VisionPipeline(embedder: embedder)
+        let started = Date()
+        let renders = try HeadsTraining.renders(world: world, pipeline: pipeline)
+        guard !renders.isEmpty else { throw ValidationError("no brand photos listed in \(world) exist on disk") }
+        let real = try HeadsTraining.realPhotos(folder: photos, pipeline: pipeline)
+        let samples = renders + real
+        let settings = HeadsTraining.Settings(l2: l2, iterations: iterations)
+        if folds > 1 && !real.isEmpty {
+            let predicted = HeadsTraining.crossValidated(samples, folds: folds, embedder: embedder.identifier, settings: settings)
+            let figures = HeadsTraining.figures(samples, heads: predicted, folds: folds)
+            print("\(real.count) labelled photos, each read by heads fitted without its fold:")
+            for (key, f) in figures.sorted(by: { $0.key < $1.key }) {
+                print("  " + key.padding(toLength: 24, withPad: " ", startingAt: 0)
+                      + String(format: "macro-F1 %.3f  accuracy %.3f  unknown %.3f  (%d photos)", f.macroF1, f.accuracy, f.unknownRate, f.items))
+            }
+        }
+        let heads = HeadsTraining.fit(samples, embedder: embedder.identifier, settings: settings)
+        let path = out ?? embedding.headsPath(for: embedder)
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try heads.serialised().write(to: URL(fileURLWithPath: path), options: .atomic)
+        print(String(format: "heads for %@ (%@), %.0f s; written to %@", embedder.identifier, heads.fittedOn,
+                     Date().timeIntervalSince(started), path))
     }
 }

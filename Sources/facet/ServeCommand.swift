@@ -2,6 +2,7 @@ import ArgumentParser
 import FacetCore
 import FacetHTTP
 import FacetServer
+import FacetVision
 import Foundation
 import Logging
 
@@ -82,6 +83,7 @@ struct Serve: ParsableCommand {
         configuration.trustedProxies = Set(trustedProxy.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         configuration.search.matcher.exactThreshold = exactThreshold
         configuration.search.embedder = try embedding.make(default: .handcrafted)
+        configuration.search.attributeHeads = embedding.heads(for: configuration.search.embedder ?? HandcraftedEmbedder())
         try brands.apply(to: &configuration)
         marketplace.apply(to: &configuration)
         let server = try FacetServer(configuration: configuration, logger: logger)

@@ -29,7 +29,7 @@ struct BenchMatch: AsyncParsableCommand {
     @OptionGroup var embedding: EmbedderOptions
 
     func run() async throws {
-        let pipeline = VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())
+        let pipeline = try embedding.makePipeline()
         print("embedder: \(pipeline.embedder.identifier)")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("facet-bench-match-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -17,7 +17,7 @@ struct Eval: ParsableCommand {
             with its original removed (a non-match query). Facet is compared with ImageHash's pHash and dHash
             and Meta's PDQ, computed by scripts/eval_peer_hashes.py on the very same files.
             Part 2: the demo world (seeds/catalog/images.jsonl): attribute accuracy and macro-F1, same-product
-            recall@1/@8 across views. Part 3: metal and stone accuracy against LABELS.tsv when present.
+            recall@1/@8 across views. Part 3: metal and stone accuracy against LABELS.tsv when present (colour rules, and attribute heads k-fold cross-validated).
             Part 4: the demo world's marketplace listings (seeds/marketplace/listings.json), lightly edited
             (resize, JPEG quality, contrast), searched against the demo catalog with the live matcher:
             same_design listings found as the exact match, and false exact matches on variant, unrelated
@@ -60,6 +60,9 @@ struct Eval: ParsableCommand {
     @Flag(help: "Only part 4 (analyses the brands' demo photos and the listings, nothing else).")
     var crossPhotoOnly = false
 
+    @Option(help: "Folds of the attribute heads' cross-validation on the labelled photos (part 3; 0: colour rules only).")
+    var headFolds: Int = 5
+
     @Option(help: "Candidates verified geometrically per query (0: embedding only).")
     var shortlist: Int = 16
 
@@ -83,7 +86,7 @@ struct Eval: ParsableCommand {
     func run() throws {
         var report = EvalReport()
         if crossPhotoOnly {
-            let pipeline = VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())
+            let pipeline = try embedding.makePipeline()
             var catalog: [WorldPhoto] = []
             _ = try WorldEval.run(path: world, pipeline: pipeline, log: log, include: { !CrossPhotoEval.isMarketplacePhoto($0) }, photos: &catalog)
             embeddingLines += catalog.map { embeddingLine($0.path, $0.product, $0.category, $0.analysis.embedding) }
@@ -93,7 +96,7 @@ struct Eval: ParsableCommand {
             return try output(report)
         }
         if worldOnly {
-            try worldParts(&report, pipeline: VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())) { _ in }
+            try worldParts(&report, pipeline: try embedding.makePipeline()) { _ in }
             try writeEmbeddings()
             return try output(report)
         }
@@ -103,7 +106,7 @@ struct Eval: ParsableCommand {
             guard let f = row["file"], let c = row["category"] else { return nil }
             return (f, c)
         }
-        let pipeline = VisionPipeline(embedder: try embedding.make() ?? HandcraftedEmbedder())
+        let pipeline = try embedding.makePipeline()
         log("analysing \(entries.count) photos")
         let originals: [ImageAnalysis?] = Parallel.map(entries) { e in
             guard let bytes = try? [UInt8](Data(contentsOf: root.appendingPathComponent(e.file))) else { return nil }
@@ -200,27 +203,33 @@ struct Eval: ParsableCommand {
             }
         }
 
-        // Part 3: labels.
         var attributeLines: [String] = []
+        var catalog: [WorldPhoto] = []
+        if !noWorld { catalog = try worldParts(&report, pipeline: pipeline) { attributeLines.append($0) } }
+
+        // Part 3: labels. The colour rules, and heads cross-validated on these photos (each read by
+        // heads fitted on the demo renders and the other folds), never the shipped heads, which
+        // `make model-heads` fits on these photos too.
         let labelsURL = root.appendingPathComponent("LABELS.tsv")
         if FileManager.default.fileExists(atPath: labelsURL.path) {
             let labels = try TSV.read(labelsURL)
             var byFile = [String: [String: String]]()
             for row in labels { if let f = row["file"] { byFile[f] = row } }
-            var mt: [String] = [], mp: [String] = [], st: [String] = [], sp: [String] = []
-            for (i, e) in entries.enumerated() {
-                guard let a = originals[i]?.attributes, let row = byFile[e.file] else { continue }
-                attributeLines.append("real\t\(e.file)\t\(row["metal"] ?? "")\t\(row["stones"] ?? "")\t\(EvalReport.evidenceJSON(a))")
-                if let m = row["metal"], AttributeExtractor.metalValues.contains(m) { mt.append(m); mp.append(a.metal.value) }
-                if let s = row["stones"], AttributeExtractor.stoneValues.contains(s) { st.append(s); sp.append(a.stones.value) }
+            var samples = catalog.filter { !CrossPhotoEval.isMarketplacePhoto($0.path) }.map {
+                HeadSample($0.analysis, group: $0.product, domain: .render, metal: $0.labels["metal"], stones: $0.labels["stones"])
             }
-            report.labelled = [
-                "metal": ClassificationFigures(truth: mt, predicted: mp, classes: AttributeExtractor.metalValues),
-                "stones": ClassificationFigures(truth: st, predicted: sp, classes: AttributeExtractor.stoneValues),
-            ]
+            for (i, e) in entries.enumerated() {
+                guard let a = originals[i], let row = byFile[e.file] else { continue }
+                let sample = HeadSample(a, group: e.file, domain: .real, metal: row["metal"], stones: row["stones"])
+                attributeLines.append("real\t\(e.file)\t\(row["metal"] ?? "")\t\(row["stones"] ?? "")\t\(EvalReport.evidenceJSON(sample.rules))")
+                samples.append(sample)
+            }
+            log("part 3: \(headFolds)-fold cross-validation of the attribute heads")
+            let predicted = headFolds > 1
+                ? HeadsTraining.crossValidated(samples, folds: headFolds, embedder: pipeline.embedder.identifier, settings: .init())
+                : [:]
+            report.labelled = HeadsTraining.figures(samples, heads: predicted, folds: headFolds)
         }
-
-        if !noWorld { try worldParts(&report, pipeline: pipeline) { attributeLines.append($0) } }
         try writeEmbeddings()
         if let dumpAttributes { try attributeLines.joined(separator: "\n").write(toFile: dumpAttributes, atomically: true, encoding: .utf8) }
 
@@ -234,7 +243,8 @@ struct Eval: ParsableCommand {
     }
 
     /// Parts 2 and 4: the demo catalog, then the marketplace listings searched against it.
-    func worldParts(_ report: inout EvalReport, pipeline: VisionPipeline, dump: (String) -> Void) throws {
+    @discardableResult
+    func worldParts(_ report: inout EvalReport, pipeline: VisionPipeline, dump: (String) -> Void) throws -> [WorldPhoto] {
         var catalog: [WorldPhoto] = []
         report.world = try? WorldEval.run(path: world, pipeline: pipeline, log: log, dump: dump, photos: &catalog)
         embeddingLines += catalog.map { embeddingLine($0.path, $0.product, $0.category, $0.analysis.embedding) }
@@ -242,6 +252,7 @@ struct Eval: ParsableCommand {
             report.crossPhoto = try CrossPhotoEval.run(listingsPath: listings, catalog: catalog, pipeline: pipeline,
                                                        threshold: threshold, seed: seed, log: log)
         }
+        return catalog
     }
 
     func embeddingLine(_ path: String, _ product: String, _ category: String, _ v: [Float]) -> String {
@@ -322,11 +333,15 @@ struct EvalReport: Codable {
             s += c.falseExact.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
             s += String(format: "  same_design product ranked first %.3f, in the first 8 %.3f (what alternatives are chosen from)\n",
                         c.sameDesignRankedFirst, c.sameDesignInTop8)
+            for (k, t) in (c.listingLabels ?? [:]).sorted(by: { $0.key < $1.key }) {
+                s += "  listing \(k): right \(t.right), wrong \(t.wrong), not given \(t.missing)\n"
+            }
         }
         if !labelled.isEmpty {
             s += "\nPart 3 — attributes against LABELS.tsv (what a person saw; 'unsure' labels left out)\n"
-            if let m = labelled["metal"] { s += m.render("metal", classes: AttributeExtractor.metalValues) }
-            if let st = labelled["stones"] { s += st.render("stones", classes: AttributeExtractor.stoneValues) }
+            for (k, f) in labelled.sorted(by: { $0.key < $1.key }) {
+                s += f.render(k, classes: k.hasPrefix("metal") ? AttributeExtractor.metalValues : AttributeExtractor.stoneValues)
+            }
         }
         return s
     }

@@ -28,6 +28,19 @@ struct WorldPhoto {
 
 /// Part 2: the rendered demo world, whose attributes are known.
 enum WorldEval {
+    /// A rendered photo's metal and stone classes, as the extractor names them, from its attributes.
+    static func labels(_ attrs: [String: Any]) -> (metal: String, stones: String, stoneColour: String?) {
+        let metalRaw = (attrs["metalColor"] as? String) ?? ""
+        let metal = metalRaw == "two_tone" ? "two-tone" : metalRaw
+        let gems = (attrs["gemstones"] as? [[String: Any]]) ?? []
+        var stones = "none"
+        if gems.contains(where: { ($0["type"] as? String) == "pearl" }) { stones = "pearl" }
+        else if gems.contains(where: { let c = ($0["color"] as? String) ?? ""; return c != "colorless" && c != "white" && !c.isEmpty }) { stones = "coloured" }
+        else if !gems.isEmpty { stones = "clear" }
+        let colour = gems.compactMap { $0["color"] as? String }.first { !["colorless", "white", ""].contains($0) }
+        return (metal, stones, stones == "coloured" ? colour : nil)
+    }
+
     static func run(path: String, pipeline: VisionPipeline, log: (String) -> Void,
                     dump: (String) -> Void = { _ in }, include: (String) -> Bool = { _ in true },
                     photos: inout [WorldPhoto]) throws -> WorldFigures? {
@@ -39,16 +52,9 @@ enum WorldEval {
                   let p = obj["path"] as? String, include(p), FileManager.default.fileExists(atPath: p),
                   let product = obj["productId"] as? String, let category = obj["category"] as? String,
                   let attrs = obj["attributes"] as? [String: Any] else { continue }
-            let metalRaw = (attrs["metalColor"] as? String) ?? ""
-            let metal = metalRaw == "two_tone" ? "two-tone" : metalRaw
-            let gems = (attrs["gemstones"] as? [[String: Any]]) ?? []
-            var stones = "none"
-            if gems.contains(where: { ($0["type"] as? String) == "pearl" }) { stones = "pearl" }
-            else if gems.contains(where: { let c = ($0["color"] as? String) ?? ""; return c != "colorless" && c != "white" && !c.isEmpty }) { stones = "coloured" }
-            else if !gems.isEmpty { stones = "clear" }
-            let colour = gems.compactMap { $0["color"] as? String }.first { !["colorless", "white", ""].contains($0) }
-            rows.append(Row(path: p, product: product, category: category, metal: metal, stones: stones,
-                            stoneColour: stones == "coloured" ? colour : nil))
+            let truth = labels(attrs)
+            rows.append(Row(path: p, product: product, category: category, metal: truth.metal, stones: truth.stones,
+                            stoneColour: truth.stoneColour))
         }
         guard !rows.isEmpty else { return nil }
         log("demo world: analysing \(rows.count) rendered images")
@@ -91,9 +97,12 @@ enum WorldEval {
             if rows[ranked[0].0].product == r.product { hit1 += 1 }
             if ranked.prefix(8).contains(where: { rows[$0.0].product == r.product }) { hit8 += 1 }
         }
+        // The colour rules on their own here; the heads (fitted on the brand photos) are measured
+        // on the marketplace photos below, which they never saw.
+        let rules = analyses.map { $0.map { AttributeExtractor.extract($0.piece) } }
         var mt: [String] = [], mp: [String] = [], st: [String] = [], sp: [String] = []
         for (i, r) in rows.enumerated() {
-            guard let a = analyses[i]?.attributes else { continue }
+            guard let a = rules[i] else { continue }
             dump("world\t\(r.path)\t\(r.metal)\t\(r.stones)\t\(EvalReport.evidenceJSON(a))")
             if AttributeExtractor.metalValues.contains(r.metal) { mt.append(r.metal); mp.append(a.metal.value) }
             st.append(r.stones); sp.append(a.stones.value)
@@ -107,9 +116,35 @@ enum WorldEval {
             let others = rows.indices.filter { rows[$0].category == r.category && rows[$0].product != r.product && space[$0] != nil }
             let near = others.map { ($0, Embedding.distance(a.embedding, space[$0]!.embedding)) }.sorted { $0.1 < $1.1 }.prefix(15)
             let labelled = near.map { LabelledNeighbour(distance: $0.1, labels: ["metal": rows[$0.0].metal, "stones": rows[$0.0].stones]) }
-            let combined = AttributeExtractor.combine(a.attributes, neighbours: labelled)
+            let combined = AttributeExtractor.combine(rules[i] ?? a.attributes, neighbours: labelled)
             if AttributeExtractor.metalValues.contains(r.metal) { vm.append(combined.metal.value) }
             vs.append(combined.stones.value)
+        }
+        var attributes = [
+            "metal": ClassificationFigures(truth: mt, predicted: mp, classes: AttributeExtractor.metalValues),
+            "stones": ClassificationFigures(truth: st, predicted: sp, classes: AttributeExtractor.stoneValues),
+            "metal (colour + neighbours)": ClassificationFigures(truth: mt, predicted: vm, classes: AttributeExtractor.metalValues),
+            "stones (colour + neighbours)": ClassificationFigures(truth: st, predicted: vs, classes: AttributeExtractor.stoneValues),
+        ]
+        if let heads = pipeline.heads {
+            var truth: [String: [String]] = [:], read: [String: [String]] = [:]
+            for (i, r) in rows.enumerated() where CrossPhotoEval.isMarketplacePhoto(r.path) {
+                guard let a = analyses[i], let ruled = rules[i] else { continue }
+                let h = heads.apply(ruled, inputs: AttributeHeads.inputs(piece: a.piece, rules: ruled, embedding: a.embedding))
+                if AttributeExtractor.metalValues.contains(r.metal) {
+                    truth["metal", default: []].append(r.metal)
+                    read["metal (rules, marketplace photos)", default: []].append(ruled.metal.value)
+                    read["metal (heads, marketplace photos)", default: []].append(h.metal.value)
+                }
+                truth["stones", default: []].append(r.stones)
+                read["stones (rules, marketplace photos)", default: []].append(ruled.stones.value)
+                read["stones (heads, marketplace photos)", default: []].append(h.stones.value)
+            }
+            for (key, predicted) in read {
+                let metal = key.hasPrefix("metal")
+                attributes[key] = ClassificationFigures(truth: truth[metal ? "metal" : "stones"] ?? [], predicted: predicted,
+                                                        classes: metal ? AttributeExtractor.metalValues : AttributeExtractor.stoneValues)
+            }
         }
         func percentiles(_ v: [Float]) -> [Float]? {
             guard !v.isEmpty else { return nil }
@@ -129,12 +164,7 @@ enum WorldEval {
                             sameProductQueries: asked,
                             recallAt1: asked == 0 ? nil : Double(hit1) / Double(asked),
                             recallAt8: asked == 0 ? nil : Double(hit8) / Double(asked),
-                            attributes: [
-                                "metal": ClassificationFigures(truth: mt, predicted: mp, classes: AttributeExtractor.metalValues),
-                                "stones": ClassificationFigures(truth: st, predicted: sp, classes: AttributeExtractor.stoneValues),
-                                "metal (colour + neighbours)": ClassificationFigures(truth: mt, predicted: vm, classes: AttributeExtractor.metalValues),
-                                "stones (colour + neighbours)": ClassificationFigures(truth: st, predicted: vs, classes: AttributeExtractor.stoneValues),
-                            ],
+                            attributes: attributes,
                             sameProductDistance: percentiles(same), otherProductDistance: percentiles(other),
                             catalogExact: catalogExact)
     }

@@ -1,0 +1,114 @@
+import FacetVision
+import Foundation
+
+/// One labelled photo the attribute heads learn from or are measured on.
+struct HeadSample {
+    enum Domain { case render, real }
+    /// What folds keep together (a product's views, or one real photo).
+    let group: String
+    let domain: Domain
+    let inputs: [Float]
+    /// nil where the label is not one of the extractor's classes ('unsure', platinum-as-label…).
+    let metal: String?
+    let stones: String?
+    let rules: ExtractedAttributes
+
+    init(_ analysis: ImageAnalysis, group: String, domain: Domain, metal: String?, stones: String?) {
+        let rules = AttributeExtractor.extract(analysis.piece)
+        self.group = group; self.domain = domain; self.rules = rules
+        self.inputs = AttributeHeads.inputs(piece: analysis.piece, rules: rules, embedding: analysis.embedding)
+        self.metal = metal.flatMap { AttributeExtractor.metalValues.contains($0) ? $0 : nil }
+        self.stones = stones.flatMap { AttributeExtractor.stoneValues.contains($0) ? $0 : nil }
+    }
+}
+
+/// Fitting and cross-validating the heads (`facet model fit-heads`, `facet eval` part 3).
+enum HeadsTraining {
+    struct Settings {
+        var l2: Float = 0.01
+        var iterations = 300
+    }
+
+    /// Renders and real photos weigh the same in total: there are ten renders to a real photo,
+    /// and real photos are what buyers upload.
+    static func fit(_ samples: [HeadSample], embedder: String, settings: Settings) -> AttributeHeads {
+        let renders = samples.filter { $0.domain == .render }.count, real = samples.count - renders
+        let realWeight: Float = renders > 0 && real > 0 ? Float(renders) / Float(real) : 1
+        func head(_ label: (HeadSample) -> String?, _ classes: [String]) -> SoftmaxHead {
+            let used = samples.filter { label($0) != nil }
+            return SoftmaxHead.train(inputs: used.map(\.inputs), labels: used.map { classes.firstIndex(of: label($0)!)! },
+                                     classes: classes, sampleWeights: used.map { $0.domain == .real ? realWeight : 1 },
+                                     l2: settings.l2, iterations: settings.iterations)
+        }
+        return AttributeHeads(embedder: embedder,
+                              fittedOn: "\(renders) demo renders and \(real) labelled photos; l2 \(settings.l2), \(settings.iterations) iterations",
+                              metal: head(\.metal, AttributeExtractor.metalValues), stones: head(\.stones, AttributeExtractor.stoneValues))
+    }
+
+    static func fold(_ group: String, of folds: Int) -> Int {
+        Int(group.utf8.reduce(UInt32(2166136261)) { ($0 ^ UInt32($1)) &* 16777619 } % UInt32(max(1, folds)))
+    }
+
+    /// Every real photo read by heads fitted without its fold (on all renders and the other folds'
+    /// photos): what the heads would do on photos they never saw. Indexed like `samples`.
+    static func crossValidated(_ samples: [HeadSample], folds: Int, embedder: String, settings: Settings) -> [Int: ExtractedAttributes] {
+        let fitted: [AttributeHeads] = Parallel.map(Array(0..<folds)) { held in
+            fit(samples.filter { $0.domain == .render || fold($0.group, of: folds) != held }, embedder: embedder, settings: settings)
+        }
+        var out: [Int: ExtractedAttributes] = [:]
+        for (i, s) in samples.enumerated() where s.domain == .real {
+            out[i] = fitted[fold(s.group, of: folds)].apply(s.rules, inputs: s.inputs)
+        }
+        return out
+    }
+
+    /// Macro-F1 and the rest for the colour rules and the cross-validated heads on the real photos.
+    static func figures(_ samples: [HeadSample], heads predicted: [Int: ExtractedAttributes], folds: Int) -> [String: ClassificationFigures] {
+        var out: [String: ClassificationFigures] = [:]
+        for (key, classes) in [("metal", AttributeExtractor.metalValues), ("stones", AttributeExtractor.stoneValues)] {
+            func truth(_ s: HeadSample) -> String? { key == "metal" ? s.metal : s.stones }
+            func value(_ a: ExtractedAttributes) -> String { key == "metal" ? a.metal.value : a.stones.value }
+            let labelled = samples.indices.filter { samples[$0].domain == .real && truth(samples[$0]) != nil }
+            out[key] = ClassificationFigures(truth: labelled.map { truth(samples[$0])! }, predicted: labelled.map { value(samples[$0].rules) },
+                                             classes: classes)
+            let read = labelled.filter { predicted[$0] != nil }
+            if !read.isEmpty {
+                out["\(key) (heads, \(folds)-fold)"] = ClassificationFigures(truth: read.map { truth(samples[$0])! },
+                                                                            predicted: read.map { value(predicted[$0]!) }, classes: classes)
+            }
+        }
+        return out
+    }
+
+    /// The brand photos of the demo world (not the marketplace's: `facet eval` part 4 measures with
+    /// them), analysed, with their labels.
+    static func renders(world: String, pipeline: VisionPipeline) throws -> [HeadSample] {
+        let text = try String(contentsOfFile: world, encoding: .utf8)
+        let rows: [(path: String, product: String, metal: String, stones: String)] = text.split(separator: "\n").compactMap { line in
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let path = o["path"] as? String, let product = o["productId"] as? String,
+                  let source = o["source"] as? String, source != "marketplace",
+                  let attrs = o["attributes"] as? [String: Any], FileManager.default.fileExists(atPath: path) else { return nil }
+            let l = WorldEval.labels(attrs)
+            return (path, product, l.metal, l.stones)
+        }
+        return Parallel.map(rows) { r -> HeadSample? in
+            guard let bytes = try? [UInt8](Data(contentsOf: URL(fileURLWithPath: r.path))),
+                  let a = try? pipeline.analyze(bytes: bytes) else { return nil }
+            return HeadSample(a, group: r.product, domain: .render, metal: r.metal, stones: r.stones)
+        }.compactMap { $0 }
+    }
+
+    /// The labelled real photos (LABELS.tsv beside MANIFEST.tsv), analysed; empty without labels.
+    static func realPhotos(folder: String, pipeline: VisionPipeline) throws -> [HeadSample] {
+        let root = URL(fileURLWithPath: folder, isDirectory: true)
+        let labels = root.appendingPathComponent("LABELS.tsv")
+        guard FileManager.default.fileExists(atPath: labels.path) else { return [] }
+        let rows = try TSV.read(labels).compactMap { r -> (String, String?, String?)? in r["file"].map { ($0, r["metal"], r["stones"]) } }
+        return Parallel.map(rows) { (file, metal, stones) -> HeadSample? in
+            guard let bytes = try? [UInt8](Data(contentsOf: root.appendingPathComponent(file))),
+                  let a = try? pipeline.analyze(bytes: bytes) else { return nil }
+            return HeadSample(a, group: file, domain: .real, metal: metal, stones: stones)
+        }.compactMap { $0 }
+    }
+}
