@@ -29,12 +29,16 @@ public enum ProductLabels {
         return labels
     }
 
-    /// Labels from attributes guessed out of a listing's title (metal, gemstone, stoneColor,
-    /// style, …). What the title does not say stays absent rather than assumed.
+    /// Labels from a listing's attributes: guessed out of its title (metal, gemstone, stoneColor,
+    /// style, …), with what its photo showed (`ListingDescription`: metalColor, stones). What
+    /// neither says stays absent rather than assumed.
     public static func labels(guessed a: [String: String]) -> [String: String] {
         var labels: [String: String] = [:]
-        if let m = a["metal"] { labels["metal"] = metal(m) }
-        if let gem = a["gemstone"] {
+        if let m = a["metalColor"] ?? a["metal"] { labels["metal"] = metal(m) }
+        if a["gemstone"] == nil, let stones = a["stones"] {
+            labels["stones"] = stones
+            if stones == "coloured", let colour = a["stoneColor"] { labels["stoneColour"] = colour }
+        } else if let gem = a["gemstone"] {
             if gem == "pearl" {
                 labels["stones"] = "pearl"
             } else if let colour = a["stoneColor"], !["colorless", "white"].contains(colour) {

@@ -35,11 +35,13 @@ struct OfferBuilder {
         let range = try markups.approximate(listing.price, category: listing.category)
         let lead = listing.leadTimeDays ?? DayRange(min: 15, max: 30)
         var specs: [String: String] = [:]
-        for key in ["metal", "purity", "setting", "craftsmanship", "pattern", "style", "cut"] {
+        for key in ["metal", "purity", "plating", "metalColor", "setting", "craftsmanship", "pattern", "style", "cut"] {
             if let v = listing.attributes[key] { specs[key] = v }
         }
         if let gem = listing.attributes["gemstone"] {
             specs["gemstones"] = [listing.attributes["stoneColor"], gem.replacingOccurrences(of: "_", with: " ")].compactMap { $0 }.joined(separator: " ")
+        } else if let stones = Self.stonesPhrase(listing.attributes) {
+            specs["gemstones"] = stones
         }
         return Offer(id: id, title: Self.title(category: listing.category, attributes: listing.attributes), category: listing.category,
                      source: .marketplace, images: listing.imageFiles.map(ImageURL.path), price: nil, priceRange: range, priceTiers: [],
@@ -55,10 +57,25 @@ struct OfferBuilder {
     static func title(category: Category, attributes a: [String: String]) -> String {
         var parts = [category.rawValue.prefix(1).uppercased() + category.rawValue.dropFirst()]
         let metal = [a["purity"], a["metal"]?.replacingOccurrences(of: "_", with: " ")].compactMap { $0 }.joined(separator: " ")
-        if !metal.isEmpty { parts.append(metal) }
-        if let gem = a["gemstone"] { parts.append(gem.replacingOccurrences(of: "_", with: " ")) }
+        if !metal.isEmpty {
+            parts.append(metal)
+            if let plating = a["plating"], plating != "none" { parts.append(plating == "gold_vermeil" ? "gold plated" : plating.replacingOccurrences(of: "_", with: " ")) }
+        } else if let colour = a["metalColor"] {
+            parts.append(colour.replacingOccurrences(of: "_", with: "-") + " metal")
+        }
+        if let gem = a["gemstone"] { parts.append(gem.replacingOccurrences(of: "_", with: " ")) } else if let stones = stonesPhrase(a) { parts.append(stones) }
         if let style = a["style"] { parts.append(style) }
         return parts.joined(separator: ", ")
+    }
+
+    /// What the photo showed of the stones when the title names none ("blue stones", "pearls").
+    static func stonesPhrase(_ a: [String: String]) -> String? {
+        switch a["stones"] {
+        case "clear"?: "clear stones"
+        case "coloured"?: a["stoneColor"].map { "\($0) stones" } ?? "coloured stones"
+        case "pearl"?: "pearls"
+        default: nil
+        }
     }
 
     /// "Eternity ring, 14k yellow gold, diamond": built from attributes, not the brand's title.

@@ -2,12 +2,15 @@ import FacetCore
 import FacetMatching
 import FacetSourcing
 import FacetStore
+import FacetVision
 import Foundation
 
 /// What one search knows about the items its candidates point at: catalog products and
 /// marketplace listings, their buyer prices, and how to turn them into offers.
 final class OfferCatalog {
     let features: FeatureStore
+    /// Whose stored photo readings describe the listings.
+    let embedder: String
     let marketplace: MarketplaceService?
     let searches: SearchStore
     let builder: OfferBuilder
@@ -15,9 +18,11 @@ final class OfferCatalog {
     let maxPrice: Int64?
     private(set) var products: [String: (product: CatalogProduct, files: [String])] = [:]
     private(set) var listings: [String: MarketplaceListing] = [:]
+    private var described: [String: [String: String]] = [:]
 
-    init(features: FeatureStore, marketplace: MarketplaceService?, searches: SearchStore, markups: MarkupTable, currency: String, maxPrice: Int64?) {
+    init(features: FeatureStore, embedder: String, marketplace: MarketplaceService?, searches: SearchStore, markups: MarkupTable, currency: String, maxPrice: Int64?) {
         self.features = features
+        self.embedder = embedder
         self.marketplace = marketplace
         self.searches = searches
         self.builder = OfferBuilder(markups: markups)
@@ -83,8 +88,28 @@ final class OfferCatalog {
             let matches = attributes.map { AttributeComparison.matches($0, ProductLabels.labels(of: p.product)) } ?? [:]
             return try builder.inventory(id: id, product: p.product, files: p.files, similarity: similarity, matches: matches, live: live)
         }
-        guard let l = listings[String(ref.dropFirst(3))] else { return nil }
+        guard var l = listings[String(ref.dropFirst(3))] else { return nil }
+        l.attributes = listingAttributes(l)
         let matches = attributes.map { AttributeComparison.matches($0, ProductLabels.labels(guessed: l.attributes)) } ?? [:]
         return try builder.marketplace(id: id, listing: l, similarity: similarity, matches: matches)
+    }
+
+    /// The listing's attributes with what its main photo showed folded in (`ListingDescription`);
+    /// the title's alone until the photo has been analysed.
+    func listingAttributes(_ l: MarketplaceListing) -> [String: String] {
+        if let known = described[l.id] { return known }
+        guard let file = l.imageFiles.first, let stored = try? features.features([file], embedder: embedder)[file],
+              let reading = Self.reading(stored.attributes) else { return l.attributes }
+        let d = ListingDescription.describe(l.attributes, photo: reading)
+        described[l.id] = d
+        return d
+    }
+
+    /// A stored photo's attributes (FeatureCodec's JSON) as a reading; nil when unreadable.
+    static func reading(_ json: String) -> PhotoReading? {
+        guard let a = try? JSONDecoder().decode(ExtractedAttributes.self, from: Data(json.utf8)) else { return nil }
+        return PhotoReading(metal: a.metal.isUnknown ? nil : a.metal.value, metalConfidence: a.metal.confidence,
+                            stones: a.stones.isUnknown ? nil : a.stones.value, stonesConfidence: a.stones.confidence,
+                            stoneColours: a.stoneColours)
     }
 }

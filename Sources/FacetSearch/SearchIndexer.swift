@@ -111,7 +111,9 @@ public final class SearchIndexer: Sendable {
     }
 
     /// Puts items' photos in the index; photos without stored features are analysed now, on every thread.
-    private func index(_ items: [(item: IndexedItem, category: Category, files: [String])]) async throws {
+    /// `describe` may relabel an item from its photos' features once they are known.
+    private func index(_ items: [(item: IndexedItem, category: Category, files: [String])],
+                       describe: ((IndexedItem, [String: StoredFeature]) -> IndexedItem)? = nil) async throws {
         let all = items.flatMap(\.files)
         var known = try features.features(all, embedder: pipeline.embedder.identifier)
         let missing = Array(Set(all.filter { known[$0] == nil }))
@@ -122,7 +124,7 @@ public final class SearchIndexer: Sendable {
         }
         for (item, category, files) in items {
             let vectors = files.compactMap { f in known[f].map { (fileName: f, embedding: FeatureCodec.embedding($0.embedding)) } }
-            index.upsert(item, category: category, images: vectors)
+            index.upsert(describe?(item, known) ?? item, category: category, images: vectors)
         }
     }
 
@@ -152,8 +154,15 @@ public final class SearchIndexer: Sendable {
     func indexListings(_ listings: [MarketplaceListing]) async {
         guard !listings.isEmpty else { return }
         do {
+            // Labelled from the title and the main photo together, as the offer describes it.
+            let byRef = Dictionary(listings.map { (Self.ref(listing: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
             try await index(listings.map { (IndexedItem(ref: Self.ref(listing: $0.id), source: .marketplace,
-                                                        labels: ProductLabels.labels(guessed: $0.attributes)), $0.category, $0.imageFiles) })
+                                                        labels: ProductLabels.labels(guessed: $0.attributes)), $0.category, $0.imageFiles) }) { item, known in
+                guard let l = byRef[item.ref], let file = l.imageFiles.first, let stored = known[file],
+                      let reading = OfferCatalog.reading(stored.attributes) else { return item }
+                return IndexedItem(ref: item.ref, source: item.source,
+                                   labels: ProductLabels.labels(guessed: ListingDescription.describe(l.attributes, photo: reading)))
+            }
         } catch {
             logger.warning("marketplace listings not indexed", metadata: ["count": "\(listings.count)", "error": "\(error)"])
         }

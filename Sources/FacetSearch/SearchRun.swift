@@ -74,7 +74,7 @@ extension SearchService {
             logger.debug("search candidates", metadata: ["search": "\(record.id)", "top": "\(candidates.prefix(5).map { "\($0.item.ref) d=\($0.distance) inliers=\($0.inliers ?? -1) s=\($0.similarity)" })"])
             publish(.searchingInventory, "Looking for this design in our inventory")
 
-            let catalog = OfferCatalog(features: features, marketplace: marketplace, searches: searches, markups: try markups.table(),
+            let catalog = OfferCatalog(features: features, embedder: pipeline.embedder.identifier, marketplace: marketplace, searches: searches, markups: try markups.table(),
                                        currency: record.currency, maxPrice: record.maxPriceAmount)
             try catalog.load(candidates)
             let inStock = { (item: IndexedItem) in item.source == .inventory && catalog.available(item) }

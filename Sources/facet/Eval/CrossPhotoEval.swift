@@ -1,5 +1,6 @@
 import FacetCore
 import FacetMatching
+import FacetSourcing
 import FacetVision
 import Foundation
 
@@ -19,6 +20,17 @@ struct CrossPhotoFigures: Codable {
     /// (what the alternatives are chosen from), exact or not.
     var sameDesignRankedFirst: Double
     var sameDesignInTop8: Double
+    /// The listings' metal and stones as the buyer is told them, against the world's truth: from
+    /// the title alone, and from the title and the photo (`ListingDescription`).
+    var listingLabels: [String: LabelTally]?
+}
+
+/// How often a listing's label was right, wrong, or not given.
+struct LabelTally: Codable {
+    var right = 0, wrong = 0, missing = 0
+    mutating func add(_ said: String?, truth: String) {
+        if let said { if said == truth { right += 1 } else { wrong += 1 } } else { missing += 1 }
+    }
 }
 
 /// Part 4: the demo world's marketplace listings, lightly edited (resize, JPEG quality, small
@@ -34,12 +46,13 @@ enum CrossPhotoEval {
         guard let data = FileManager.default.contents(atPath: listingsPath),
               let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
               let listings = root["listings"] as? [[String: Any]], !catalog.isEmpty else { return nil }
-        struct Query { let image: String; let category: Category; let relation: String; let product: String? }
+        struct Query { let image: String; let category: Category; let relation: String; let product: String?; let title: String; let truth: [String: Any] }
         let queries: [Query] = listings.compactMap { l in
             guard let image = l["mainImage"] as? String, let c = (l["category"] as? String).flatMap(Category.init(rawValue:)),
                   let truth = l["groundTruth"] as? [String: Any], let relation = truth["relation"] as? String,
                   FileManager.default.fileExists(atPath: image) else { return nil }
-            return Query(image: image, category: c, relation: relation, product: truth["sameDesignAs"] as? String)
+            return Query(image: image, category: c, relation: relation, product: truth["sameDesignAs"] as? String,
+                         title: (l["title"] as? String) ?? "", truth: (truth["attributes"] as? [String: Any]) ?? [:])
         }
         guard !queries.isEmpty else { return nil }
         // images.jsonl lists the marketplace photos too (as their own products): the catalog a
@@ -72,7 +85,7 @@ enum CrossPhotoEval {
              .jpeg(quality: Int(rng.uniform(70, 92)))]
         }
         log("cross-photo: searching \(queries.count) edited marketplace photos against \(byProduct.count) catalog products")
-        struct Outcome { let withVeto: String?; let without: String?; let rank: Int? }
+        struct Outcome { let withVeto: String?; let without: String?; let rank: Int?; let photo: ExtractedAttributes }
         let outcomes: [Outcome?] = Parallel.map(Array(queries.indices)) { i in
             guard let bytes = try? [UInt8](Data(contentsOf: URL(fileURLWithPath: queries[i].image))),
                   let image = try? ImageDecoder.decode(bytes, limits: .standard) else { return nil }
@@ -80,7 +93,7 @@ enum CrossPhotoEval {
             let candidates = matcher.candidates(matcher.neighbours(a.embedding, category: queries[i].category), queryKeypoints: a.keypoints)
             return Outcome(withVeto: matcher.exactMatch(candidates, photo: a.attributes) { _ in true }?.item.ref,
                            without: matcher.exactMatch(candidates) { _ in true }?.item.ref,
-                           rank: queries[i].product.flatMap { p in candidates.firstIndex { $0.item.ref == p } })
+                           rank: queries[i].product.flatMap { p in candidates.firstIndex { $0.item.ref == p } }, photo: a.attributes)
         }
 
         var asked: [String: Int] = [:], wrong: [String: Int] = [:], wrongNoVeto = 0, found = 0, foundNoVeto = 0, first = 0, top8 = 0
@@ -92,11 +105,27 @@ enum CrossPhotoEval {
             if isRight(o.without) { foundNoVeto += 1 } else if o.without != nil { wrongNoVeto += 1 }
             if q.relation == "same_design", let rank = o.rank { if rank == 0 { first += 1 }; if rank < 8 { top8 += 1 } }
         }
+        var tallies: [String: LabelTally] = [:]
+        for (q, o) in zip(queries, outcomes) {
+            guard let o else { continue }
+            let truth = WorldEval.labels(q.truth)
+            let title = TitleAttributes.guess(q.title)
+            let reading = PhotoReading(metal: o.photo.metal.isUnknown ? nil : o.photo.metal.value, metalConfidence: o.photo.metal.confidence,
+                                       stones: o.photo.stones.isUnknown ? nil : o.photo.stones.value, stonesConfidence: o.photo.stones.confidence,
+                                       stoneColours: o.photo.stoneColours)
+            let told = [("title", ProductLabels.labels(guessed: title)),
+                        ("title and photo", ProductLabels.labels(guessed: ListingDescription.describe(title, photo: reading)))]
+            for (how, labels) in told {
+                if AttributeExtractor.metalValues.contains(truth.metal) { tallies["metal, \(how)", default: .init()].add(labels["metal"], truth: truth.metal) }
+                tallies["stones, \(how)", default: .init()].add(labels["stones"], truth: truth.stones)
+            }
+        }
         let same = max(1, asked["same_design"] ?? 0), total = max(1, asked.values.reduce(0, +))
         return CrossPhotoFigures(queries: asked, sameDesignFoundExact: found, sameDesignRecall: Double(found) / Double(same),
                                  falseExact: wrong, falseExactRate: Double(wrong.values.reduce(0, +)) / Double(total),
                                  sameDesignRecallWithoutVeto: Double(foundNoVeto) / Double(same),
                                  falseExactRateWithoutVeto: Double(wrongNoVeto) / Double(total),
-                                 sameDesignRankedFirst: Double(first) / Double(same), sameDesignInTop8: Double(top8) / Double(same))
+                                 sameDesignRankedFirst: Double(first) / Double(same), sameDesignInTop8: Double(top8) / Double(same),
+                                 listingLabels: tallies)
     }
 }
