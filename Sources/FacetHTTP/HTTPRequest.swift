@@ -21,15 +21,18 @@ public struct HTTPRequest: Sendable {
     public var headers: [String: String]
     public var body: [UInt8]
     public var remoteAddress: String
+    /// When the request line and headers had arrived, before the body: for an upload, when it began.
+    public var receivedAt: Date
 
     public init(method: HTTPMethod, path: String, query: [String: String] = [:], headers: [String: String] = [:],
-                body: [UInt8] = [], remoteAddress: String = "") {
+                body: [UInt8] = [], remoteAddress: String = "", receivedAt: Date = Date()) {
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
         self.body = body
         self.remoteAddress = remoteAddress
+        self.receivedAt = receivedAt
     }
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }

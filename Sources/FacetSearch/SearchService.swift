@@ -96,11 +96,15 @@ public final class SearchService: Sendable {
         public var bytes: [UInt8]
         public var category: Category
         public var maxPrice: Int64?
+        /// When the upload began to arrive (nil: when the search starts). Under load a 100-buyer
+        /// burst spends a noticeable part of a second in transfer; the budget counts from the upload.
+        public var startedAt: Date?
 
-        public init(bytes: [UInt8], category: Category, maxPrice: Int64?) {
+        public init(bytes: [UInt8], category: Category, maxPrice: Int64?, startedAt: Date? = nil) {
             self.bytes = bytes
             self.category = category
             self.maxPrice = maxPrice
+            self.startedAt = startedAt
         }
     }
 
@@ -112,8 +116,8 @@ public final class SearchService: Sendable {
         defer { if !slotHandedOver { slot.release() } }
         let pipeline = pipeline, imageStore = imageStore
         let uploaded = ContinuousClock.now
-        // The search exists from the moment the upload arrived: its budget and timings count from here.
-        let receivedAt = Date()
+        // The search exists from the moment the upload began to arrive: its budget and timings count from there.
+        let receivedAt = min(Date(), upload.startedAt ?? Date())
         let (image, stored): (RGBAImage, ImageStore.Stored)
         do {
             (image, stored) = try await pool.run {

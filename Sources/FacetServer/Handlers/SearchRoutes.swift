@@ -26,7 +26,8 @@ enum SearchRoutes {
         guard let form = MultipartForm.parse(context.request.body, boundary: boundary) else {
             throw APIError(400, "bad_multipart", "The multipart body is malformed or truncated.")
         }
-        let upload = try SearchInput.parse(form, currency: search.options.currency)
+        var upload = try SearchInput.parse(form, currency: search.options.currency)
+        upload.startedAt = context.request.receivedAt
         let record = try await search.start(upload, buyerId: buyer.id)
         return .json(202, ["id": record.id, "status": record.status, "topic": "search:\(record.id)", "url": "/api/searches/\(record.id)"])
     }
