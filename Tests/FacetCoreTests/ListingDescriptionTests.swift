@@ -31,12 +31,13 @@ final class ListingDescriptionTests: XCTestCase {
         XCTAssertEqual(unsure, vague)
     }
 
-    func testASureContradictionDropsTheTitlesClaim() {
+    func testATitleThatNamesAnotherMetalOrAGemStands() {
         let gold = ["metal": "yellow_gold", "purity": "14k", "gemstone": "pearl", "stoneColor": "white"]
-        let d = ListingDescription.describe(gold, photo: PhotoReading(metal: "white", metalConfidence: 0.85, stones: "coloured", stonesConfidence: 0.9, stoneColours: ["red"]))
-        XCTAssertNil(d["metal"]); XCTAssertNil(d["purity"]); XCTAssertNil(d["plating"]); XCTAssertNil(d["gemstone"])
-        XCTAssertEqual(d["metalColor"], "white")
-        XCTAssertEqual(ProductLabels.labels(guessed: d), ["metal": "white", "stones": "coloured", "stoneColour": "red"])
+        let d = ListingDescription.describe(gold, photo: PhotoReading(metal: "white", metalConfidence: 0.95, stones: "coloured", stonesConfidence: 0.95, stoneColours: ["red"]))
+        XCTAssertEqual(d, gold)
+        // A silver piece that looks white is just silver; one that looks two-tone is not explained by plating.
+        XCTAssertEqual(ListingDescription.describe(["metal": "silver"], photo: PhotoReading(metal: "two-tone", metalConfidence: 0.95, stones: nil, stonesConfidence: 0)),
+                       ["metal": "silver"])
     }
 
     func testTwoToneIsSpelledAsTheVocabularyDoes() {

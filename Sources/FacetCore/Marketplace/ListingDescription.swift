@@ -15,11 +15,12 @@ public struct PhotoReading: Sendable, Equatable {
 
 /// A marketplace listing described from its title and its photo together. Titles are
 /// keyword-stuffed and often name the base metal of a plated piece ("925 silver" under a yellow
-/// ring), so the photo decides what it can see: a sure reading beats the title where they
-/// disagree (plating explains a yellow or rose 925 silver piece), a fairly sure one fills what
-/// the title leaves out, and an unsure one changes nothing.
+/// ring), so the photo says what the title leaves out when it is fairly sure, and a sure yellow or
+/// rose reading of a silver piece is told as plating. Where the title names a metal other than
+/// silver, or a gemstone, the title stands: on the demo world's 1,520 listings (`facet eval` part
+/// 4) a sure photo reading that contradicted them was wrong more often than right.
 public enum ListingDescription {
-    /// As sure as the exact tier's colour veto asks (`ExactVeto`): the photo overrides the title.
+    /// As sure as the exact tier's colour veto asks (`ExactVeto`): plating explains the photo.
     public static let overrides = 0.8
     /// Sure enough to say what the title does not.
     public static let fills = 0.6
@@ -31,30 +32,19 @@ public enum ListingDescription {
         if let seen = photo.metal {
             // "925" alone is sterling silver: titles that name two metals ("rose gold plated 925
             // silver") keep only the purity.
-            let metalName = title["metal"] ?? (title["purity"] == "925" ? "silver" : nil)
-            let named = metalName.map(ProductLabels.metal)
+            let silver = title["metal"] == "silver" || (title["metal"] == nil && title["purity"] == "925")
             let colour = seen == "two-tone" ? "two_tone" : seen
-            if named == nil, photo.metalConfidence >= fills {
+            if silver, seen == "yellow" || seen == "rose", photo.metalConfidence >= overrides {
+                a["metal"] = "silver"
                 a["metalColor"] = colour
-            } else if let named, named != seen, photo.metalConfidence >= overrides {
+                a["plating"] = seen == "yellow" ? "gold_vermeil" : "rose_gold_plated"
+            } else if title["metal"] == nil, !silver, photo.metalConfidence >= fills {
                 a["metalColor"] = colour
-                if named == "white", metalName == "silver", seen == "yellow" || seen == "rose" {
-                    a["metal"] = "silver"
-                    a["plating"] = seen == "yellow" ? "gold_vermeil" : "rose_gold_plated"
-                } else {
-                    // Nothing explains the difference: the title's metal is not repeated to the buyer.
-                    a["metal"] = nil
-                    a["purity"] = nil
-                }
             }
         }
-        if let seen = photo.stones {
-            let named = ProductLabels.labels(guessed: title)["stones"]
-            if (named == nil && photo.stonesConfidence >= fills) || (named != nil && named != seen && photo.stonesConfidence >= overrides) {
-                if named != nil { a["gemstone"] = nil; a["stoneColor"] = nil; a["cut"] = nil }
-                a["stones"] = seen
-                if seen == "coloured", let c = photo.stoneColours.first { a["stoneColor"] = c }
-            }
+        if title["gemstone"] == nil, let seen = photo.stones, photo.stonesConfidence >= fills {
+            a["stones"] = seen
+            if seen == "coloured", let c = photo.stoneColours.first { a["stoneColor"] = c }
         }
         return a
     }
