@@ -13,6 +13,7 @@ import time
 import uuid
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -343,8 +344,15 @@ def test_order_payment_and_partial_shipment(world, staff, make_driver, shoot):
     _click(d, d.find_element(By.ID, "brand-orders"))
     visible(d, "#brand-orders-table tr[data-brand]", timeout=30)
     assert ok(staff.get(f"/api/admin/orders/{order_id}"))["order"]["fulfilment"]["brandOrders"]
-    Select(d.find_element(By.ID, "po-line")).select_by_value(STORY["mkt_order_line"])
-    assert d.find_element(By.ID, "po-supplier").get_attribute("value"), "the supplier is filled from the line's origin"
+    # The order's live update can re-render the form just as the line is chosen: choose it again
+    # until the choice holds and the supplier field has been filled from the line's origin.
+    def line_chosen(dr) -> bool:
+        try:
+            Select(dr.find_element(By.ID, "po-line")).select_by_value(STORY["mkt_order_line"])
+            return bool(dr.find_element(By.ID, "po-supplier").get_attribute("value"))
+        except StaleElementReferenceException:
+            return False
+    assert wait(d).until(line_chosen), "the supplier is filled from the line's origin"
     fill(d, "#po-reference", "PO-TEST-77")
     d.execute_script("document.getElementById('po-date').value = arguments[0]", (dt.date.today() + dt.timedelta(days=20)).isoformat())
     _click(d, d.find_element(By.ID, "po-submit"))
