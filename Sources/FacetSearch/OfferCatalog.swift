@@ -4,6 +4,7 @@ import FacetSourcing
 import FacetStore
 import FacetVision
 import Foundation
+import Synchronization
 
 /// What one search knows about the items its candidates point at: catalog products and
 /// marketplace listings, their buyer prices, and how to turn them into offers.
@@ -98,11 +99,25 @@ final class OfferCatalog {
     /// the title's alone until the photo has been analysed.
     func listingAttributes(_ l: MarketplaceListing) -> [String: String] {
         if let known = described[l.id] { return known }
-        guard let file = l.imageFiles.first, let stored = try? features.features([file], embedder: embedder)[file],
-              let reading = Self.reading(stored.attributes) else { return l.attributes }
+        guard let file = l.imageFiles.first, let reading = reading(file: file) else { return l.attributes }
         let d = ListingDescription.describe(l.attributes, photo: reading)
         described[l.id] = d
         return d
+    }
+
+    /// A photo's reading never changes within a process (same embedder, same heads), and every
+    /// search shows the same listings: read and decoded once, not once per search.
+    private static let readings = Mutex<[String: PhotoReading]>([:])
+
+    func reading(file: String) -> PhotoReading? {
+        let key = embedder + "|" + file
+        if let known = Self.readings.withLock({ $0[key] }) { return known }
+        guard let stored = try? features.features([file], embedder: embedder)[file], let reading = Self.reading(stored.attributes) else { return nil }
+        Self.readings.withLock { cache in
+            if cache.count >= 200_000 { cache.removeAll(keepingCapacity: true) }
+            cache[key] = reading
+        }
+        return reading
     }
 
     /// A stored photo's attributes (FeatureCodec's JSON) as a reading; nil when unreadable.

@@ -17,8 +17,12 @@ extension SearchService {
         var alternatives: [Offer] = []
         // The ranked list (up to 48 offers) is encoded and written only when it changed: a
         // hundred searches publishing their stages at once otherwise rewrite it on every stage.
-        var ranked: [Offer] = [] { didSet { rankedChanged = true } }
+        // Encoding offers was half of what a hundred concurrent searches asked of Swift's two
+        // cooperative threads (profiled with perf), which made their budget timers fire half a
+        // second late: each stored field is encoded again only when its value changed.
+        var ranked: [Offer] = [] { didSet { rankedChanged = rankedChanged || ranked != oldValue } }
         var rankedChanged = false
+        var encoded = EncodedFields()
         var stored = initial
         var notes: [String] = []
         // A repeated search marks what the run it repeats did not show.
@@ -38,10 +42,10 @@ extension SearchService {
                 ranked = ranked.map(markNew)
             }
             record.stage = stage.rawValue
-            record.attributes = attributes.map(JSONCoding.text)
-            record.exactMatch = exactOffer.map(JSONCoding.text)
-            record.alternatives = JSONCoding.text(alternatives)
-            record.notes = JSONCoding.text(notes)
+            record.attributes = attributes == nil ? nil : encoded.text(attributes, \.attributes)
+            record.exactMatch = exactOffer == nil ? nil : encoded.text(exactOffer, \.exactMatch)
+            record.alternatives = encoded.text(alternatives, \.alternatives)
+            record.notes = encoded.text(notes, \.notes)
             if rankedChanged {
                 record.ranked = JSONCoding.text(ranked)
                 rankedChanged = false
@@ -281,5 +285,21 @@ final class FirstAnswer: @unchecked Sendable {
             if early == nil { early = value }
             lock.unlock()
         }
+    }
+}
+
+/// The last value of each stored search field and its JSON, so an unchanged field is not encoded again.
+struct EncodedFields {
+    struct Field<T: Encodable & Equatable> { var value: T; var text: String }
+    var attributes: Field<QueryAttributes?>?
+    var exactMatch: Field<Offer?>?
+    var alternatives: Field<[Offer]>?
+    var notes: Field<[String]>?
+
+    mutating func text<T: Encodable & Equatable>(_ value: T, _ field: WritableKeyPath<EncodedFields, Field<T>?>) -> String {
+        if let known = self[keyPath: field], known.value == value { return known.text }
+        let text = JSONCoding.text(value)
+        self[keyPath: field] = Field(value: value, text: text)
+        return text
     }
 }
