@@ -40,9 +40,9 @@ final class OfferCatalog {
     func load(refs: [String]) throws {
         let skus = refs.filter { $0.hasPrefix("inv:") }.map { String($0.dropFirst(4)) }.filter { products[$0] == nil }
         for (sku, p) in try features.products(skus: skus) { products[sku] = p }
-        for ref in refs where ref.hasPrefix("mk:") {
-            let id = String(ref.dropFirst(3))
-            if listings[id] == nil, let l = try marketplace?.listing(id: id) { listings[id] = l }
+        let missing = refs.filter { $0.hasPrefix("mk:") }.map { String($0.dropFirst(3)) }.filter { listings[$0] == nil }
+        if let marketplace, !missing.isEmpty {
+            for (id, l) in try marketplace.listings(ids: Array(Set(missing))) { listings[id] = l }
         }
     }
 

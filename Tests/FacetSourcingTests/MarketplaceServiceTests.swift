@@ -100,6 +100,8 @@ final class MarketplaceServiceTests: XCTestCase {
         XCTAssertEqual(try markups.table().approximate(listings[0].price, category: .ring), MoneyRange(min: 100, max: 500, currency: "USD"))
         XCTAssertEqual(try service.knownListings().map(\.id), listings.map(\.id))
         XCTAssertEqual(try service.listing(id: listings[0].id), listings[0])
+        XCTAssertEqual(try service.listings(ids: [listings[0].id, "mk_unknown", listings[0].id]), [listings[0].id: listings[0]])
+        XCTAssertEqual(try service.listings(ids: []), [:])
 
         // The same search again comes from the cache.
         let requests = market.requests.count

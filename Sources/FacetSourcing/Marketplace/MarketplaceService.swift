@@ -106,6 +106,7 @@ public final class MarketplaceService: Sendable {
 
     public func knownListings() throws -> [MarketplaceListing] { try store.listings() }
     public func listing(id: String) throws -> MarketplaceListing? { try store.listing(id: id) }
+    public func listings(ids: [String]) throws -> [String: MarketplaceListing] { try store.listings(ids: ids) }
 
     // MARK: admin
 
