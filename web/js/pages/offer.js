@@ -13,7 +13,7 @@ import {
 } from '../offers.js';
 
 const SPEC_LABEL = {
-  metal: 'Metal', purity: 'Purity', plating: 'Plating', gemstones: 'Gemstones', setting: 'Setting', style: 'Style',
+  metal: 'Metal', metalColor: 'Metal colour', purity: 'Purity', plating: 'Plating', gemstones: 'Gemstones', setting: 'Setting', style: 'Style',
   craftsmanship: 'Craftsmanship', pattern: 'Pattern', type: 'Type', ringSizes: 'Ring sizes', chainLengthsCm: 'Chain lengths (cm)',
 };
 const VERDICT = { match: 'Match', differs: 'Differs', unknown: 'Unclear' };
