@@ -9,7 +9,7 @@ extension SearchService: OfferResolver {
     public func offers(ids: [String]) throws -> [String: Offer] {
         let refs = try searches.offerRefs(ids: ids)
         guard !refs.isEmpty else { return [:] }
-        let catalog = OfferCatalog(features: features, embedder: pipeline.embedder.identifier, marketplace: marketplace, searches: searches, markups: try markups.table(),
+        let catalog = OfferCatalog(features: features, readings: readings, marketplace: marketplace, searches: searches, markups: try markups.table(),
                                    currency: options.currency, maxPrice: nil)
         try catalog.load(refs: Array(refs.values))
         var result: [String: Offer] = [:]
@@ -22,7 +22,7 @@ extension SearchService: OfferResolver {
     public func origins(ids: [String]) throws -> [String: OfferOrigin] {
         let refs = try searches.offerRefs(ids: ids)
         guard !refs.isEmpty else { return [:] }
-        let catalog = OfferCatalog(features: features, embedder: pipeline.embedder.identifier, marketplace: marketplace, searches: searches, markups: try markups.table(),
+        let catalog = OfferCatalog(features: features, readings: readings, marketplace: marketplace, searches: searches, markups: try markups.table(),
                                    currency: options.currency, maxPrice: nil)
         try catalog.load(refs: Array(refs.values))
         var result: [String: OfferOrigin] = [:]

@@ -2,16 +2,13 @@ import FacetCore
 import FacetMatching
 import FacetSourcing
 import FacetStore
-import FacetVision
 import Foundation
-import Synchronization
 
 /// What one search knows about the items its candidates point at: catalog products and
 /// marketplace listings, their buyer prices, and how to turn them into offers.
 final class OfferCatalog {
     let features: FeatureStore
-    /// Whose stored photo readings describe the listings.
-    let embedder: String
+    let readings: PhotoReadings
     let marketplace: MarketplaceService?
     let searches: SearchStore
     let builder: OfferBuilder
@@ -19,11 +16,10 @@ final class OfferCatalog {
     let maxPrice: Int64?
     private(set) var products: [String: (product: CatalogProduct, files: [String])] = [:]
     private(set) var listings: [String: MarketplaceListing] = [:]
-    private var described: [String: [String: String]] = [:]
 
-    init(features: FeatureStore, embedder: String, marketplace: MarketplaceService?, searches: SearchStore, markups: MarkupTable, currency: String, maxPrice: Int64?) {
+    init(features: FeatureStore, readings: PhotoReadings, marketplace: MarketplaceService?, searches: SearchStore, markups: MarkupTable, currency: String, maxPrice: Int64?) {
         self.features = features
-        self.embedder = embedder
+        self.readings = readings
         self.marketplace = marketplace
         self.searches = searches
         self.builder = OfferBuilder(markups: markups)
@@ -98,33 +94,6 @@ final class OfferCatalog {
     /// The listing's attributes with what its main photo showed folded in (`ListingDescription`);
     /// the title's alone until the photo has been analysed.
     func listingAttributes(_ l: MarketplaceListing) -> [String: String] {
-        if let known = described[l.id] { return known }
-        guard let file = l.imageFiles.first, let reading = reading(file: file) else { return l.attributes }
-        let d = ListingDescription.describe(l.attributes, photo: reading)
-        described[l.id] = d
-        return d
-    }
-
-    /// A photo's reading never changes within a process (same embedder, same heads), and every
-    /// search shows the same listings: read and decoded once, not once per search.
-    private static let readings = Mutex<[String: PhotoReading]>([:])
-
-    func reading(file: String) -> PhotoReading? {
-        let key = embedder + "|" + file
-        if let known = Self.readings.withLock({ $0[key] }) { return known }
-        guard let stored = try? features.features([file], embedder: embedder)[file], let reading = Self.reading(stored.attributes) else { return nil }
-        Self.readings.withLock { cache in
-            if cache.count >= 200_000 { cache.removeAll(keepingCapacity: true) }
-            cache[key] = reading
-        }
-        return reading
-    }
-
-    /// A stored photo's attributes (FeatureCodec's JSON) as a reading; nil when unreadable.
-    static func reading(_ json: String) -> PhotoReading? {
-        guard let a = try? JSONDecoder().decode(ExtractedAttributes.self, from: Data(json.utf8)) else { return nil }
-        return PhotoReading(metal: a.metal.isUnknown ? nil : a.metal.value, metalConfidence: a.metal.confidence,
-                            stones: a.stones.isUnknown ? nil : a.stones.value, stonesConfidence: a.stones.confidence,
-                            stoneColours: a.stoneColours)
+        ListingDescription.describe(l.attributes, photo: l.imageFiles.first.flatMap(readings.reading(file:)))
     }
 }

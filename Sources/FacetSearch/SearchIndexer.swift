@@ -159,7 +159,7 @@ public final class SearchIndexer: Sendable {
             try await index(listings.map { (IndexedItem(ref: Self.ref(listing: $0.id), source: .marketplace,
                                                         labels: ProductLabels.labels(guessed: $0.attributes)), $0.category, $0.imageFiles) }) { item, known in
                 guard let l = byRef[item.ref], let file = l.imageFiles.first, let stored = known[file],
-                      let reading = OfferCatalog.reading(stored.attributes) else { return item }
+                      let reading = PhotoReadings.decode(stored.attributes) else { return item }
                 return IndexedItem(ref: item.ref, source: item.source,
                                    labels: ProductLabels.labels(guessed: ListingDescription.describe(l.attributes, photo: reading)))
             }

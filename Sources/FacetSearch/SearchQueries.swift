@@ -57,7 +57,7 @@ extension SearchService {
             similarity = ([view.exactMatch].compactMap { $0 } + view.alternatives).first { $0.id == id }?.similarity ?? 0
         }
         let markups = try self.markups.table()
-        let catalog = OfferCatalog(features: features, embedder: pipeline.embedder.identifier, marketplace: marketplace, searches: searches, markups: markups,
+        let catalog = OfferCatalog(features: features, readings: readings, marketplace: marketplace, searches: searches, markups: markups,
                                    currency: options.currency, maxPrice: nil)
         try catalog.load(refs: [ref])
         guard let offer = try catalog.offer(ref: ref, id: id, similarity: similarity, attributes: attributes) else {

@@ -15,13 +15,10 @@ extension SearchService {
         var attributes: QueryAttributes?
         var exactOffer: Offer?
         var alternatives: [Offer] = []
-        // The ranked list (up to 48 offers) is encoded and written only when it changed: a
-        // hundred searches publishing their stages at once otherwise rewrite it on every stage.
-        // Encoding offers was half of what a hundred concurrent searches asked of Swift's two
-        // cooperative threads (profiled with perf), which made their budget timers fire half a
-        // second late: each stored field is encoded again only when its value changed.
-        var ranked: [Offer] = [] { didSet { rankedChanged = rankedChanged || ranked != oldValue } }
-        var rankedChanged = false
+        // Each stored field (the ranked list is up to 48 offers) is encoded and written only when
+        // it changed: encoding offers on every stage was half of what a hundred concurrent
+        // searches asked of Swift's two cooperative threads (profiled with perf).
+        var ranked: [Offer] = []
         var encoded = EncodedFields()
         var stored = initial
         var notes: [String] = []
@@ -46,10 +43,7 @@ extension SearchService {
             record.exactMatch = exactOffer == nil ? nil : encoded.text(exactOffer, \.exactMatch)
             record.alternatives = encoded.text(alternatives, \.alternatives)
             record.notes = encoded.text(notes, \.notes)
-            if rankedChanged {
-                record.ranked = JSONCoding.text(ranked)
-                rankedChanged = false
-            }
+            record.ranked = encoded.text(ranked, \.ranked)
             var view = SearchView(record, attributes: attributes, exactMatch: exactOffer, alternatives: alternatives, notes: notes)
             view.detail = detail
             do {
@@ -78,7 +72,7 @@ extension SearchService {
             logger.debug("search candidates", metadata: ["search": "\(record.id)", "top": "\(candidates.prefix(5).map { "\($0.item.ref) d=\($0.distance) inliers=\($0.inliers ?? -1) s=\($0.similarity)" })"])
             publish(.searchingInventory, "Looking for this design in our inventory")
 
-            let catalog = OfferCatalog(features: features, embedder: pipeline.embedder.identifier, marketplace: marketplace, searches: searches, markups: try markups.table(),
+            let catalog = OfferCatalog(features: features, readings: readings, marketplace: marketplace, searches: searches, markups: try markups.table(),
                                        currency: record.currency, maxPrice: record.maxPriceAmount)
             try catalog.load(candidates)
             let inStock = { (item: IndexedItem) in item.source == .inventory && catalog.available(item) }
@@ -295,6 +289,7 @@ struct EncodedFields {
     var exactMatch: Field<Offer?>?
     var alternatives: Field<[Offer]>?
     var notes: Field<[String]>?
+    var ranked: Field<[Offer]>?
 
     mutating func text<T: Encodable & Equatable>(_ value: T, _ field: WritableKeyPath<EncodedFields, Field<T>?>) -> String {
         if let known = self[keyPath: field], known.value == value { return known.text }

@@ -34,6 +34,7 @@ public final class SearchService: Sendable {
     let searches: SearchStore
     let markups: MarkupStore
     let features: FeatureStore
+    let readings: PhotoReadings
     let publisher: Publisher
     let sourcing: SourcingService?
     let marketplace: MarketplaceService?
@@ -60,6 +61,7 @@ public final class SearchService: Sendable {
         self.buyerSlots = BuyerSlots(perBuyer: options.maxInFlightPerBuyer)
         let pipeline = VisionPipeline(embedder: options.embedder ?? HandcraftedEmbedder(), heads: options.attributeHeads)
         self.pipeline = pipeline
+        self.readings = PhotoReadings(features: features, embedder: pipeline.embedder.identifier)
         let pool = ComputePool(threads: options.computeThreads, capacity: options.maxQueued)
         self.pool = pool
         let images = dataDirectory.appendingPathComponent("images")

@@ -51,16 +51,12 @@ public struct MarketplaceStore: Sendable {
     /// Several listings in one read (a search's candidates), by id; unknown ids are left out.
     public func listings(ids: [String]) throws -> [String: MarketplaceListing] {
         guard !ids.isEmpty else { return [:] }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
         return try database.read { db in
             var found: [String: MarketplaceListing] = [:]
-            for start in stride(from: 0, to: ids.count, by: 500) {
-                let chunk = Array(ids[start..<min(start + 500, ids.count)])
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: "SELECT id, listing FROM marketplaceListing WHERE id IN (\(marks))",
-                                            arguments: StatementArguments(chunk)) {
-                    let text: String = row["listing"]
-                    if let listing = try? Self.value(MarketplaceListing.self, text) { found[row["id"]] = listing }
-                }
+            for row in try Row.fetchAll(db, sql: "SELECT id, listing FROM marketplaceListing WHERE id IN (\(marks))",
+                                        arguments: StatementArguments(ids)) {
+                if let listing = try? Self.value(MarketplaceListing.self, row["listing"] as String) { found[row["id"]] = listing }
             }
             return found
         }

@@ -9,7 +9,7 @@ final class ListingOfferTests: XCTestCase {
     func reading(_ metal: String, _ confidence: Double, stones: String = "unknown", _ stoneConfidence: Double = 0, colours: [String] = []) -> PhotoReading? {
         let a = ExtractedAttributes(metal: AttributeGuess(value: metal, confidence: confidence),
                                     stones: AttributeGuess(value: stones, confidence: stoneConfidence), stoneColours: colours)
-        return OfferCatalog.reading(String(decoding: (try? JSONEncoder().encode(a)) ?? Data(), as: UTF8.self))
+        return PhotoReadings.decode(String(decoding: (try? JSONEncoder().encode(a)) ?? Data(), as: UTF8.self))
     }
 
     func testATitleSaysWhatThePhotoShows() {
@@ -28,6 +28,6 @@ final class ListingOfferTests: XCTestCase {
         let r = reading("unknown", 0.3, stones: "unknown", 0.2)
         XCTAssertNotNil(r)
         XCTAssertNil(r?.metal); XCTAssertNil(r?.stones)
-        XCTAssertNil(OfferCatalog.reading("not json"))
+        XCTAssertNil(PhotoReadings.decode("not json"))
     }
 }
