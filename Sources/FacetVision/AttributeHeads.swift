@@ -153,6 +153,11 @@ public struct AttributeHeads: Codable, Sendable, Equatable {
         return total > 0 ? h.map { $0 / total } : h
     }
 
+    /// Metal and stones of a piece read by the heads, on top of the rules' reading of it.
+    public func read(_ piece: NormalizedPiece, rules: ExtractedAttributes, embedding: [Float]) -> ExtractedAttributes {
+        apply(rules, inputs: Self.inputs(piece: piece, rules: rules, embedding: embedding))
+    }
+
     public func apply(_ rules: ExtractedAttributes, inputs x: [Float]) -> ExtractedAttributes {
         guard x.count == metal.inputDimension, x.count == stones.inputDimension else { return rules }
         func guess(_ head: SoftmaxHead) -> AttributeGuess {

@@ -123,7 +123,7 @@ public struct VisionPipeline: Sendable {
         let hash = Features.perceptualHash(grey: grey, width: n, height: n)
         let embedding = embedder.embed(image: image, piece: piece)
         let rules = AttributeExtractor.extract(piece)
-        let attributes = heads.map { $0.apply(rules, inputs: AttributeHeads.inputs(piece: piece, rules: rules, embedding: embedding)) } ?? rules
+        let attributes = heads.map { $0.read(piece, rules: rules, embedding: embedding) } ?? rules
         return ImageAnalysis(width: image.width, height: image.height, piece: piece, perceptualHash: hash,
                              embedding: embedding, attributes: attributes,
                              keypoints: Keypoints.detect(grey: Self.keypointCrop(image, piece)))

@@ -83,19 +83,12 @@ enum HeadsTraining {
     /// The brand photos of the demo world (not the marketplace's: `facet eval` part 4 measures with
     /// them), analysed, with their labels.
     static func renders(world: String, pipeline: VisionPipeline) throws -> [HeadSample] {
-        let text = try String(contentsOfFile: world, encoding: .utf8)
-        let rows: [(path: String, product: String, metal: String, stones: String)] = text.split(separator: "\n").compactMap { line in
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let path = o["path"] as? String, let product = o["productId"] as? String,
-                  let source = o["source"] as? String, source != "marketplace",
-                  let attrs = o["attributes"] as? [String: Any], FileManager.default.fileExists(atPath: path) else { return nil }
-            let l = WorldEval.labels(attrs)
-            return (path, product, l.metal, l.stones)
-        }
-        return Parallel.map(rows) { r -> HeadSample? in
-            guard let bytes = try? [UInt8](Data(contentsOf: URL(fileURLWithPath: r.path))),
+        let photos = try FitProjection.brandPhotos(world)
+        return Parallel.map(photos) { p -> HeadSample? in
+            guard let bytes = try? [UInt8](Data(contentsOf: URL(fileURLWithPath: p.path))),
                   let a = try? pipeline.analyze(bytes: bytes) else { return nil }
-            return HeadSample(a, group: r.product, domain: .render, metal: r.metal, stones: r.stones)
+            let truth = WorldEval.labels(p.attributes)
+            return HeadSample(a, group: p.product, domain: .render, metal: truth.metal, stones: truth.stones)
         }.compactMap { $0 }
     }
 

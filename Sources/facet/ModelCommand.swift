@@ -55,15 +55,15 @@ struct FitProjection: ParsableCommand {
                      projection.outputDimension, Date().timeIntervalSince(started), path))
     }
 
-    /// Brand photos (not the marketplace's) with their product, in the list's order.
-    static func brandPhotos(_ list: String) throws -> [(path: String, product: String)] {
+    /// Brand photos (not the marketplace's) with their product and attributes, in the list's order.
+    static func brandPhotos(_ list: String) throws -> [(path: String, product: String, attributes: [String: Any])] {
         let text = try String(contentsOfFile: list, encoding: .utf8)
         return text.split(separator: "\n").compactMap { line in
             guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let path = o["path"] as? String, let product = o["productId"] as? String,
                   let source = o["source"] as? String, source != "marketplace",
                   FileManager.default.fileExists(atPath: path) else { return nil }
-            return (path, product)
+            return (path, product, (o["attributes"] as? [String: Any]) ?? [:])
         }
     }
 }
