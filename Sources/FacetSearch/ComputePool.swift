@@ -6,8 +6,10 @@ import Foundation
 public final class ComputePool: @unchecked Sendable {
     public struct Busy: Error {}
 
-    // Guarded by `condition`.
+    // Guarded by `condition`. Background jobs (the sourcing index's photos) run only when no
+    // search is waiting, so a refresh never queues ahead of a buyer.
     private var jobs: [@Sendable () -> Void] = []
+    private var backgroundJobs: [@Sendable () -> Void] = []
     private var stopped = false
     private let condition = NSCondition()
     public let threads: Int
@@ -26,11 +28,12 @@ public final class ComputePool: @unchecked Sendable {
     public var queued: Int { condition.withLock { jobs.count } }
 
     /// Runs `body` on a pool thread and returns its result.
-    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    public func run<T: Sendable>(background: Bool = false, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             let accepted = condition.withLock { () -> Bool in
-                guard !stopped, jobs.count < capacity else { return false }
-                jobs.append { continuation.resume(with: Result { try body() }) }
+                guard !stopped, (background ? backgroundJobs.count : jobs.count) < capacity else { return false }
+                let job: @Sendable () -> Void = { continuation.resume(with: Result { try body() }) }
+                if background { backgroundJobs.append(job) } else { jobs.append(job) }
                 condition.signal()
                 return true
             }
@@ -48,8 +51,9 @@ public final class ComputePool: @unchecked Sendable {
     private func work() {
         while true {
             let job: (@Sendable () -> Void)? = condition.withLock {
-                while jobs.isEmpty && !stopped { condition.wait() }
-                return jobs.isEmpty ? nil : jobs.removeFirst()
+                while jobs.isEmpty && backgroundJobs.isEmpty && !stopped { condition.wait() }
+                if !jobs.isEmpty { return jobs.removeFirst() }
+                return backgroundJobs.isEmpty ? nil : backgroundJobs.removeFirst()
             }
             guard let job else { return }
             job()

@@ -112,13 +112,13 @@ public final class SearchIndexer: Sendable {
 
     /// Puts items' photos in the index; photos without stored features are analysed now, on every thread.
     /// `describe` may relabel an item from its photos' features once they are known.
-    private func index(_ items: [(item: IndexedItem, category: Category, files: [String])],
+    private func index(_ items: [(item: IndexedItem, category: Category, files: [String])], background: Bool = false,
                        describe: ((IndexedItem, [String: StoredFeature]) -> IndexedItem)? = nil) async throws {
         let all = items.flatMap(\.files)
         var known = try features.features(all, embedder: pipeline.embedder.identifier)
         let missing = Array(Set(all.filter { known[$0] == nil }))
         if !missing.isEmpty {
-            let computed = try await analyse(missing)
+            let computed = try await analyse(missing, background: background)
             try features.put(computed)
             for f in computed { known[f.fileName] = f }
         }
@@ -129,12 +129,12 @@ public final class SearchIndexer: Sendable {
     }
 
     /// Analyses files spread over every compute thread.
-    func analyse(_ files: [String]) async throws -> [StoredFeature] {
+    func analyse(_ files: [String], background: Bool = false) async throws -> [StoredFeature] {
         let parts = max(1, min(pool.threads, files.count))
         return try await withThrowingTaskGroup(of: [StoredFeature].self) { group in
             for k in 0..<parts {
                 let share = stride(from: k, to: files.count, by: parts).map { files[$0] }
-                group.addTask { [self] in try await pool.run { share.compactMap { self.analyse(fileName: $0) } } }
+                group.addTask { [self] in try await pool.run(background: background) { share.compactMap { self.analyse(fileName: $0) } } }
             }
             var all: [StoredFeature] = []
             for try await part in group { all += part }
@@ -151,13 +151,15 @@ public final class SearchIndexer: Sendable {
     }
 
     /// Indexes marketplace listings' photos, so later searches find them without fetching.
-    func indexListings(_ listings: [MarketplaceListing]) async {
+    /// `background`: the sourcing index's refresh, whose photos wait while searches need the threads.
+    func indexListings(_ listings: [MarketplaceListing], background: Bool = false) async {
         guard !listings.isEmpty else { return }
         do {
             // Labelled from the title and the main photo together, as the offer describes it.
             let byRef = Dictionary(listings.map { (Self.ref(listing: $0.id), $0) }, uniquingKeysWith: { a, _ in a })
             try await index(listings.map { (IndexedItem(ref: Self.ref(listing: $0.id), source: .marketplace,
-                                                        labels: ProductLabels.labels(guessed: $0.attributes)), $0.category, $0.imageFiles) }) { item, known in
+                                                        labels: ProductLabels.labels(guessed: $0.attributes)), $0.category, $0.imageFiles) },
+                            background: background) { item, known in
                 guard let l = byRef[item.ref], let file = l.imageFiles.first, let stored = known[file],
                       let reading = PhotoReadings.decode(stored.attributes) else { return item }
                 return IndexedItem(ref: item.ref, source: item.source,

@@ -120,6 +120,10 @@ extension SearchService {
             }
             if exact != nil {
                 publish(.searchingMarketplace, "Skipped: this design is in our inventory")
+            } else if marketplace != nil, alternatives.count >= matcher.options.alternatives.lowerBound,
+                      sourcingIndex?.answersLocally(category) == true {
+                // The background index is fresh and deep enough here: no live query to wait for.
+                publish(.searchingMarketplace, "Chosen from the designs our sourcing partners keep ready")
             } else if let marketplace {
                 publish(.searchingMarketplace, "Looking further among our sourcing partners")
                 var shownAtDone: Set<String> = []

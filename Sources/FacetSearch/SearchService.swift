@@ -46,6 +46,8 @@ public final class SearchService: Sendable {
     public let options: Options
     let logger: Logger
     public let buyerSlots: BuyerSlots
+    /// The background sourcing index; nil without a marketplace.
+    public let sourcingIndex: SourcingIndex?
 
     public init(database: FacetDatabase, dataDirectory: URL, publisher: Publisher, sourcing: SourcingService?,
          marketplace: MarketplaceService?, options: Options, logger: Logger) {
@@ -69,6 +71,7 @@ public final class SearchService: Sendable {
         let indexer = SearchIndexer(database: database, imagesDirectory: images, pipeline: pipeline, pool: pool, logger: logger)
         self.indexer = indexer
         self.matcher = Matcher(index: indexer.index, calibration: pipeline.embedder.calibration, options: options.matcher) { files in indexer.keypoints(files) }
+        self.sourcingIndex = marketplace.map { SourcingIndex(marketplace: $0, indexer: indexer, logger: logger) }
     }
 
     /// Loads the index and follows catalog changes; searches may run meanwhile on what is loaded.
@@ -86,11 +89,16 @@ public final class SearchService: Sendable {
                     await indexer.indexListings(chunk)
                 }
             }
+            // The background index refreshes once what is already known is indexed.
+            sourcingIndex?.start()
             if let stream { await indexer.follow(stream) }
         }
     }
 
-    public func stop() { pool.stop() }
+    public func stop() {
+        sourcingIndex?.stop()
+        pool.stop()
+    }
 
     // MARK: starting a search
 

@@ -2,6 +2,20 @@ import FacetCore
 import Foundation
 import GRDB
 
+public struct ListingCounts: Sendable, Equatable {
+    public var listings: Int
+    public var fresh: Int
+    public var newest: Date?
+    public var oldest: Date?
+
+    public init(listings: Int = 0, fresh: Int = 0, newest: Date? = nil, oldest: Date? = nil) {
+        self.listings = listings
+        self.fresh = fresh
+        self.newest = newest
+        self.oldest = oldest
+    }
+}
+
 /// Listings, settings and the settings audit trail in SQLite.
 public struct MarketplaceStore: Sendable {
     let database: FacetDatabase
@@ -38,6 +52,22 @@ public struct MarketplaceStore: Sendable {
                 try String.fetchAll(db, sql: "SELECT listing FROM marketplaceListing ORDER BY id")
             }
             return rows.compactMap { try? Self.value(MarketplaceListing.self, $0) }
+        }
+    }
+
+    /// Per category: how many listings are known, how many were fetched since `freshSince`, and
+    /// the newest and oldest fetch.
+    public func counts(freshSince: Date) throws -> [Category: ListingCounts] {
+        try database.read { db in
+            var out: [Category: ListingCounts] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT category, count(*) AS n, sum(fetchedAt >= ?) AS fresh, max(fetchedAt) AS newest, min(fetchedAt) AS oldest
+                FROM marketplaceListing GROUP BY category
+                """, arguments: [freshSince]) {
+                guard let category = Category(rawValue: row["category"]) else { continue }
+                out[category] = ListingCounts(listings: row["n"], fresh: row["fresh"] ?? 0, newest: row["newest"], oldest: row["oldest"])
+            }
+            return out
         }
     }
 

@@ -36,10 +36,15 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Seconds between incremental brand syncs.")
     var syncInterval: Double = 60
 
+    @Option(help: ArgumentHelp("Minutes between background refreshes of the sourcing index at first start (0: off; staff change it later).",
+                               valueName: "minutes"))
+    var sourcingRefresh: Int = 60
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
+        guard (0...10_080).contains(sourcingRefresh) else { throw ValidationError("--sourcing-refresh must be 0 to 10080 minutes.") }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
         guard syncInterval >= 0.1 else { throw ValidationError("--sync-interval must be at least 0.1 s.") }
     }
@@ -75,7 +80,13 @@ struct Demo: AsyncParsableCommand {
         let market = try MarketDemo.start(seeds: seedsURL)
 
         var configuration = ServerConfiguration()
-        configuration.marketplace = market.options
+        var marketOptions = market.options
+        // The demo marketplace is small: ten pages cover a category, and a category with a
+        // hundred fresh listings answers searches from the index.
+        marketOptions.defaults.refreshMinutes = sourcingRefresh
+        marketOptions.defaults.refreshPages = 10
+        marketOptions.defaults.minLocalListings = sourcingRefresh > 0 ? 100 : 0
+        configuration.marketplace = marketOptions
         configuration.host = host
         configuration.port = port
         configuration.dataDirectory = data.url

@@ -84,11 +84,11 @@ final class MarketplaceServiceTests: XCTestCase {
         let service = try makeService(market, alerts: alerts, settings: settings)
         let markups = MarkupStore(database: try FacetDatabase(dataDirectory: root))
         _ = try markups.apply([(scope: MarkupStore.marketplaceScope(.ring), basisPoints: 2500)], actorId: "u_1", actorEmail: "ops@example.com")
-        // Buyer limit $10.00 with 25 % markup → listed ceiling $8.00.
+        // Buyer limit $10.00 with 25 % markup → listed ceiling $8.00, asked as its price band's edge ($10.00).
         let (listings, end) = await collect(service, MarketplaceQuery(category: .ring, keywords: ["filigree ruby"], maxPrice: 1000))
         guard case let .finished(stats)? = end else { return XCTFail("\(String(describing: end))") }
         let search = try XCTUnwrap(market.urls(containing: "/trade/search").first?.url)
-        XCTAssertTrue(search.contains("pricet=8.00"), search)
+        XCTAssertTrue(search.contains("pricet=10.00"), search)
         // The $12.50 offer is over the ceiling even if the page offers it; $1.20 stays.
         XCTAssertEqual(listings.map(\.offerId), ["7001"])
         XCTAssertEqual(stats.filteredByPrice, 1)
@@ -109,6 +109,79 @@ final class MarketplaceServiceTests: XCTestCase {
         XCTAssertEqual(cached, listings)
         XCTAssertEqual(market.requests.count, requests)
         XCTAssertEqual(service.status().first?.cacheHits, 1)
+        // A nearby limit in the same band ($11.00 → $8.80 listed) shares the page and keeps its own ceiling.
+        let (nearby, _) = await collect(service, MarketplaceQuery(category: .ring, keywords: ["filigree ruby"], maxPrice: 1100))
+        XCTAssertEqual(nearby, listings)
+        XCTAssertEqual(market.requests.count, requests)
+    }
+
+    func testConcurrentSearchesAskingTheSameShareOneFetch() async throws {
+        let body = Array(try fixture("results-json.html").utf8)
+        let market = FakeMarket { request, _ in
+            if request.url.hasSuffix("/robots.txt") { return HTTPClientResponse(status: 404) }
+            if request.url.contains("img.market.test") || request.url.contains("/img/") { return HTTPClientResponse(status: 200, body: Self.png) }
+            // Slow enough that all five searches ask while the first fetch is in flight.
+            Thread.sleep(forTimeInterval: 0.3)
+            return HTTPClientResponse(status: 200, body: body)
+        }
+        var settings = MarketplaceSettings(sources: ["web": true])
+        settings.maxPages = 1
+        let service = try makeService(market, alerts: Alerts(), settings: settings)
+        let query = MarketplaceQuery(category: .ring, keywords: ["filigree ruby"])
+        let results = await withTaskGroup(of: [MarketplaceListing].self) { group in
+            for _ in 0..<5 {
+                group.addTask {
+                    var found: [MarketplaceListing] = []
+                    for await case let .listings(page) in service.search(query) { found += page }
+                    return found
+                }
+            }
+            return await group.reduce(into: [[MarketplaceListing]]()) { $0.append($1) }
+        }
+        XCTAssertEqual(market.urls(containing: "/trade/search").count, 1, "one page fetch for five searches")
+        XCTAssertFalse(results[0].isEmpty)
+        for r in results { XCTAssertEqual(Set(r.map(\.id)), Set(results[0].map(\.id))) }
+        // Each photo fetched once, whoever asked first.
+        let photos = market.requests.filter { $0.url.contains("img.market.test") || $0.url.contains("/img/") }.map(\.url)
+        XCTAssertEqual(photos.count, Set(photos).count, "\(photos)")
+        XCTAssertEqual(service.status().first?.requests, 1)
+        XCTAssertEqual(service.status().first?.cacheHits, 4)
+        // The background refresh asks again, past the cache.
+        _ = await service.refresh(.ring, pages: 1) { _ in }
+        XCTAssertEqual(market.urls(containing: "/trade/search").count, 2)
+    }
+
+    func testPriceBandsRoundUpToAFewEdgesPerDecade() {
+        XCTAssertEqual(PriceBand.edge(above: 800), 1000)
+        XCTAssertEqual(PriceBand.edge(above: 1000), 1000)
+        XCTAssertEqual(PriceBand.edge(above: 1001), 1500)
+        XCTAssertEqual(PriceBand.edge(above: 2999), 3000)
+        XCTAssertEqual(PriceBand.edge(above: 7_600), 10_000)
+        XCTAssertEqual(PriceBand.edge(above: 42), 50)
+        XCTAssertEqual(PriceBand.edge(above: 1), 1)
+        XCTAssertEqual(PriceBand.edge(above: 0), 0)
+        XCTAssertEqual(PriceBand.edge(above: Int64.max), Int64.max)
+        for ceiling: Int64 in [1, 7, 99, 101, 12_345, 999_999_999] {
+            let edge = PriceBand.edge(above: ceiling)
+            XCTAssertGreaterThanOrEqual(edge, ceiling)
+            XCTAssertLessThanOrEqual(Double(edge), Double(ceiling) * 1.5 + 1)
+        }
+    }
+
+    func testSettingsSavedBeforeTheBackgroundIndexReadAsOff() throws {
+        var old = try JSONSerialization.jsonObject(with: JSONEncoder().encode(MarketplaceSettings())) as! [String: Any]
+        for key in ["refreshMinutes", "refreshPages", "minLocalListings"] { old.removeValue(forKey: key) }
+        let read = try JSONDecoder().decode(MarketplaceSettings.self, from: JSONSerialization.data(withJSONObject: old))
+        XCTAssertEqual(read, MarketplaceSettings())
+        XCTAssertFalse(read.answersLocally(freshListings: 10_000))
+        var on = read
+        on.refreshMinutes = 60
+        on.minLocalListings = 100
+        XCTAssertFalse(on.answersLocally(freshListings: 99))
+        XCTAssertTrue(on.answersLocally(freshListings: 100))
+        XCTAssertEqual(on.freshSeconds, 7200)
+        on.refreshPages = 0
+        XCTAssertThrowsError(try on.validate(knownSources: ["api", "web"])) { XCTAssertEqual(($0 as? ValidationFailure)?.field, "refreshPages") }
     }
 
     func testChangedMarkupFailsWithAnAlert() async throws {

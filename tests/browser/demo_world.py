@@ -44,7 +44,9 @@ def running_demo(data: Path, sync_interval: int = 60):
     out = open(log, "ab")
     proc = subprocess.Popen(
         [str(FACET_BIN), "demo", "--host", "127.0.0.1", "--port", str(port), "--data", str(data),
-         "--web", str(REPO / "web"), "--seeds", str(REPO / "seeds"), "--sync-interval", str(sync_interval)],
+         "--web", str(REPO / "web"), "--seeds", str(REPO / "seeds"), "--sync-interval", str(sync_interval),
+         # Searches here ask the marketplace live, as the pages' tests expect; the background index has its own tests.
+         "--sourcing-refresh", "0"],
         cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -299,6 +299,12 @@ def test_marketplace_parameters_audit_and_trial_search(world, staff, make_driver
         entry = visible(d, "#settings-audit li")
         assert f"Result pages per search {pages} → {pages + 1}" in entry.text and OPS[0] in entry.text, entry.text
 
+        # The sourcing index by category, each with its freshness; one is refreshed on request.
+        visible(d, "#coverage-table tbody tr[data-category='ring']")
+        assert len(d.find_elements(By.CSS_SELECTOR, "#coverage-table tbody tr")) == 7
+        _click(d, d.find_element(By.CSS_SELECTOR, "#coverage-table button[data-category='ring']"))
+        wait(d).until(lambda dr: "Fetching" in _text(dr, "#coverage-alert"))
+
         # A trial search asks the marketplace now and shows each listing's true source.
         Select(d.find_element(By.ID, "trial-category")).select_by_value("ring")
         fill(d, "#trial-keywords", "gold")

@@ -70,8 +70,9 @@ def test_search_respects_category_keywords_and_price_after_markup(market):
     listings = result["listings"]
     assert listings, "no listings"
     last = market.sim.status()["counters"]["lastSearch"]
-    # $100.00 for the buyer with 25 % markup is $80.00 listed, asked of the marketplace.
-    assert last["CatId"] == "ring" and last["pricet"] == "80.00"
+    # $100.00 for the buyer with 25 % markup is $80.00 listed: the marketplace is asked up to that
+    # price band's edge ($100.00, shared with nearby limits) and only what is within $80.00 is kept.
+    assert last["CatId"] == "ring" and last["pricet"] == "100.00"
     assert "18k" in last["SearchText"] and "vintage" in last["SearchText"]
     for view in listings:
         listing = view["listing"]

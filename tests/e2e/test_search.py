@@ -363,3 +363,45 @@ def test_a_captcha_mid_search_still_delivers_internal_results(ready, buyer):
     finally:
         ready.market.control(captcha=False)
         ready.ops.post("/api/admin/marketplace/sources/web/resume")
+
+
+def test_a_fresh_sourcing_index_answers_tier_two_without_a_live_query(ready, buyer):
+    ops, sim = ready.ops, ready.market
+    try:
+        r = ops.put("/api/admin/marketplace", json={"refreshMinutes": 600, "refreshPages": 2, "minLocalListings": 10})
+        assert r.status_code == 200, r.text
+        assert_error(ops.post("/api/admin/marketplace/refresh", json={"category": "tiara"}), 422, "validation_failed")
+        assert_error(buyer.client.post("/api/admin/marketplace/refresh", json={"category": "bracelet"}), 403, "forbidden")
+        r = ops.post("/api/admin/marketplace/refresh", json={"category": "bracelet"})
+        assert r.status_code == 202 and r.json() == {"category": "bracelet", "pages": 2}, r.text
+        deadline, row = time.monotonic() + 120, None
+        while time.monotonic() < deadline:
+            coverage = ops.get("/api/admin/marketplace/coverage").json()
+            row = next(c for c in coverage["categories"] if c["category"] == "bracelet")
+            if row.get("lastRefreshAt"):
+                break
+            time.sleep(0.5)
+        assert row and row.get("lastRefreshAt"), coverage
+        assert coverage["refreshMinutes"] == 600 and len(coverage["categories"]) == 7
+        assert row["fresh"] >= 10 and row["listings"] >= row["fresh"] and row["answersLocally"], row
+        assert row["lastRefreshListings"] > 0 and "lastRefreshError" not in row and row["nextRefreshAt"] > row["lastRefreshAt"]
+
+        # A search in a covered category takes its sourced designs from the index: no page is fetched.
+        asked = sim.status()["counters"]["searchRequests"]
+        ws = WS(ready.facet, buyer.cookie)
+        sid = post_search(buyer.client, edited(listing_photo(unstocked_listing("bracelet"))), "bracelet").json()["id"]
+        ws.subscribe(f"search:{sid}", since=0)
+        details = {}
+        while True:
+            data = ws.expect("event", timeout=60)["data"]
+            details.setdefault(data["stage"], data.get("detail"))
+            if data["stage"] == "done":
+                break
+        ws.close()
+        result = finished(buyer.client, sid)
+        assert details["searching_marketplace"] == "Chosen from the designs our sourcing partners keep ready", details
+        assert any(o["source"] == "marketplace" for o in result["alternatives"]), json.dumps(result)[:1500]
+        assert sim.status()["counters"]["searchRequests"] == asked
+    finally:
+        ok = ops.put("/api/admin/marketplace", json={"refreshMinutes": 0, "minLocalListings": 0})
+        assert ok.status_code == 200, ok.text

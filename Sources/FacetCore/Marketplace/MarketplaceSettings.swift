@@ -19,11 +19,19 @@ public struct MarketplaceSettings: Codable, Sendable, Equatable {
     public var pauseSeconds: Int
     public var maxPages: Int
     public var imagesPerListing: Int
+    /// The background sourcing index: every `refreshMinutes` each category is fetched again,
+    /// `refreshPages` result pages deep, within the limits above (0: no background fetching).
+    public var refreshMinutes: Int
+    public var refreshPages: Int
+    /// A search asks the marketplace live only while its category holds fewer fresh listings
+    /// than this in the local index (0: always ask live).
+    public var minLocalListings: Int
 
     public init(sources: [String: Bool] = ["api": true, "web": false], categories: [Category] = Category.allCases, currency: String = "USD",
                 minListedPrice: Int64? = nil, maxListedPrice: Int64? = nil, requestsPerSecond: Double = 1, burst: Int = 3,
                 concurrency: Int = 2, imageRequestsPerSecond: Double = 20, cacheTTLSeconds: Int = 900,
-                pauseSeconds: Int = 1800, maxPages: Int = 3, imagesPerListing: Int = 2) {
+                pauseSeconds: Int = 1800, maxPages: Int = 3, imagesPerListing: Int = 2,
+                refreshMinutes: Int = 0, refreshPages: Int = 5, minLocalListings: Int = 0) {
         self.sources = sources
         self.categories = categories
         self.currency = currency
@@ -37,6 +45,17 @@ public struct MarketplaceSettings: Codable, Sendable, Equatable {
         self.pauseSeconds = pauseSeconds
         self.maxPages = maxPages
         self.imagesPerListing = imagesPerListing
+        self.refreshMinutes = refreshMinutes
+        self.refreshPages = refreshPages
+        self.minLocalListings = minLocalListings
+    }
+
+    /// A listing fetched longer ago than this no longer counts as covering its category.
+    public var freshSeconds: Double { Double(refreshMinutes > 0 ? 2 * refreshMinutes * 60 : 86_400) }
+
+    /// Whether a search in a category holding `freshListings` skips the live marketplace query.
+    public func answersLocally(freshListings: Int) -> Bool {
+        refreshMinutes > 0 && minLocalListings > 0 && freshListings >= minLocalListings
     }
 
     public func validate(knownSources: Set<String>) throws {
@@ -63,6 +82,36 @@ public struct MarketplaceSettings: Codable, Sendable, Equatable {
         guard (1...604_800).contains(pauseSeconds) else { throw fail("pauseSeconds", "pauseSeconds must be between 1 and 604800.") }
         guard (1...10).contains(maxPages) else { throw fail("maxPages", "maxPages must be between 1 and 10.") }
         guard (0...5).contains(imagesPerListing) else { throw fail("imagesPerListing", "imagesPerListing must be between 0 and 5.") }
+        guard (0...10_080).contains(refreshMinutes) else { throw fail("refreshMinutes", "refreshMinutes must be between 0 (off) and 10080.") }
+        guard (1...20).contains(refreshPages) else { throw fail("refreshPages", "refreshPages must be between 1 and 20.") }
+        guard (0...100_000).contains(minLocalListings) else {
+            throw fail("minLocalListings", "minLocalListings must be between 0 (always ask live) and 100000.")
+        }
+    }
+}
+
+extension MarketplaceSettings {
+    enum CodingKeys: String, CodingKey {
+        case sources, categories, currency, minListedPrice, maxListedPrice, requestsPerSecond, burst, concurrency,
+             imageRequestsPerSecond, cacheTTLSeconds, pauseSeconds, maxPages, imagesPerListing, refreshMinutes, refreshPages, minLocalListings
+    }
+
+    /// Settings saved before the background index existed have no refresh members: they read as off.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = MarketplaceSettings()
+        self.init(sources: try c.decode([String: Bool].self, forKey: .sources), categories: try c.decode([Category].self, forKey: .categories),
+                  currency: try c.decode(String.self, forKey: .currency),
+                  minListedPrice: try c.decodeIfPresent(Int64.self, forKey: .minListedPrice),
+                  maxListedPrice: try c.decodeIfPresent(Int64.self, forKey: .maxListedPrice),
+                  requestsPerSecond: try c.decode(Double.self, forKey: .requestsPerSecond), burst: try c.decode(Int.self, forKey: .burst),
+                  concurrency: try c.decode(Int.self, forKey: .concurrency),
+                  imageRequestsPerSecond: try c.decode(Double.self, forKey: .imageRequestsPerSecond),
+                  cacheTTLSeconds: try c.decode(Int.self, forKey: .cacheTTLSeconds), pauseSeconds: try c.decode(Int.self, forKey: .pauseSeconds),
+                  maxPages: try c.decode(Int.self, forKey: .maxPages), imagesPerListing: try c.decode(Int.self, forKey: .imagesPerListing),
+                  refreshMinutes: try c.decodeIfPresent(Int.self, forKey: .refreshMinutes) ?? d.refreshMinutes,
+                  refreshPages: try c.decodeIfPresent(Int.self, forKey: .refreshPages) ?? d.refreshPages,
+                  minLocalListings: try c.decodeIfPresent(Int.self, forKey: .minLocalListings) ?? d.minLocalListings)
     }
 }
 

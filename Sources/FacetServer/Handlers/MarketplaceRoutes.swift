@@ -1,5 +1,6 @@
 import FacetCore
 import FacetHTTP
+import FacetSearch
 import FacetSourcing
 import FacetStore
 import Foundation
@@ -15,6 +16,8 @@ enum MarketplaceRoutes {
         routes.staff.post("/api/admin/marketplace/sources/:name/resume", resume)
         routes.staff.post("/api/admin/marketplace/search", search)
         routes.staff.get("/api/admin/marketplace/listings", listings)
+        routes.staff.get("/api/admin/marketplace/coverage", coverage)
+        routes.staff.post("/api/admin/marketplace/refresh", refresh)
     }
 
     /// Alerts go to every open admin panel as `marketplace.alert`.
@@ -143,6 +146,47 @@ enum MarketplaceRoutes {
         return .json(SearchResult(outcome: outcome, message: message, listings: listings, stats: stats))
     }
 
+    struct Coverage: Encodable {
+        let refreshMinutes: Int
+        let refreshPages: Int
+        let minLocalListings: Int
+        let categories: [SourcingCoverage]
+    }
+
+    static func sourcingIndex(_ context: RequestContext) throws -> (MarketplaceService, SourcingIndex) {
+        let service = try service(context)
+        guard let index = context.services.search.sourcingIndex else {
+            throw DomainError(.unavailable, code: "marketplace_disabled", "No marketplace is configured on this server.")
+        }
+        return (service, index)
+    }
+
+    @Sendable static func coverage(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
+        let (service, index) = try sourcingIndex(context)
+        let s = service.settings
+        return .json(Coverage(refreshMinutes: s.refreshMinutes, refreshPages: s.refreshPages, minLocalListings: s.minLocalListings,
+                              categories: index.coverage()))
+    }
+
+    struct RefreshInput: Decodable { let category: String }
+    struct RefreshStarted: Encodable { let category: Category; let pages: Int }
+
+    /// Queues a refresh of one category, run in the background after any already queued (202);
+    /// coverage shows when it is done.
+    @Sendable static func refresh(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
+        let input = try context.body(RefreshInput.self)
+        guard let category = Category(rawValue: input.category) else {
+            throw ValidationFailure(field: "category", message: "category must be one of \(Category.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        let (service, index) = try sourcingIndex(context)
+        guard service.settings.categories.contains(category) else {
+            throw ValidationFailure(field: "category", message: "The marketplace is not searched for \(category.rawValue); add it to the categories first.")
+        }
+        let pages = service.settings.refreshPages
+        index.enqueue(category, pages: pages)
+        return .json(202, RefreshStarted(category: category, pages: pages))
+    }
+
     struct ListingList: Encodable { let listings: [PricedListing]; let total: Int }
 
     @Sendable static func listings(_ context: RequestContext, _ user: UserRecord) async throws -> HTTPResponse {
@@ -206,6 +250,9 @@ enum MarketplaceSettingsPatch {
             case "pauseSeconds": s.pauseSeconds = try integer(key, value)
             case "maxPages": s.maxPages = try integer(key, value)
             case "imagesPerListing": s.imagesPerListing = try integer(key, value)
+            case "refreshMinutes": s.refreshMinutes = try integer(key, value)
+            case "refreshPages": s.refreshPages = try integer(key, value)
+            case "minLocalListings": s.minLocalListings = try integer(key, value)
             default: throw fail(key, "Unknown setting \(key).")
             }
         }

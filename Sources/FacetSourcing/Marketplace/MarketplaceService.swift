@@ -57,6 +57,10 @@ public final class MarketplaceService: Sendable {
     private let current: Mutex<MarketplaceSettings>
     private let states = Mutex<[String: SourceState]>([:])
     private let cache = Mutex<[CacheKey: (page: MarketplacePage, at: Date)]>([:])
+    private let flights = Mutex<[CacheKey: Task<MarketplacePage, Error>]>([:])
+    /// Buyer-facing searches running now; the background refresh waits for them between pages.
+    private let liveSearches = Atomic<Int>(0)
+    private let photoFlights = Mutex<[String: Task<(name: String, new: Bool)?, Never>]>([:])
 
     public init(database: FacetDatabase, imageStore: ImageStore, options: Options, logger: Logger,
                 onAlert: @escaping @Sendable (MarketplaceAlert) -> Void) throws {
@@ -173,6 +177,20 @@ public final class MarketplaceService: Sendable {
     }
 
     func run(_ query: MarketplaceQuery, deliver: @Sendable ([MarketplaceListing]) -> Void) async -> MarketplaceEvent {
+        await run(query, pages: nil, fresh: false, deliver: deliver)
+    }
+
+    /// The background index's fetch of a whole category: `pages` deep, past the cache.
+    public func refresh(_ category: Category, pages: Int, deliver: @escaping @Sendable ([MarketplaceListing]) async -> Void) async -> MarketplaceEvent {
+        let (events, feed) = AsyncStream<[MarketplaceListing]>.makeStream()
+        let consumer = Task { for await batch in events { await deliver(batch) } }
+        let end = await run(MarketplaceQuery(category: category, keywords: [], currency: settings.currency), pages: pages, fresh: true) { feed.yield($0) }
+        feed.finish()
+        await consumer.value
+        return end
+    }
+
+    func run(_ query: MarketplaceQuery, pages: Int?, fresh: Bool, deliver: @Sendable ([MarketplaceListing]) -> Void) async -> MarketplaceEvent {
         let started = Date()
         let settings = self.settings
         var stats = MarketplaceSearchStats()
@@ -183,46 +201,51 @@ public final class MarketplaceService: Sendable {
             return .failed("No marketplace source is enabled.")
         }
         stats.source = source.name
+        if !fresh {
+            liveSearches.add(1, ordering: .relaxed)
+        }
+        defer { if !fresh { liveSearches.subtract(1, ordering: .relaxed) } }
         // The buyer's limit applies to our price: take the marketplace markup off before asking.
         let markups = (try? self.markups.table()) ?? .standard
         var ceiling = query.maxPrice.map { markups.listedCeiling(forBuyerPrice: $0, category: query.category) }
         if let cap = settings.maxListedPrice { ceiling = min(ceiling ?? cap, cap) }
-        let sourceQuery = MarketplaceQuery(category: query.category, keywords: query.keywords, maxPrice: ceiling, currency: query.currency)
+        // The source is asked up to the price band's edge, so that buyers with nearby limits share
+        // one fetch; each search keeps only what is within its own ceiling.
+        var asked = query.maxPrice.map { markups.listedCeiling(forBuyerPrice: $0, category: query.category) }.map(PriceBand.edge(above:))
+        if let cap = settings.maxListedPrice { asked = min(asked ?? cap, cap) }
+        let sourceQuery = MarketplaceQuery(category: query.category, keywords: query.keywords, maxPrice: asked, currency: query.currency)
         do {
-            for number in 1...settings.maxPages {
+            for number in 1...(pages ?? settings.maxPages) {
                 try Task.checkCancellation()
-                let key = CacheKey(source: source.name, query: sourceQuery, page: number)
-                var page: MarketplacePage
-                if let hit = cache.withLock({ $0[key] }), Date().timeIntervalSince(hit.at) < Double(settings.cacheTTLSeconds) {
-                    page = hit.page
+                if fresh { try await yieldToLiveSearches() }
+                var (page, shared) = try await self.page(CacheKey(source: source.name, query: sourceQuery, page: number), from: source,
+                                                         fresh: fresh, ttl: settings.cacheTTLSeconds)
+                if shared {
                     stats.cacheHits += 1
                     record(source.name) { $0.cacheHits += 1 }
-                    if !page.listings.isEmpty {
-                        stats.listings += page.listings.count
-                        if stats.firstResultSeconds == nil { stats.firstResultSeconds = Date().timeIntervalSince(started) }
-                        deliver(page.listings)
-                    }
-                } else {
-                    page = try await source.search(sourceQuery, page: number)
-                    record(source.name) { $0.requests += 1; $0.listingsParsed += page.listings.count; $0.skipped += page.skipped }
-                    stats.skipped += page.skipped
-                    let before = page.listings.count
-                    page.listings = page.listings.filter { within($0.price, ceiling: ceiling, floor: settings.minListedPrice, currency: query.currency) }
-                    stats.filteredByPrice += before - page.listings.count
-                    let store = self.store
-                    var firstAt = stats.firstResultSeconds
-                    page.listings = try await withImages(page.listings, settings: settings, stats: &stats) { batch in
-                        try store.upsert(batch)
+                }
+                stats.skipped += page.skipped
+                let before = page.listings.count
+                page.listings = page.listings.filter { within($0.price, ceiling: ceiling, floor: settings.minListedPrice, currency: query.currency) }
+                stats.filteredByPrice += before - page.listings.count
+                let store = self.store
+                var firstAt = stats.firstResultSeconds
+                // The refresh takes its photos a few listings at a time, yielding to buyers' searches
+                // in between: the photo budget per host is shared too.
+                var kept: [MarketplaceListing] = []
+                for part in fresh ? stride(from: 0, to: page.listings.count, by: 4).map({ Array(page.listings[$0..<min($0 + 4, page.listings.count)]) })
+                                  : [page.listings] {
+                    if fresh { try await yieldToLiveSearches() }
+                    kept += try await withImages(part, settings: settings, stats: &stats) { batch, changed in
+                        // A shared page's listings were stored by the search that fetched it.
+                        if changed || !shared { try store.upsert(batch) }
                         if firstAt == nil { firstAt = Date().timeIntervalSince(started) }
                         deliver(batch)
                     }
-                    stats.firstResultSeconds = firstAt
-                    stats.listings += page.listings.count
-                    cache.withLock { cache in
-                        if cache.count > 1000 { cache.removeAll() }
-                        cache[key] = (page, Date())
-                    }
                 }
+                page.listings = kept
+                stats.firstResultSeconds = firstAt
+                stats.listings += page.listings.count
                 stats.pages += 1
                 if !page.hasMore { break }
             }
@@ -237,6 +260,38 @@ public final class MarketplaceService: Sendable {
             record(source.name) { $0.lastError = "\(error)" }
             return .failed("The marketplace search failed: \(error)")
         }
+    }
+
+    /// The refresh shares the source's politeness budget with buyers' searches: it takes a page
+    /// only while none is running (or after half a minute of waiting, so it cannot starve).
+    func yieldToLiveSearches() async throws {
+        var waited = 0.0
+        while liveSearches.load(ordering: .relaxed) > 0, waited < 30 {
+            try await Task.sleep(for: .milliseconds(200))
+            waited += 0.2
+        }
+    }
+
+    /// A result page: from the cache, from a fetch another search already has in flight (both
+    /// `shared`), or fetched now. Concurrent searches asking the same page wait for one fetch.
+    func page(_ key: CacheKey, from source: any MarketplaceSource, fresh: Bool, ttl: Int) async throws -> (MarketplacePage, shared: Bool) {
+        if !fresh, let hit = cache.withLock({ $0[key] }), Date().timeIntervalSince(hit.at) < Double(ttl) { return (hit.page, true) }
+        let (flight, joined) = flights.withLock { flights -> (Task<MarketplacePage, Error>, Bool) in
+            if let running = flights[key] { return (running, true) }
+            let task = Task<MarketplacePage, Error> {
+                defer { _ = self.flights.withLock { $0.removeValue(forKey: key) } }
+                let page = try await source.search(key.query, page: key.page)
+                self.record(key.source) { $0.requests += 1; $0.listingsParsed += page.listings.count; $0.skipped += page.skipped }
+                self.cache.withLock { cache in
+                    if cache.count > 1000 { cache.removeAll() }
+                    cache[key] = (page, Date())
+                }
+                return page
+            }
+            flights[key] = task
+            return (task, false)
+        }
+        return (try await flight.value, joined)
     }
 
     func within(_ price: MoneyRange, ceiling: Int64?, floor: Int64?, currency: String) -> Bool {
@@ -277,9 +332,9 @@ public final class MarketplaceService: Sendable {
     /// photos land (the first at once), so a slow photo never holds back the rest of the page.
     /// Returns the page's listings, in page order, with their stored file names.
     func withImages(_ listings: [MarketplaceListing], settings: MarketplaceSettings, stats: inout MarketplaceSearchStats,
-                    ready: ([MarketplaceListing]) throws -> Void) async throws -> [MarketplaceListing] {
+                    ready: ([MarketplaceListing], _ changed: Bool) throws -> Void) async throws -> [MarketplaceListing] {
         guard settings.imagesPerListing > 0, !listings.isEmpty else {
-            if !listings.isEmpty { try ready(listings) }
+            if !listings.isEmpty { try ready(listings, false) }
             return listings
         }
         var out = listings
@@ -297,25 +352,43 @@ public final class MarketplaceService: Sendable {
                 }
             }
             var pending: [MarketplaceListing] = []
+            var changed = false
             var delivered = 0
             for try await (index, files, stored, failed) in group {
                 out[index].imageFiles = files
                 stats.imagesStored += stored
                 stats.imageFailures += failed
+                changed = changed || stored > 0
                 pending.append(out[index])
                 if delivered == 0 || pending.count >= 5 {
-                    try ready(pending)
+                    try ready(pending, changed)
                     delivered += pending.count
                     pending.removeAll()
+                    changed = false
                 }
             }
-            if !pending.isEmpty { try ready(pending) }
+            if !pending.isEmpty { try ready(pending, changed) }
         }
         return out
     }
 
-    /// The stored file for a photo URL, fetching it once; nil when it cannot be had.
+    /// The stored file for a photo URL, fetching it once however many searches ask at the same
+    /// time; nil when it cannot be had. Only the search that fetched it counts it as new.
     func storeImage(_ url: String) async -> (name: String, new: Bool)? {
+        let (flight, joined) = photoFlights.withLock { flights -> (Task<(name: String, new: Bool)?, Never>, Bool) in
+            if let running = flights[url] { return (running, true) }
+            let task = Task<(name: String, new: Bool)?, Never> {
+                defer { _ = self.photoFlights.withLock { $0.removeValue(forKey: url) } }
+                return await self.fetchImage(url)
+            }
+            flights[url] = task
+            return (task, false)
+        }
+        guard let file = await flight.value else { return nil }
+        return joined ? (file.name, false) : file
+    }
+
+    func fetchImage(_ url: String) async -> (name: String, new: Bool)? {
         if let known = try? imageSources.imageSource(url: url), let name = known.fileName, imageStore.file(named: name) != nil {
             return (name, false)
         }
@@ -335,6 +408,22 @@ public final class MarketplaceService: Sendable {
             logger.debug("marketplace photo not stored", metadata: ["url": "\(url)", "error": "\(error)"])
             return nil
         }
+    }
+}
+
+/// Listed-price ceilings rounded up to a few edges per decade (1, 1.5, 2, 3, 5, 7.5), so that
+/// buyers with nearby limits ask the marketplace the same question.
+enum PriceBand {
+    static func edge(above ceiling: Int64) -> Int64 {
+        guard ceiling > 0 else { return ceiling }
+        var decade: Int64 = 1
+        while decade <= Int64.max / 100, decade * 10 <= ceiling { decade *= 10 }
+        for tenths: Int64 in [10, 15, 20, 30, 50, 75, 100] {
+            let (edge, overflow) = decade.multipliedReportingOverflow(by: tenths)
+            if overflow { return ceiling }
+            if edge / 10 >= ceiling { return edge / 10 }
+        }
+        return ceiling
     }
 }
 

@@ -23,6 +23,9 @@ const NUMBERS = [
   { key: 'pauseSeconds', label: 'Pause after a block for', kind: 'int', unit: 's' },
   { key: 'maxPages', label: 'Result pages per search', kind: 'int' },
   { key: 'imagesPerListing', label: 'Photos kept per listing', kind: 'int' },
+  { key: 'refreshMinutes', label: 'Refresh the sourcing index every (0: off)', kind: 'int', unit: 'min' },
+  { key: 'refreshPages', label: 'Pages per category and refresh', kind: 'int' },
+  { key: 'minLocalListings', label: 'Fresh listings before searches stop asking live (0: always ask)', kind: 'int' },
   { key: 'currency', label: 'Currency', kind: 'text' },
 ];
 
