@@ -10,6 +10,11 @@ resident memory sampled from /api/health: before, peak, and --settle seconds aft
     .build/release/facet demo --port 8300 --data /tmp/demo &        # wait for "searchable"
     .venv/bin/python scripts/bench_load.py --url http://127.0.0.1:8300 --data /tmp/demo --users 100,150
 
+Before the bursts it waits until the background sourcing index has refreshed every category once
+(read as the demo's staff account) and prints its coverage; each burst prints how many searches
+asked the marketplace live and how many were answered from the index. `facet demo
+--sourcing-refresh 0` measures every search asking live.
+
 Buyers are registered once (verified through the demo's outbox) and kept in
 <data>/bench-buyers.json for later runs.
 """
@@ -95,12 +100,14 @@ def follow(url: str, session: requests.Session, photo: bytes, category: str, sta
         return {"error": f"{resp.status_code} {resp.text[:120]}"}
     sid = resp.json()["id"]
     ws.send(json.dumps({"type": "subscribe", "topic": f"search:{sid}", "since": 0}))
-    first = done = None
+    first = done = tier2 = None
     while done is None:
         message = json.loads(ws.recv())
         if message.get("type") != "event":
             continue
         data = message.get("data", {})
+        if tier2 is None and data.get("stage") == "searching_marketplace":
+            tier2 = data.get("detail") or ""
         if first is None and (data.get("exactMatch") or data.get("alternatives")):
             first = time.monotonic() - began
         if data.get("stage") == "done":
@@ -108,7 +115,7 @@ def follow(url: str, session: requests.Session, photo: bytes, category: str, sta
             if first is None:
                 first = done
     ws.close()
-    return {"first": first, "done": done}
+    return {"first": first, "done": done, "tier2": tier2 or ""}
 
 
 def pct(values: list[float], p: float) -> float:
@@ -133,6 +140,10 @@ def burst(url: str, sessions: list[requests.Session], photos: list[tuple[bytes, 
         print(f"  upload -> first results  p50 {statistics.median(firsts):5.2f} s  p95 {pct(firsts, 95):5.2f} s  max {max(firsts):5.2f} s")
         print(f"  upload -> done           p50 {statistics.median(dones):5.2f} s  p95 {pct(dones, 95):5.2f} s  max {max(dones):5.2f} s"
               f"  ({sum(d <= 10 for d in dones)}/{len(dones)} within 10 s)")
+        local = sum(r["tier2"].startswith("Chosen from") for r in ok)
+        live = sum(r["tier2"].startswith("Looking further") for r in ok)
+        print(f"  tier 2: {live} asked the marketplace live, {local} answered from the sourcing index,"
+              f" {len(ok) - live - local} skipped it (exact match or sourcing off)")
 
 
 def big_png() -> bytes:
@@ -174,6 +185,31 @@ def big_burst(url: str, sessions: list[requests.Session], count: int, settle: fl
     print(f"  server RSS before {before / 2**20:.0f} MB, peak {peak[0] / 2**20:.0f} MB, {settle:.0f} s after {after / 2**20:.0f} MB")
 
 
+def sourcing_index(url: str, email: str, password: str, wait: float) -> None:
+    """Waits (up to `wait` s) until the background sourcing index has refreshed every searched
+    category once, and prints its coverage: a burst right after start would otherwise measure
+    the index half built."""
+    ops = requests.Session()
+    r = ops.post(url + "/api/auth/login", json={"email": email, "password": password}, timeout=30)
+    if r.status_code != 200:
+        print(f"sourcing index: not read (staff sign-in {r.status_code})")
+        return
+    deadline = time.monotonic() + wait
+    while True:
+        coverage = ops.get(url + "/api/admin/marketplace/coverage", timeout=30).json()
+        rows = [c for c in coverage["categories"] if c["searched"]]
+        pending = [c["category"] for c in rows if not c.get("lastRefreshAt")]
+        if coverage["refreshMinutes"] == 0 or not pending or time.monotonic() > deadline:
+            break
+        time.sleep(5)
+    if coverage["refreshMinutes"] == 0:
+        print("sourcing index: background refresh off (every search asks the marketplace live)")
+        return
+    print(f"sourcing index: every {coverage['refreshMinutes']} min, live below {coverage['minLocalListings']} fresh listings"
+          + (f"; still refreshing {', '.join(pending)}" if pending else ""))
+    print("  " + ", ".join(f"{c['category']} {c['fresh']}{' (index)' if c['answersLocally'] else ' (live)'}" for c in rows))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--url", default="http://127.0.0.1:8300")
@@ -181,11 +217,15 @@ def main() -> None:
     ap.add_argument("--users", default="100,150", help="comma-separated concurrent buyer counts")
     ap.add_argument("--big", type=int, default=20, help="concurrent 49 MP PNG uploads (0 skips)")
     ap.add_argument("--settle", type=float, default=5)
+    ap.add_argument("--ops", default="ops@demo.facet.local:Ops-demo-2026", help="staff email:password, to read the sourcing index")
+    ap.add_argument("--index-wait", type=float, default=600, help="seconds to wait for the sourcing index's first refresh")
     args = ap.parse_args()
     counts = [int(c) for c in args.users.split(",") if c]
     while not requests.get(args.url + "/api/health", timeout=30).json().get("catalog", {}).get("ready"):
         time.sleep(1)  # a search before the catalog is indexed would miss designs we stock
     sessions = buyers(args.url, args.data, max(counts + [(args.big + 2) // 3]))
+    email, _, password = args.ops.partition(":")
+    sourcing_index(args.url, email, password, args.index_wait)
     photos = demo_photos(max(counts))
     for count in counts:
         burst(args.url, sessions[:count], photos[:count])

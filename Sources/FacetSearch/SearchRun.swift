@@ -31,6 +31,9 @@ extension SearchService {
             return marked
         }
         var stageTimer = StageTimer()
+        // When the last stages follow one another at once (no live sourcing to wait for), they are
+        // written in one transaction: under a hundred concurrent searches the single writer is busy.
+        var held: [SearchView]?
         func publish(_ stage: SearchStage, _ detail: String?) {
             stageTimer.enter(stage.rawValue, createdAt: record.createdAt)
             if seen != nil {
@@ -46,15 +49,24 @@ extension SearchService {
             record.ranked = encoded.text(ranked, \.ranked)
             var view = SearchView(record, attributes: attributes, exactMatch: exactOffer, alternatives: alternatives, notes: notes)
             view.detail = detail
+            if held != nil { held?.append(view) } else { write([view]) }
+        }
+        func write(_ views: [SearchView]) {
             do {
                 try publisher.transaction { db, events in
                     try SearchStore.update(db, record, from: stored)
-                    events.append(try Self.event(view))
+                    for view in views { events.append(try Self.event(view)) }
                 }
                 stored = record
             } catch {
                 logger.error("search state not stored", metadata: ["search": "\(record.id)", "error": "\(error)"])
             }
+        }
+        func hold() { held = [] }
+        func release() {
+            guard let views = held else { return }
+            held = nil
+            if !views.isEmpty { write(views) }
         }
         do {
             publish(.extractingAttributes, "Reading metal, stones and style from your photo")
@@ -97,6 +109,7 @@ extension SearchService {
                 record.status = "done"
                 record.completedAt = Date()
                 publish(.done, nil)
+                release()
                 whenDone()
             }
             func settle() throws {
@@ -119,10 +132,12 @@ extension SearchService {
                 }
             }
             if exact != nil {
+                hold()
                 publish(.searchingMarketplace, "Skipped: this design is in our inventory")
             } else if marketplace != nil, alternatives.count >= matcher.options.alternatives.lowerBound,
                       sourcingIndex?.answersLocally(category) == true {
                 // The background index is fresh and deep enough here: no live query to wait for.
+                hold()
                 publish(.searchingMarketplace, "Chosen from the designs our sourcing partners keep ready")
             } else if let marketplace {
                 publish(.searchingMarketplace, "Looking further among our sourcing partners")
@@ -167,10 +182,12 @@ extension SearchService {
                     publish(.done, nil)
                 }
             } else {
+                hold()
                 publish(.searchingMarketplace, "Skipped: marketplace sourcing is off")
             }
             if record.status != "done" { finish() }
         } catch {
+            release()
             logger.error("search failed", metadata: ["search": "\(record.id)", "error": "\(error)"])
             record.status = "failed"
             record.error = error is ComputePool.Busy ? "Facet is very busy; please try again in a minute." : "The search could not be completed."
