@@ -22,11 +22,16 @@ final class PhotoReadings: Sendable {
     func reading(file: String) -> PhotoReading? {
         if let known = cache.withLock({ $0[file] }) { return known }
         guard let stored = try? features.features([file], embedder: embedder)[file], let reading = Self.decode(stored.attributes) else { return nil }
+        remember(reading, file: file)
+        return reading
+    }
+
+    /// Keeps a reading decoded elsewhere (the indexer has it in hand when it indexes a listing).
+    func remember(_ reading: PhotoReading, file: String) {
         cache.withLock { cache in
             if cache.count >= Self.capacity { cache.removeAll(keepingCapacity: true) }
             cache[file] = reading
         }
-        return reading
     }
 
     /// A stored photo's attributes (FeatureCodec's JSON) as a reading; nil when unreadable.

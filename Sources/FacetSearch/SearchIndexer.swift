@@ -17,12 +17,15 @@ public final class SearchIndexer: Sendable {
     let images: ImageStore
     let pool: ComputePool
     let logger: Logger
+    /// Listing photo readings decoded while indexing go here, so searches need not read them again.
+    let readings: PhotoReadings?
     private let isLoaded = Atomic<Bool>(false)
     /// Inventory batches being analysed now; with `pending` empty and this at zero, the index is current.
     private let indexing = Atomic<Int>(0)
     private let pending = Mutex<[String: CatalogChange]>([:])
 
-    init(database: FacetDatabase, imagesDirectory: URL, pipeline: VisionPipeline, pool: ComputePool, logger: Logger) {
+    init(database: FacetDatabase, imagesDirectory: URL, pipeline: VisionPipeline, pool: ComputePool, readings: PhotoReadings? = nil, logger: Logger) {
+        self.readings = readings
         self.pipeline = pipeline
         self.index = CatalogIndex(dimension: pipeline.embedder.dimension)
         self.features = FeatureStore(database: database)
@@ -162,6 +165,7 @@ public final class SearchIndexer: Sendable {
                             background: background) { item, known in
                 guard let l = byRef[item.ref], let file = l.imageFiles.first, let stored = known[file],
                       let reading = PhotoReadings.decode(stored.attributes) else { return item }
+                self.readings?.remember(reading, file: file)
                 return IndexedItem(ref: item.ref, source: item.source,
                                    labels: ProductLabels.labels(guessed: ListingDescription.describe(l.attributes, photo: reading)))
             }

@@ -62,7 +62,7 @@ extension SearchService {
                 logger.error("search state not stored", metadata: ["search": "\(record.id)", "error": "\(error)"])
             }
         }
-        func hold() { held = [] }
+        func hold() { if held == nil { held = [] } }
         func release() {
             guard let views = held else { return }
             held = nil
@@ -82,6 +82,9 @@ extension SearchService {
             attributes = read
             var candidates = first
             logger.debug("search candidates", metadata: ["search": "\(record.id)", "top": "\(candidates.prefix(5).map { "\($0.item.ref) d=\($0.distance) inliers=\($0.inliers ?? -1) s=\($0.similarity)" })"])
+            // The stages from here follow one another within milliseconds unless the brand or the
+            // marketplace is asked live: they are written together up to the first such wait.
+            hold()
             publish(.searchingInventory, "Looking for this design in our inventory")
 
             let catalog = OfferCatalog(features: features, readings: readings, marketplace: marketplace, searches: searches, markups: try markups.table(),
@@ -125,6 +128,7 @@ extension SearchService {
             // Alternatives from what is already known go out now; the marketplace can only add to them.
             try settle()
             if let exact, let liveCheck {
+                release()
                 let live = await liveCheck.value
                 if let offer = try catalog.offer(exact, attributes: read, live: live) {
                     exactOffer = offer
@@ -140,6 +144,7 @@ extension SearchService {
                 hold()
                 publish(.searchingMarketplace, "Chosen from the designs our sourcing partners keep ready")
             } else if let marketplace {
+                release()
                 publish(.searchingMarketplace, "Looking further among our sourcing partners")
                 var shownAtDone: Set<String> = []
                 let deadline = record.createdAt.addingTimeInterval(options.marketplaceBudget)

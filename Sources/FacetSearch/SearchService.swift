@@ -63,12 +63,13 @@ public final class SearchService: Sendable {
         self.buyerSlots = BuyerSlots(perBuyer: options.maxInFlightPerBuyer)
         let pipeline = VisionPipeline(embedder: options.embedder ?? HandcraftedEmbedder(), heads: options.attributeHeads)
         self.pipeline = pipeline
-        self.readings = PhotoReadings(features: features, embedder: pipeline.embedder.identifier)
+        let readings = PhotoReadings(features: features, embedder: pipeline.embedder.identifier)
+        self.readings = readings
         let pool = ComputePool(threads: options.computeThreads, capacity: options.maxQueued)
         self.pool = pool
         let images = dataDirectory.appendingPathComponent("images")
         self.imageStore = ImageStore(directory: images)
-        let indexer = SearchIndexer(database: database, imagesDirectory: images, pipeline: pipeline, pool: pool, logger: logger)
+        let indexer = SearchIndexer(database: database, imagesDirectory: images, pipeline: pipeline, pool: pool, readings: readings, logger: logger)
         self.indexer = indexer
         self.matcher = Matcher(index: indexer.index, calibration: pipeline.embedder.calibration, options: options.matcher) { files in indexer.keypoints(files) }
         self.sourcingIndex = marketplace.map { SourcingIndex(marketplace: $0, indexer: indexer, logger: logger) }
