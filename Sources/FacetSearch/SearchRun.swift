@@ -4,6 +4,7 @@ import FacetSourcing
 import FacetStore
 import FacetVision
 import Foundation
+import Synchronization
 
 extension SearchService {
     /// The stages after `received`. Each publish stores the record and pushes the same state,
@@ -11,6 +12,13 @@ extension SearchService {
     /// `whenDone` runs once the search is done (or failed), before late sourcing ends: the
     /// buyer's slot is free for the next upload while the open page still gets late designs.
     func run(_ initial: SearchRecord, image: RGBAImage, whenDone: @escaping @Sendable () -> Void = {}) async {
+        await run(initial, photo: PhotoHandoff(image), whenDone: whenDone)
+    }
+
+    /// The decoded photo is handed over and let go once analysed: a search waiting for late
+    /// sourcing keeps only what re-ranking needs (the vector and the keypoints), not megabytes of
+    /// pixels per open page.
+    func run(_ initial: SearchRecord, photo: PhotoHandoff, whenDone: @escaping @Sendable () -> Void = {}) async {
         var record = initial
         var attributes: QueryAttributes?
         var exactOffer: Offer?
@@ -73,8 +81,9 @@ extension SearchService {
             let (matcher, pipeline, category) = (matcher, pipeline, record.category)
             // One job from pixels to candidates: queueing twice would put every search's second
             // half behind every other search's first half when many arrive together.
-            let (analysis, read, first) = try await pool.run { () -> (ImageAnalysis, QueryAttributes, [Candidate]) in
-                let analysis = pipeline.analyze(image)
+            let (analysis, read, first) = try await pool.run { () -> (QueryPhoto, QueryAttributes, [Candidate]) in
+                guard let image = photo.take() else { throw CancellationError() }
+                let analysis = QueryPhoto(pipeline.analyze(image))
                 let neighbours = matcher.neighbours(analysis.embedding, category: category)
                 return (analysis, AttributeComparison.resolve(analysis.attributes, neighbours: neighbours),
                         matcher.candidates(neighbours, queryKeypoints: analysis.keypoints))
@@ -279,6 +288,21 @@ extension SearchService {
         words.append(category.rawValue)
         return words
     }
+}
+
+/// The buyer's decoded photo, taken once by the analysis.
+final class PhotoHandoff: Sendable {
+    private let image: Mutex<RGBAImage?>
+    init(_ image: RGBAImage) { self.image = Mutex(image) }
+    func take() -> RGBAImage? { image.withLock { i in defer { i = nil }; return i } }
+}
+
+/// What a search keeps of its photo's analysis after the pixels are gone.
+struct QueryPhoto: Sendable {
+    let embedding: [Float]
+    let keypoints: KeypointSet
+    let attributes: ExtractedAttributes
+    init(_ a: ImageAnalysis) { (embedding, keypoints, attributes) = (a.embedding, a.keypoints, a.attributes) }
 }
 
 /// Resumes one continuation with whichever answer comes first.

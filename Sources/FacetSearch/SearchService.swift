@@ -148,8 +148,9 @@ public final class SearchService: Sendable {
             events.append(try Self.event(SearchView(record)))
         }
         slotHandedOver = true
+        let photo = PhotoHandoff(image)
         Task.detached { [self] in
-            await run(record, image: image, whenDone: { slot.release() })
+            await run(record, photo: photo, whenDone: { slot.release() })
             slot.release()
             // A burst is over: give the decode buffers' pages back to the system.
             if buyerSlots.total == 0 { MemoryRelief.trim() }
