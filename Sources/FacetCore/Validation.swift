@@ -54,7 +54,9 @@ public enum AccountRules {
     public static func requiredText(_ value: String?, field: String, maxLength: Int = 200) throws -> String {
         let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw ValidationFailure(field: field, message: "\(field) is required.") }
-        guard text.count <= maxLength else {
+        // The limit counts what was sent, as the API document's maxLength does (code points, padding
+        // included): trimming must not turn an over-long value into an accepted one.
+        guard text.count <= maxLength, (value ?? "").unicodeScalars.count <= maxLength else {
             throw ValidationFailure(field: field, message: "\(field) must be at most \(maxLength) characters.")
         }
         guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
