@@ -23,6 +23,9 @@ final class AccountRulesTests: XCTestCase {
         XCTAssertThrowsError(try AccountRules.requiredText(nil, field: "companyName"))
         XCTAssertThrowsError(try AccountRules.requiredText(String(repeating: "a", count: 201), field: "companyName"))
         XCTAssertThrowsError(try AccountRules.requiredText("bad\u{0}", field: "companyName"))
+        // The limit counts what was sent: padding that trimming would drop still makes it too long.
+        XCTAssertThrowsError(try AccountRules.requiredText("\u{A0}DE" + String(repeating: "\u{A0}", count: 79), field: "country", maxLength: 80))
+        XCTAssertEqual(try AccountRules.requiredText("\u{A0}DE\u{A0}", field: "country", maxLength: 80), "DE")
     }
 
     func testIdentifiersAreOpaqueAndDistinct() {
