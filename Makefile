@@ -73,7 +73,7 @@ model-projection: build
 HEADS_PHOTOS ?= ../shared/data/jewelry
 model-heads: build model-projection
 	@for kind in handcrafted learned; do f=.cache/models/heads-$$kind.json; \
-		if [ ! -f $$f ] || [ $(PROJECTION) -nt $$f ] || [ seeds/catalog/images.jsonl -nt $$f ]; then \
+		if [ ! -f $$f ] || [ $(PROJECTION) -nt $$f ] || [ seeds/catalog/images.jsonl -nt $$f ] || [ Sources/FacetVision/Embedding.swift -nt $$f ]; then \
 			.build/release/facet model fit-heads --embedder $$kind --photos $(HEADS_PHOTOS) --folds 0 --out $$f || exit 1; fi; done
 
 # `facet demo` migrates, creates the demo accounts, starts both brand simulators beside Facet,

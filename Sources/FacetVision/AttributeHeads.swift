@@ -99,8 +99,9 @@ public struct SoftmaxHead: Codable, Sendable, Equatable {
 }
 
 /// Metal and stone heads on a photo's colour statistics and its embedding (docs/model.md,
-/// "Attribute heads"). They are fitted for one embedder's vector space: `embedder` names it, and
-/// a pipeline with another embedder keeps the colour rules instead.
+/// "Attribute heads"). They are fitted for one embedder's vector space: `embedder` names it (a
+/// projected embedder's base: `VisionPipeline.headsSpace`), and a pipeline in another space keeps
+/// the colour rules instead.
 public struct AttributeHeads: Codable, Sendable, Equatable {
     public static let formatVersion = 1
     public let version: Int

@@ -92,11 +92,14 @@ public struct ImageAnalysis: Sendable {
     public let attributes: ExtractedAttributes
     /// Keypoints for geometric verification of a shortlist (may be kept on disk).
     public let keypoints: KeypointSet
+    /// What the attribute heads read: the embedder's vector before any projection (a projection
+    /// fitted to tell products apart drops much of what tells metals and stones apart).
+    public let headsEmbedding: [Float]
 
     /// The same analysis with another embedding (the raw vector through a projection).
     public func with(embedding: [Float]) -> ImageAnalysis {
         ImageAnalysis(width: width, height: height, piece: piece, perceptualHash: perceptualHash, embedding: embedding,
-                      attributes: attributes, keypoints: keypoints)
+                      attributes: attributes, keypoints: keypoints, headsEmbedding: headsEmbedding)
     }
 }
 
@@ -108,7 +111,24 @@ public struct VisionPipeline: Sendable {
 
     public init(embedder: any Embedder = HandcraftedEmbedder(), limits: DecodeLimits = .standard, heads: AttributeHeads? = nil) {
         self.embedder = embedder; self.limits = limits
-        self.heads = heads?.embedder == embedder.identifier ? heads : nil
+        self.heads = heads?.embedder == Self.headsSpace(of: embedder) ? heads : nil
+    }
+
+    /// The vector space attribute heads are fitted in for an embedder: a projected embedder's base.
+    public static func headsSpace(of embedder: any Embedder) -> String {
+        (embedder as? ProjectedEmbedder)?.base.identifier ?? embedder.identifier
+    }
+
+    public var headsSpace: String { Self.headsSpace(of: embedder) }
+
+    /// The embedding and the vector the heads read (the same unless the embedder projects).
+    func embeddings(_ image: RGBAImage, _ piece: NormalizedPiece) -> (embedding: [Float], forHeads: [Float]) {
+        guard let projected = embedder as? ProjectedEmbedder else {
+            let e = embedder.embed(image: image, piece: piece)
+            return (e, e)
+        }
+        let raw = projected.base.embed(image: image, piece: piece)
+        return (projected.projection.apply(raw), raw)
     }
 
     public func analyze(bytes: [UInt8]) throws -> ImageAnalysis {
@@ -121,12 +141,12 @@ public struct VisionPipeline: Sendable {
         var grey = Resample.grey(piece.crop)
         for i in 0..<grey.count { grey[i] = grey[i] * piece.mask[i] + (1 - piece.mask[i]) }
         let hash = Features.perceptualHash(grey: grey, width: n, height: n)
-        let embedding = embedder.embed(image: image, piece: piece)
+        let (embedding, forHeads) = embeddings(image, piece)
         let rules = AttributeExtractor.extract(piece)
-        let attributes = heads.map { $0.read(piece, rules: rules, embedding: embedding) } ?? rules
+        let attributes = heads.map { $0.read(piece, rules: rules, embedding: forHeads) } ?? rules
         return ImageAnalysis(width: image.width, height: image.height, piece: piece, perceptualHash: hash,
                              embedding: embedding, attributes: attributes,
-                             keypoints: Keypoints.detect(grey: Self.keypointCrop(image, piece)))
+                             keypoints: Keypoints.detect(grey: Self.keypointCrop(image, piece)), headsEmbedding: forHeads)
     }
 
     /// A contrast-normalised grey crop of the piece at `Keypoints.side`, from the full image.

@@ -44,7 +44,8 @@ struct EmbedderOptions: ParsableArguments {
     }
 
     /// The fitted heads for `embedder`, or nil (said on stderr) when there are none or they were
-    /// fitted for another vector space (a refitted projection makes a new one).
+    /// fitted for another vector space (the learned embedder's heads read its vector before the
+    /// projection, so a refitted projection keeps them).
     func heads(for embedder: any Embedder) -> AttributeHeads? {
         let path = headsPath(for: embedder)
         guard !noAttributeHeads, path != "off" else { return nil }
@@ -54,8 +55,8 @@ struct EmbedderOptions: ParsableArguments {
         guard let data = FileManager.default.contents(atPath: path) else { warn("no attribute heads at \(path)"); return nil }
         do {
             let heads = try AttributeHeads(serialised: data)
-            guard heads.embedder == embedder.identifier else {
-                warn("the attribute heads at \(path) were fitted for \(heads.embedder), not \(embedder.identifier)"); return nil
+            guard heads.embedder == VisionPipeline.headsSpace(of: embedder) else {
+                warn("the attribute heads at \(path) were fitted for \(heads.embedder), not \(VisionPipeline.headsSpace(of: embedder))"); return nil
             }
             return heads
         } catch {

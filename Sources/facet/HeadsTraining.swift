@@ -16,7 +16,7 @@ struct HeadSample {
     init(_ analysis: ImageAnalysis, group: String, domain: Domain, metal: String?, stones: String?) {
         let rules = AttributeExtractor.extract(analysis.piece)
         self.group = group; self.domain = domain; self.rules = rules
-        self.inputs = AttributeHeads.inputs(piece: analysis.piece, rules: rules, embedding: analysis.embedding)
+        self.inputs = AttributeHeads.inputs(piece: analysis.piece, rules: rules, embedding: analysis.headsEmbedding)
         self.metal = metal.flatMap { AttributeExtractor.metalValues.contains($0) ? $0 : nil }
         self.stones = stones.flatMap { AttributeExtractor.stoneValues.contains($0) ? $0 : nil }
     }

@@ -107,7 +107,7 @@ struct FitHeads: ParsableCommand {
         let samples = renders + real
         let settings = HeadsTraining.Settings(l2: l2, iterations: iterations)
         if folds > 1 && !real.isEmpty {
-            let predicted = HeadsTraining.crossValidated(samples, folds: folds, embedder: embedder.identifier, settings: settings)
+            let predicted = HeadsTraining.crossValidated(samples, folds: folds, embedder: pipeline.headsSpace, settings: settings)
             let figures = HeadsTraining.figures(samples, heads: predicted, folds: folds)
             print("\(real.count) labelled photos, each read by heads fitted without its fold:")
             for (key, f) in figures.sorted(by: { $0.key < $1.key }) {
@@ -115,11 +115,11 @@ struct FitHeads: ParsableCommand {
                       + String(format: "macro-F1 %.3f  accuracy %.3f  unknown %.3f  (%d photos)", f.macroF1, f.accuracy, f.unknownRate, f.items))
             }
         }
-        let heads = HeadsTraining.fit(samples, embedder: embedder.identifier, settings: settings)
+        let heads = HeadsTraining.fit(samples, embedder: pipeline.headsSpace, settings: settings)
         let path = out ?? embedding.headsPath(for: embedder)
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         try heads.serialised().write(to: URL(fileURLWithPath: path), options: .atomic)
-        print(String(format: "heads for %@ (%@), %.0f s; written to %@", embedder.identifier, heads.fittedOn,
+        print(String(format: "heads for %@ (%@), %.0f s; written to %@", pipeline.headsSpace, heads.fittedOn,
                      Date().timeIntervalSince(started), path))
     }
 }

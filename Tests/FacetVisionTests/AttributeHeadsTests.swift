@@ -60,6 +60,27 @@ final class AttributeHeadsTests: XCTestCase {
                               stones: uniformHead(AttributeExtractor.stoneValues, favour: stones, inputs: n))
     }
 
+    /// A projection is fitted to tell products apart; the heads read the vector before it, so heads
+    /// fitted in the base space serve the projected embedder and the projected space's own are refused.
+    func testAProjectedEmbeddersHeadsReadItsVectorBeforeTheProjection() throws {
+        let base = HandcraftedEmbedder()
+        let n = base.dimension, d = 4
+        let projection = Projection(mean: [Float](repeating: 0, count: n), matrix: (0..<(n * d)).map { Float($0 % 7) / 7 - 0.4 },
+                                    outputDimension: d)
+        let projected = try ProjectedEmbedder(base: base, projection: projection)
+        let image = Synthetic.ring(metal: Synthetic.whiteMetal)
+        let pipeline = VisionPipeline(embedder: projected, heads: heads(for: base, metal: 1, stones: 3))
+        XCTAssertEqual(pipeline.headsSpace, base.identifier)
+        let a = pipeline.analyze(image)
+        XCTAssertEqual(a.embedding.count, d)
+        XCTAssertEqual(a.headsEmbedding, base.embed(image: image, piece: a.piece))
+        XCTAssertEqual(a.embedding, projection.apply(a.headsEmbedding))
+        XCTAssertEqual(a.attributes.metal.value, "rose")
+        XCTAssertEqual(a.with(embedding: [1, 2, 3, 4]).headsEmbedding, a.headsEmbedding)
+        let inProjectedSpace = AttributeHeads(embedder: projected.identifier, fittedOn: "test", metal: pipeline.heads!.metal, stones: pipeline.heads!.stones)
+        XCTAssertNil(VisionPipeline(embedder: projected, heads: inProjectedSpace).heads)
+    }
+
     func testPipelineReadsMetalAndStonesWithItsHeads() throws {
         let embedder = HandcraftedEmbedder()
         let image = Synthetic.ring(metal: Synthetic.whiteMetal)

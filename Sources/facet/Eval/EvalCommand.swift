@@ -226,7 +226,7 @@ struct Eval: ParsableCommand {
             }
             log("part 3: \(headFolds)-fold cross-validation of the attribute heads")
             let predicted = headFolds > 1
-                ? HeadsTraining.crossValidated(samples, folds: headFolds, embedder: pipeline.embedder.identifier, settings: .init())
+                ? HeadsTraining.crossValidated(samples, folds: headFolds, embedder: pipeline.headsSpace, settings: .init())
                 : [:]
             report.labelled = HeadsTraining.figures(samples, heads: predicted, folds: headFolds)
         }

@@ -130,7 +130,7 @@ enum WorldEval {
             var truth: [String: [String]] = [:], read: [String: [String]] = [:]
             for (i, r) in rows.enumerated() where CrossPhotoEval.isMarketplacePhoto(r.path) {
                 guard let a = analyses[i], let ruled = rules[i] else { continue }
-                let h = heads.read(a.piece, rules: ruled, embedding: a.embedding)
+                let h = heads.read(a.piece, rules: ruled, embedding: a.headsEmbedding)
                 if AttributeExtractor.metalValues.contains(r.metal) {
                     truth["metal", default: []].append(r.metal)
                     read["metal (rules, marketplace photos)", default: []].append(ruled.metal.value)
