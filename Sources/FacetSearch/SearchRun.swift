@@ -42,7 +42,13 @@ extension SearchService {
         // When the last stages follow one another at once (no live sourcing to wait for), they are
         // written in one transaction: under a hundred concurrent searches the single writer is busy.
         var held: [SearchView]?
+        // Marketplace batches arrive every few hundred milliseconds per search: their progress is
+        // published at most once a second (each publish is a write and an encoding of every offer,
+        // on the threads that also wake the budget timers); the last state always goes out.
+        var unpublished = false
+        var lastProgress = Date.distantPast
         func publish(_ stage: SearchStage, _ detail: String?) {
+            unpublished = false
             stageTimer.enter(stage.rawValue, createdAt: record.createdAt)
             if seen != nil {
                 exactOffer = exactOffer.map(markNew)
@@ -180,6 +186,10 @@ extension SearchService {
                         let more = Set((alternatives + ranked).map(\.id)).subtracting(shownAtDone).count
                         notes.removeAll { $0 == Self.stillSourcing || $0.hasSuffix(Self.arrivedLater) }
                         if more > 0 { notes.append("\(more) more design\(more == 1 ? "" : "s") \(Self.arrivedLater)") }
+                    }
+                    guard Date().timeIntervalSince(lastProgress) >= 1 else { unpublished = true; return }
+                    lastProgress = Date()
+                    if record.status == "done" {
                         publish(.done, nil)
                     } else {
                         publish(.searchingMarketplace, "Found \(catalog.listings.count) sourced designs so far")
@@ -193,6 +203,8 @@ extension SearchService {
                 if let problem = found { notes.append(problem) }
                 if record.status == "done", notes.contains(Self.stillSourcing) {
                     notes.removeAll { $0 == Self.stillSourcing }
+                    publish(.done, nil)
+                } else if record.status == "done", unpublished {
                     publish(.done, nil)
                 }
             } else {
