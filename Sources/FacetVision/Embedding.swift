@@ -103,6 +103,13 @@ public struct ImageAnalysis: Sendable {
     }
 }
 
+/// An embedder whose vectors are another embedder's (`base`) mapped by `project`; the attribute
+/// heads read the base's vector (`VisionPipeline.headsSpace`).
+public protocol ProjectingEmbedder: Embedder {
+    var base: any Embedder { get }
+    func project(_ raw: [Float]) -> [Float]
+}
+
 public struct VisionPipeline: Sendable {
     public let embedder: any Embedder
     public let limits: DecodeLimits
@@ -116,19 +123,19 @@ public struct VisionPipeline: Sendable {
 
     /// The vector space attribute heads are fitted in for an embedder: a projected embedder's base.
     public static func headsSpace(of embedder: any Embedder) -> String {
-        (embedder as? ProjectedEmbedder)?.base.identifier ?? embedder.identifier
+        (embedder as? any ProjectingEmbedder)?.base.identifier ?? embedder.identifier
     }
 
     public var headsSpace: String { Self.headsSpace(of: embedder) }
 
     /// The embedding and the vector the heads read (the same unless the embedder projects).
     func embeddings(_ image: RGBAImage, _ piece: NormalizedPiece) -> (embedding: [Float], forHeads: [Float]) {
-        guard let projected = embedder as? ProjectedEmbedder else {
+        guard let projected = embedder as? any ProjectingEmbedder else {
             let e = embedder.embed(image: image, piece: piece)
             return (e, e)
         }
         let raw = projected.base.embed(image: image, piece: piece)
-        return (projected.projection.apply(raw), raw)
+        return (projected.project(raw), raw)
     }
 
     public func analyze(bytes: [UInt8]) throws -> ImageAnalysis {

@@ -215,7 +215,7 @@ extension Projection {
 
 /// An embedder's vectors through a fitted `Projection`: 128 numbers per photo instead of 1316,
 /// and a space where a second photo of a design is nearer than the category's other designs.
-public struct ProjectedEmbedder: Embedder {
+public struct ProjectedEmbedder: ProjectingEmbedder {
     public let base: any Embedder
     public let projection: Projection
 
@@ -228,6 +228,7 @@ public struct ProjectedEmbedder: Embedder {
     }
 
     public var identifier: String { base.identifier + "+" + projection.identifier }
+    public func project(_ raw: [Float]) -> [Float] { projection.apply(raw) }
     public var dimension: Int { projection.outputDimension }
     public func embed(_ piece: NormalizedPiece) -> [Float] { projection.apply(base.embed(piece)) }
     public func embed(image: RGBAImage, piece: NormalizedPiece) -> [Float] { projection.apply(base.embed(image: image, piece: piece)) }
