@@ -57,10 +57,10 @@ public final class MarketplaceService: Sendable {
     private let current: Mutex<MarketplaceSettings>
     private let states = Mutex<[String: SourceState]>([:])
     private let cache = Mutex<[CacheKey: (page: MarketplacePage, at: Date)]>([:])
-    private let flights = Mutex<[CacheKey: Task<MarketplacePage, Error>]>([:])
+    private let pageFlights = SharedFlights<CacheKey, MarketplacePage>()
     /// Buyer-facing searches running now; the background refresh waits for them between pages.
     private let liveSearches = Atomic<Int>(0)
-    private let photoFlights = Mutex<[String: Task<(name: String, new: Bool)?, Never>]>([:])
+    private let photoFlights = SharedFlights<String, StoredPhoto?>()
 
     public init(database: FacetDatabase, imageStore: ImageStore, options: Options, logger: Logger,
                 onAlert: @escaping @Sendable (MarketplaceAlert) -> Void) throws {
@@ -207,12 +207,11 @@ public final class MarketplaceService: Sendable {
         defer { if !fresh { liveSearches.subtract(1, ordering: .relaxed) } }
         // The buyer's limit applies to our price: take the marketplace markup off before asking.
         let markups = (try? self.markups.table()) ?? .standard
-        var ceiling = query.maxPrice.map { markups.listedCeiling(forBuyerPrice: $0, category: query.category) }
-        if let cap = settings.maxListedPrice { ceiling = min(ceiling ?? cap, cap) }
+        let listed = query.maxPrice.map { markups.listedCeiling(forBuyerPrice: $0, category: query.category) }
         // The source is asked up to the price band's edge, so that buyers with nearby limits share
         // one fetch; each search keeps only what is within its own ceiling.
-        var asked = query.maxPrice.map { markups.listedCeiling(forBuyerPrice: $0, category: query.category) }.map(PriceBand.edge(above:))
-        if let cap = settings.maxListedPrice { asked = min(asked ?? cap, cap) }
+        var ceiling = listed, asked = listed.map(PriceBand.edge(above:))
+        if let cap = settings.maxListedPrice { (ceiling, asked) = (min(ceiling ?? cap, cap), min(asked ?? cap, cap)) }
         let sourceQuery = MarketplaceQuery(category: query.category, keywords: query.keywords, maxPrice: asked, currency: query.currency)
         do {
             for number in 1...(pages ?? settings.maxPages) {
@@ -276,22 +275,16 @@ public final class MarketplaceService: Sendable {
     /// `shared`), or fetched now. Concurrent searches asking the same page wait for one fetch.
     func page(_ key: CacheKey, from source: any MarketplaceSource, fresh: Bool, ttl: Int) async throws -> (MarketplacePage, shared: Bool) {
         if !fresh, let hit = cache.withLock({ $0[key] }), Date().timeIntervalSince(hit.at) < Double(ttl) { return (hit.page, true) }
-        let (flight, joined) = flights.withLock { flights -> (Task<MarketplacePage, Error>, Bool) in
-            if let running = flights[key] { return (running, true) }
-            let task = Task<MarketplacePage, Error> {
-                defer { _ = self.flights.withLock { $0.removeValue(forKey: key) } }
-                let page = try await source.search(key.query, page: key.page)
-                self.record(key.source) { $0.requests += 1; $0.listingsParsed += page.listings.count; $0.skipped += page.skipped }
-                self.cache.withLock { cache in
-                    if cache.count > 1000 { cache.removeAll() }
-                    cache[key] = (page, Date())
-                }
-                return page
+        let (page, joined) = try await pageFlights.value(for: key) {
+            let page = try await source.search(key.query, page: key.page)
+            self.record(key.source) { $0.requests += 1; $0.listingsParsed += page.listings.count; $0.skipped += page.skipped }
+            self.cache.withLock { cache in
+                if cache.count > 1000 { cache.removeAll() }
+                cache[key] = (page, Date())
             }
-            flights[key] = task
-            return (task, false)
+            return page
         }
-        return (try await flight.value, joined)
+        return (page, joined)
     }
 
     func within(_ price: MoneyRange, ceiling: Int64?, floor: Int64?, currency: String) -> Bool {
@@ -374,21 +367,14 @@ public final class MarketplaceService: Sendable {
 
     /// The stored file for a photo URL, fetching it once however many searches ask at the same
     /// time; nil when it cannot be had. Only the search that fetched it counts it as new.
-    func storeImage(_ url: String) async -> (name: String, new: Bool)? {
-        let (flight, joined) = photoFlights.withLock { flights -> (Task<(name: String, new: Bool)?, Never>, Bool) in
-            if let running = flights[url] { return (running, true) }
-            let task = Task<(name: String, new: Bool)?, Never> {
-                defer { _ = self.photoFlights.withLock { $0.removeValue(forKey: url) } }
-                return await self.fetchImage(url)
-            }
-            flights[url] = task
-            return (task, false)
-        }
-        guard let file = await flight.value else { return nil }
+    func storeImage(_ url: String) async -> StoredPhoto? {
+        guard let (file, joined) = try? await photoFlights.value(for: url, { await self.fetchImage(url) }), let file else { return nil }
         return joined ? (file.name, false) : file
     }
 
-    func fetchImage(_ url: String) async -> (name: String, new: Bool)? {
+    typealias StoredPhoto = (name: String, new: Bool)
+
+    func fetchImage(_ url: String) async -> StoredPhoto? {
         if let known = try? imageSources.imageSource(url: url), let name = known.fileName, imageStore.file(named: name) != nil {
             return (name, false)
         }
