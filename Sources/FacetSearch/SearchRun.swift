@@ -151,12 +151,11 @@ extension SearchService {
                 }
             }
             if exact != nil {
-                hold()
+                hold() // again: the brand's stock check released what was held
                 publish(.searchingMarketplace, "Skipped: this design is in our inventory")
             } else if marketplace != nil, alternatives.count >= matcher.options.alternatives.lowerBound,
                       sourcingIndex?.answersLocally(category) == true {
                 // The background index is fresh and deep enough here: no live query to wait for.
-                hold()
                 publish(.searchingMarketplace, "Chosen from the designs our sourcing partners keep ready")
             } else if let marketplace {
                 release()
@@ -208,7 +207,6 @@ extension SearchService {
                     publish(.done, nil)
                 }
             } else {
-                hold()
                 publish(.searchingMarketplace, "Skipped: marketplace sourcing is off")
             }
             if record.status != "done" { finish() }
