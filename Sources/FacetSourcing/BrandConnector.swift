@@ -185,10 +185,17 @@ public struct BrandConnector: Sendable {
         return BrandOrderResult(orderId: id, status: answer.values(at: mapping.api.orderStatus).first?.string, created: false)
     }
 
-    /// Downloads one photo (no auth header leaves for another host).
+    /// Downloads one photo (no auth header leaves for another host). A photo is asked twice at
+    /// most and waits at most 8 s for a Retry-After: the sync run waits on its photos, and a page of
+    /// changes must not stall behind a slow image host; a photo missing now is asked again in the
+    /// next full run.
     public func image(url: String) async throws -> HTTPClientResponse {
         let sameHost = url.hasPrefix(config.baseURL)
         let request = HTTPClientRequest(url: url, headers: sameHost ? authHeaders : [], timeout: timeout, maxBodyBytes: 8 << 20)
-        return try await client.send(request, backoff: backoff, onRetry: onRetry)
+        return try await client.send(request, backoff: Self.photoBackoff(backoff), onRetry: onRetry)
+    }
+
+    static func photoBackoff(_ backoff: Backoff) -> Backoff {
+        Backoff(base: backoff.base, cap: min(backoff.cap, 2), maxAttempts: min(backoff.maxAttempts, 2))
     }
 }

@@ -54,6 +54,13 @@ final class BackoffTests: XCTestCase {
         XCTAssertFalse(Backoff.shouldRetry(status: 409))
     }
 
+    func testAPhotoIsAskedTwiceAtMostAndWaitsAtMostEightSeconds() {
+        let photo = BrandConnector.photoBackoff(Backoff(base: 0.5, cap: 30, maxAttempts: 4))
+        XCTAssertEqual(photo.maxAttempts, 2)
+        XCTAssertEqual(photo.delay(attempt: 0, retryAfter: 120, unit: 0.5), 8)
+        XCTAssertEqual(BrandConnector.photoBackoff(.noRetry), .noRetry)
+    }
+
     func testRetryAfterHeaderIsRead() {
         XCTAssertEqual(HTTPClientResponse(status: 429, headers: ["retry-after": "2"]).retryAfter, 2)
         XCTAssertNil(HTTPClientResponse(status: 429).retryAfter)
