@@ -108,10 +108,15 @@ public final class SearchIndexer: Sendable {
         await drain.value
     }
 
+    /// The brands' photos are analysed on the background lane: a buyer's search goes first, and an
+    /// import of a few thousand photos (a minute with the learned embedder) no longer holds it up.
     private func index(_ products: [(product: CatalogProduct, files: [String])]) async throws {
         try await index(products.map { (IndexedItem(ref: Self.ref(sku: $0.product.sku), source: .inventory,
-                                                    labels: ProductLabels.labels(of: $0.product)), $0.product.category, $0.files) })
+                                                    labels: ProductLabels.labels(of: $0.product)), $0.product.category, $0.files) },
+                        background: true)
     }
+
+    static let photosPerJob = 4
 
     /// Puts items' photos in the index; photos without stored features are analysed now, on every thread.
     /// `describe` may relabel an item from its photos' features once they are known.
@@ -131,13 +136,21 @@ public final class SearchIndexer: Sendable {
         }
     }
 
-    /// Analyses files spread over every compute thread.
+    /// Analyses files spread over every compute thread, a few photos per pool job: a buyer's search
+    /// queued meanwhile waits for one small job, not for a thread's whole share of a brand import.
     func analyse(_ files: [String], background: Bool = false) async throws -> [StoredFeature] {
         let parts = max(1, min(pool.threads, files.count))
         return try await withThrowingTaskGroup(of: [StoredFeature].self) { group in
             for k in 0..<parts {
                 let share = stride(from: k, to: files.count, by: parts).map { files[$0] }
-                group.addTask { [self] in try await pool.run(background: background) { share.compactMap { self.analyse(fileName: $0) } } }
+                group.addTask { [self] in
+                    var done: [StoredFeature] = []
+                    for start in stride(from: 0, to: share.count, by: Self.photosPerJob) {
+                        let chunk = Array(share[start..<min(start + Self.photosPerJob, share.count)])
+                        done += try await pool.run(background: background) { chunk.compactMap { self.analyse(fileName: $0) } }
+                    }
+                    return done
+                }
             }
             var all: [StoredFeature] = []
             for try await part in group { all += part }
