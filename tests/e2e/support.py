@@ -280,8 +280,13 @@ class WS:
         self.ws.send(text)
 
     def recv(self, timeout: float = 10) -> dict:
-        self.ws.settimeout(timeout)
+        # One deadline for the whole call: the server's pings must not extend it frame by frame.
+        deadline = time.monotonic() + timeout
         while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise websocket.WebSocketTimeoutException(f"no message within {timeout:.1f} s")
+            self.ws.settimeout(left)
             opcode, frame = self.ws.recv_data_frame(True)
             if opcode in (websocket.ABNF.OPCODE_PING, websocket.ABNF.OPCODE_PONG):
                 continue
