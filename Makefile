@@ -93,10 +93,11 @@ test-swift:
 
 # The Python suites drive the real `facet serve` binary over HTTP, WebSocket and Chromium.
 # A debug build hashes slowly, so the suites use a cheaper scrypt cost (production default is 2^14).
-# They read metal and stones with the colour rules whether or not this machine has fitted heads
-# (make run fits them; the unit tests cover them), so every machine runs the same suite.
+# They run the learned embedder (the server's default; `model` fetched it) without the fitted projection
+# and read metal and stones with the colour rules, whether or not this machine has fitted either
+# (make run fits them; the unit tests and `facet eval` cover them), so every machine runs the same suite.
 test-python:
-	FACET_BIN=$(CURDIR)/.build/debug/facet FACET_SCRYPT_LOG_N=11 FACET_ATTRIBUTE_HEADS=off $(PY) -m pytest -q tests/e2e tests/browser
+	FACET_BIN=$(CURDIR)/.build/debug/facet FACET_SCRYPT_LOG_N=11 FACET_ATTRIBUTE_HEADS=off FACET_PROJECTION=off $(PY) -m pytest -q tests/e2e tests/browser
 
 # libFuzzer on the upload decode path, request bodies, and what brands and the marketplace send (brand JSON through
 # each mapping, result pages), each for a bounded time (FUZZ_SECONDS); any crash fails the suite.

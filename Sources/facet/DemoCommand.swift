@@ -94,7 +94,7 @@ struct Demo: AsyncParsableCommand {
         configuration.brands = configs
         configuration.sourcing.syncInterval = syncInterval
         configuration.startSync = false
-        configuration.search.embedder = try embedding.make(default: .handcrafted)
+        configuration.search.embedder = try embedding.make()
         configuration.search.attributeHeads = embedding.heads(for: configuration.search.embedder ?? HandcraftedEmbedder())
         let server = try FacetServer(configuration: configuration, logger: logger)
 
