@@ -78,6 +78,7 @@ extension SearchService {
 
     /// Which embedder turns photos into vectors (the dashboard shows it).
     public var embedderIdentifier: String { options.embedder?.identifier ?? "handcrafted" }
+    public var embedderWarning: String? { options.embedderWarning }
 
     public struct IndexStatus: Encodable, Sendable {
         public let loaded: Bool, images: Int, items: Int, bytesPerImage: Int, perCategory: [String: Int], queuedJobs: Int

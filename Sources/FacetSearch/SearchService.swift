@@ -27,6 +27,9 @@ public final class SearchService: Sendable {
         public var embedder: (any Embedder)?
         /// Metal and stone heads fitted for that embedder (`facet model fit-heads`); nil keeps the colour rules.
         public var attributeHeads: AttributeHeads?
+        /// Why the server is not running the embedder it was asked for (its model file is missing):
+        /// staff see it on the console's search tile, which turns amber.
+        public var embedderWarning: String?
         public init() {}
     }
 

@@ -95,6 +95,7 @@ struct Demo: AsyncParsableCommand {
         configuration.sourcing.syncInterval = syncInterval
         configuration.startSync = false
         configuration.search.embedder = try embedding.make()
+        configuration.search.embedderWarning = embedding.fallbackWarning(configuration.search.embedder)
         configuration.search.attributeHeads = embedding.heads(for: configuration.search.embedder ?? HandcraftedEmbedder())
         let server = try FacetServer(configuration: configuration, logger: logger)
 

@@ -77,6 +77,13 @@ struct EmbedderOptions: ParsableArguments {
         }
     }
 
+    /// What staff are told when the learned embedder was asked for (the default) and `embedder`,
+    /// the result of `make`, is the hand-made fallback; nil otherwise.
+    func fallbackWarning(_ embedder: (any Embedder)?, default fallback: Kind = .learned) -> String? {
+        guard embedder == nil, (self.embedder ?? Kind(rawValue: env("FACET_EMBEDDER") ?? "") ?? fallback) == .learned else { return nil }
+        return "Image model missing (\(embeddingModel)): searches use the weaker hand-made embedder until make model is run and the server restarted."
+    }
+
     /// The embedder to use, or nil for the hand-made one; a missing model is reported loudly.
     func make(default fallback: Kind = .learned) throws -> (any Embedder)? {
         guard (embedder ?? Kind(rawValue: env("FACET_EMBEDDER") ?? "") ?? fallback) == .learned else { return nil }

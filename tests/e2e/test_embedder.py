@@ -26,7 +26,8 @@ def test_the_server_runs_the_learned_embedder_by_default(server):
     assert os.path.exists(MODEL), f"no model at {MODEL}: `make model` fetches it (make test does)"
     ops = Client(server)
     assert login(ops, OPS_EMAIL, OPS_PASSWORD).status_code == 200
-    assert _search_tile(ops)["embedder"].startswith("facet-mobilenetv2"), "serve's default is the learned embedder"
+    tile = _search_tile(ops)
+    assert tile["embedder"].startswith("facet-mobilenetv2") and tile["embedderWarning"] is None, tile
 
 
 def _start(tmp_path, *extra: str, model: str) -> tuple[subprocess.Popen, Server]:
@@ -61,7 +62,9 @@ def test_without_the_model_file_the_server_says_so_and_serves_with_the_hand_made
         assert "WARNING" in said and "missing.onnx" in said and "make model" in said and "hand-made embedder" in said, said
         ops = Client(srv)
         assert login(ops, OPS_EMAIL, OPS_PASSWORD).status_code == 200
-        assert _search_tile(ops)["embedder"] == "handcrafted"
+        tile = ops.get("/api/admin/dashboard").json()["health"]["search"]
+        assert tile["detail"]["embedder"] == "handcrafted" and tile["state"] == "amber"
+        assert "make model" in tile["detail"]["embedderWarning"] and "missing.onnx" in tile["detail"]["embedderWarning"]
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -333,7 +333,8 @@ def test_the_dashboard_health_tiles_and_thresholds(ready, ops, admin_ws):
     # This server has no marketplace.
     assert health["marketplace"]["detail"]["configured"] is False and health["marketplace"]["detail"]["state"] == "off"
     assert set(health["search"]["detail"]) == {"searchesLastHour", "p95Seconds", "queueDepth", "indexImages", "indexItems",
-                                               "embedder"}
+                                               "embedder", "embedderWarning"}
+    assert health["search"]["detail"]["embedderWarning"] is None
     assert health["search"]["detail"]["searchesLastHour"] == 2
     assert health["realtime"]["detail"]["sessions"] >= 1  # this module's admin socket
     assert set(health["database"]["detail"]) == {"bytes", "lastBackupAt"} and health["database"]["detail"]["bytes"] > 0

@@ -93,11 +93,13 @@ enum OperationsRoutes {
         ])
         let activity = try services.operations.searchActivity(now: now)
         let searchState = max(TileState.rising(activity.p95Seconds ?? 0, amber: t.searchP95AmberSeconds, red: t.searchP95RedSeconds),
-                              TileState.rising(Double(index.queuedJobs), amber: Double(t.queueAmber), red: Double(t.queueRed)))
+                              TileState.rising(Double(index.queuedJobs), amber: Double(t.queueAmber), red: Double(t.queueRed)),
+                              services.search.embedderWarning == nil ? .ok : .amber)
         let search = Tile(name: "Search", state: searchState, detail: [
             "searchesLastHour": .number(Double(activity.lastHour)), "p95Seconds": activity.p95Seconds.map(Detail.number) ?? .none,
             "queueDepth": .number(Double(index.queuedJobs)), "indexImages": .number(Double(index.images)),
             "indexItems": .number(Double(index.items)), "embedder": .text(services.search.embedderIdentifier),
+            "embedderWarning": services.search.embedderWarning.map(Detail.text) ?? .none,
         ])
         let sessions = services.webSockets.withLock { $0 }()
         let realtime = Tile(name: "Realtime", state: .ok, detail: ["sessions": .number(Double(sessions))])

@@ -89,6 +89,7 @@ function searchLines(d, t) {
       Number.isFinite(d.p95Seconds) && d.p95Seconds >= t.searchP95AmberSeconds],
     [d.queueDepth ? `${num(d.queueDepth)} photos waiting to be indexed` : 'Indexing queue empty', (d.queueDepth ?? 0) >= t.queueAmber],
     [`${num(d.indexImages)} photos of ${num(d.indexItems)} pieces indexed${d.embedder ? ` (${d.embedder})` : ''}`, false],
+    ...(d.embedderWarning ? [[d.embedderWarning, true]] : []),
   ];
 }
 
