@@ -227,7 +227,9 @@ def test_sync_survives_5xx_429_and_malformed_pages(world):
     deadline = time.monotonic() + 60
     while world.health("northbridge")["errors24h"] == errors and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert world.health("northbridge")["errors24h"] > errors
+    health = world.health("northbridge")
+    # The whole health (is a run still going, when did one last succeed) says where a miss came from.
+    assert health["errors24h"] > errors, f"no sync run met the malformed page within 60 s: {health}"
     # 5xx and 429 bursts shorter than the retry budget are absorbed by backoff.
     sim.control(fail5xx=1, rateLimit=1, retryAfter=1)
     sim.change(action="price", sku="NB-10005" if world.product("NB-10005") else "NB-10003", cost=4321, webhook=False)
