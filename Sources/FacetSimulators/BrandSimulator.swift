@@ -160,8 +160,11 @@ public final class BrandSimulator: HTTPResponder, Sendable {
         if path.hasPrefix("/seeds/images/") { return image(path) }
         if path == "/health" { return json(200, .object(["ok": .bool(true), "brand": .string(brand.rawValue)])) }
         guard authorised(request) else { return error(401, "unauthorized", "A valid API key is required.") }
-        // Faults, in the order a real outage would show them.
+        // Faults, in the order a real outage would show them. Each is decided when the request
+        // arrives: a request still sleeping out an earlier latency, whose client has given up, must
+        // not take the malformed page meant for the next one.
         enum Fault { case none, down, fail, limited(Int), slow(Int), malformed }
+        let listing = request.method == .GET && path.split(separator: "/").map(String.init) == listPath
         let (fault, latency) = state.withLock { s -> (Fault, Int) in
             s.requests += 1
             let latency = s.faults.latencyMs
@@ -169,6 +172,7 @@ public final class BrandSimulator: HTTPResponder, Sendable {
             if s.faults.fail5xx > 0 { s.faults.fail5xx -= 1; return (.fail, latency) }
             if s.faults.rateLimit > 0 { s.faults.rateLimit -= 1; return (.limited(s.faults.retryAfter), latency) }
             if s.faults.timeouts > 0 { s.faults.timeouts -= 1; return (.slow(s.faults.timeoutMs), latency) }
+            if listing && s.faults.malformedPages > 0 { s.faults.malformedPages -= 1; return (.malformed, latency) }
             return (.none, latency)
         }
         if latency > 0 { try? await Task.sleep(nanoseconds: UInt64(latency) * 1_000_000) }
@@ -180,7 +184,8 @@ public final class BrandSimulator: HTTPResponder, Sendable {
             response.headers.append(("retry-after", String(seconds)))
             return response
         case let .slow(ms): try? await Task.sleep(nanoseconds: UInt64(ms) * 1_000_000)
-        default: break
+        case .malformed: return HTTPResponse(status: 200, body: Array("{\"products\": [{\"sku\": \"AUR-".utf8))
+        case .none: break
         }
         var response = await route(request)
         response.headers.append(contentsOf: [("x-ratelimit-limit", "600"), ("x-ratelimit-remaining", "599"), ("x-ratelimit-reset", "60")])
@@ -194,9 +199,11 @@ public final class BrandSimulator: HTTPResponder, Sendable {
         }
     }
 
+    var listPath: [String] { brand == .aurelia ? ["v1", "products"] : ["api", "catalog", "items"] }
+
     func route(_ request: HTTPRequest) async -> HTTPResponse {
         let parts = request.path.split(separator: "/").map(String.init)
-        let api = brand == .aurelia ? ["v1", "products"] : ["api", "catalog", "items"]
+        let api = listPath
         let stockPath = brand == .aurelia ? ["v1", "stock"] : ["api", "inventory"]
         let ordersPath = brand == .aurelia ? ["v1", "orders"] : ["api", "orders"]
         switch (request.method, parts) {
@@ -216,12 +223,6 @@ public final class BrandSimulator: HTTPResponder, Sendable {
         let since = brand == .aurelia ? q["updated_since"] : q["modifiedSince"]
         let cursorText = brand == .aurelia ? q["cursor"] : q["after"]
         let limit = max(1, min(1000, Int((brand == .aurelia ? q["limit"] : q["pageSize"]) ?? "") ?? (brand == .aurelia ? 200 : 100)))
-        let malformed = state.withLock { s -> Bool in
-            guard s.faults.malformedPages > 0 else { return false }
-            s.faults.malformedPages -= 1
-            return true
-        }
-        if malformed { return HTTPResponse(status: 200, body: Array("{\"products\": [{\"sku\": \"AUR-".utf8)) }
         var after: (String, String)?
         if let cursorText {
             guard let data = Data(base64Encoded: cursorText), let text = String(data: data, encoding: .utf8),

@@ -4,9 +4,11 @@ See docs/brand-integration.md and protocol/brand-api.openapi.yaml."""
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 import uuid
 
+import pytest
 import requests
 
 from .brands_support import BRAND_TIMEOUT, SECRETS, SYNC_INTERVAL, sign, world  # noqa: F401  (fixture)
@@ -269,3 +271,44 @@ def test_catalog_changes_and_sync_health_are_pushed_on_the_admin_topic(world):
             assert key in status
     finally:
         ws.close()
+
+
+def test_a_fault_belongs_to_the_request_that_arrived_after_it_was_set(tmp_path):
+    """The simulator decides a request's fault when it arrives: a listing request still sleeping out
+    an earlier latency (its client long gone) must not take the malformed page set after it came in —
+    that is how the sync test above once waited a minute for a page Facet never got."""
+    import threading
+    from .brands_support import KEYS, Sim, _stop, _wait_http
+    from .conftest import FACET_BIN, REPO, _free_port
+
+    port = _free_port()
+    log = tmp_path / "sim.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([str(FACET_BIN), "brand-sim", "--brand", "northbridge", "--port", str(port),
+                                 "--data", str(tmp_path / "sims"), "--api-key", KEYS["northbridge"], "--seeds", str(REPO / "seeds")],
+                                cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+    sim = Sim("northbridge", port, proc, log)
+    try:
+        _wait_http(sim.base + "/health", proc, log, "brand-sim northbridge")
+        listing = sim.base + "/api/catalog/items?pageSize=5"
+        headers = {"X-API-Key": KEYS["northbridge"]}
+        sim.control(latencyMs=1500)
+
+        def abandoned():
+            try:
+                requests.get(listing, headers=headers, timeout=0.3)
+            except requests.RequestException:
+                pass
+
+        early = threading.Thread(target=abandoned)
+        early.start()
+        early.join()
+        sim.control(latencyMs=0, malformedPages=1)
+        time.sleep(2)  # the early request wakes and is answered to nobody
+        page = requests.get(listing, headers=headers, timeout=5)
+        assert page.status_code == 200
+        with pytest.raises(ValueError):
+            json.loads(page.content)
+        assert requests.get(listing, headers=headers, timeout=5).json()
+    finally:
+        _stop(proc)
