@@ -94,9 +94,7 @@ struct Demo: AsyncParsableCommand {
         configuration.brands = configs
         configuration.sourcing.syncInterval = syncInterval
         configuration.startSync = false
-        configuration.search.embedder = try embedding.make()
-        configuration.search.embedderWarning = embedding.fallbackWarning(configuration.search.embedder)
-        configuration.search.attributeHeads = embedding.heads(for: configuration.search.embedder ?? HandcraftedEmbedder())
+        try embedding.configure(&configuration.search)
         let server = try FacetServer(configuration: configuration, logger: logger)
 
         say("Demo accounts:")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FacetSearch
 import FacetVision
 import Foundation
 
@@ -77,16 +78,24 @@ struct EmbedderOptions: ParsableArguments {
         }
     }
 
-    /// What staff are told when the learned embedder was asked for (the default) and `embedder`,
-    /// the result of `make`, is the hand-made fallback; nil otherwise.
-    func fallbackWarning(_ embedder: (any Embedder)?, default fallback: Kind = .learned) -> String? {
-        guard embedder == nil, (self.embedder ?? Kind(rawValue: env("FACET_EMBEDDER") ?? "") ?? fallback) == .learned else { return nil }
-        return "Image model missing (\(embeddingModel)): searches use the weaker hand-made embedder until make model is run and the server restarted."
+    /// The embedder asked for: the flag, else FACET_EMBEDDER, else the command's default.
+    func requested(default fallback: Kind = .learned) -> Kind {
+        embedder ?? Kind(rawValue: env("FACET_EMBEDDER") ?? "") ?? fallback
+    }
+
+    /// The server's embedder, its heads, and what staff are told when the learned embedder was asked
+    /// for but its model is missing (the console's search tile shows it).
+    func configure(_ search: inout SearchService.Options) throws {
+        search.embedder = try make()
+        search.attributeHeads = heads(for: search.embedder ?? HandcraftedEmbedder())
+        search.embedderWarning = search.embedder == nil && requested() == .learned
+            ? "Image model missing (\(embeddingModel)): searches use the weaker hand-made embedder until make model is run and the server restarted."
+            : nil
     }
 
     /// The embedder to use, or nil for the hand-made one; a missing model is reported loudly.
     func make(default fallback: Kind = .learned) throws -> (any Embedder)? {
-        guard (embedder ?? Kind(rawValue: env("FACET_EMBEDDER") ?? "") ?? fallback) == .learned else { return nil }
+        guard requested(default: fallback) == .learned else { return nil }
         do {
             let base = LearnedEmbedder(model: try ImageModel(path: embeddingModel))
             guard !noProjection, projectionPath != "off" else { return base }

@@ -82,9 +82,7 @@ struct Serve: ParsableCommand {
         configuration.eventLoop = eventLoop
         configuration.trustedProxies = Set(trustedProxy.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         configuration.search.matcher.exactThreshold = exactThreshold
-        configuration.search.embedder = try embedding.make()
-        configuration.search.embedderWarning = embedding.fallbackWarning(configuration.search.embedder)
-        configuration.search.attributeHeads = embedding.heads(for: configuration.search.embedder ?? HandcraftedEmbedder())
+        try embedding.configure(&configuration.search)
         try brands.apply(to: &configuration)
         marketplace.apply(to: &configuration)
         let server = try FacetServer(configuration: configuration, logger: logger)

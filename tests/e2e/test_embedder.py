@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 
-import requests
-
+from .brands_support import _wait_http
 from .conftest import FACET_BIN, REPO, _free_port
 from .support import OPS_EMAIL, OPS_PASSWORD, Client, Server, login
 
@@ -19,14 +17,14 @@ MODEL = os.environ.get("FACET_MODEL", str(REPO / ".cache" / "models" / "mobilene
 def _search_tile(client: Client) -> dict:
     board = client.get("/api/admin/dashboard")
     assert board.status_code == 200, board.text
-    return board.json()["health"]["search"]["detail"]
+    return board.json()["health"]["search"]
 
 
 def test_the_server_runs_the_learned_embedder_by_default(server):
     assert os.path.exists(MODEL), f"no model at {MODEL}: `make model` fetches it (make test does)"
     ops = Client(server)
     assert login(ops, OPS_EMAIL, OPS_PASSWORD).status_code == 200
-    tile = _search_tile(ops)
+    tile = _search_tile(ops)["detail"]
     assert tile["embedder"].startswith("facet-mobilenetv2") and tile["embedderWarning"] is None, tile
 
 
@@ -48,21 +46,12 @@ def _start(tmp_path, *extra: str, model: str) -> tuple[subprocess.Popen, Server]
 def test_without_the_model_file_the_server_says_so_and_serves_with_the_hand_made_embedder(tmp_path):
     proc, srv = _start(tmp_path, model=str(tmp_path / "missing.onnx"))
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, srv.log.read_text(errors="replace")
-            try:
-                if requests.get(srv.base + "/api/health", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, "no answer within 60 s"
-            time.sleep(0.2)
+        _wait_http(srv.base + "/api/health", proc, srv.log, "facet serve without its model")
         said = srv.log.read_text(errors="replace")
         assert "WARNING" in said and "missing.onnx" in said and "make model" in said and "hand-made embedder" in said, said
         ops = Client(srv)
         assert login(ops, OPS_EMAIL, OPS_PASSWORD).status_code == 200
-        tile = ops.get("/api/admin/dashboard").json()["health"]["search"]
+        tile = _search_tile(ops)
         assert tile["detail"]["embedder"] == "handcrafted" and tile["state"] == "amber"
         assert "make model" in tile["detail"]["embedderWarning"] and "missing.onnx" in tile["detail"]["embedderWarning"]
     finally:
