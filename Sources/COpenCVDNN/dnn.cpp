@@ -60,21 +60,38 @@ Taps taps(int in, int out) {
     return t;
 }
 
-// RGB bytes → 1x3xSxS blob, ImageNet mean/std. Pillow rounds to 8 bits between and after the
-// passes; we do the same so the check fixture holds to its tolerance.
-cv::Mat blob(const uint8_t *rgb, int w, int h) {
+// Rounds a non-negative filter sum as std::lround does (half away from zero), without the libm
+// call: one per output sample and channel was a tenth of the resize.
+inline uint8_t round_byte(float s) {
+    long v = long(double(s) + 0.5);
+    return uint8_t(v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+// RGBA bytes (composited over white, as the converter's check does) → 1x3xSxS blob, ImageNet
+// mean/std. Pillow rounds to 8 bits between and after the passes; we do the same so the check
+// fixture holds to its tolerance. A source row is composited into a small buffer as it is read,
+// rather than the whole photo being copied to RGB first.
+cv::Mat blob(const uint8_t *rgba, int w, int h) {
     const int S = FACET_DNN_SIDE;
     Taps tx = taps(w, S), ty = taps(h, S);
     std::vector<uint8_t> mid(size_t(h) * S * 3);
+    std::vector<float> row(size_t(w) * 3);
     for (int y = 0; y < h; y++) {
-        const uint8_t *row = rgb + size_t(y) * w * 3;
+        const uint8_t *src = rgba + size_t(y) * w * 4;
+        for (int x = 0; x < w; x++) {
+            const int a = src[x * 4 + 3];
+            for (int c = 0; c < 3; c++)
+                row[x * 3 + c] = a == 255 ? src[x * 4 + c] : float((src[x * 4 + c] * a + 255 * (255 - a)) / 255);
+        }
         for (int o = 0; o < S; o++) {
             const float *wt = &tx.weights[size_t(o) * tx.width];
-            for (int c = 0; c < 3; c++) {
-                float s = 0;
-                for (int k = 0; k < tx.count[o]; k++) s += wt[k] * row[(tx.start[o] + k) * 3 + c];
-                mid[(size_t(y) * S + o) * 3 + c] = uint8_t(std::clamp(std::lround(s), 0L, 255L));
+            const float *in = &row[size_t(tx.start[o]) * 3];
+            float s0 = 0, s1 = 0, s2 = 0;
+            for (int k = 0; k < tx.count[o]; k++) {
+                s0 += wt[k] * in[k * 3]; s1 += wt[k] * in[k * 3 + 1]; s2 += wt[k] * in[k * 3 + 2];
             }
+            uint8_t *m = &mid[(size_t(y) * S + o) * 3];
+            m[0] = round_byte(s0); m[1] = round_byte(s1); m[2] = round_byte(s2);
         }
     }
     static const float mean[3] = {0.485f, 0.456f, 0.406f}, sd[3] = {0.229f, 0.224f, 0.225f};
@@ -87,7 +104,7 @@ cv::Mat blob(const uint8_t *rgb, int w, int h) {
             for (int c = 0; c < 3; c++) {
                 float s = 0;
                 for (int k = 0; k < ty.count[o]; k++) s += wt[k] * mid[(size_t(ty.start[o] + k) * S + x) * 3 + c];
-                float v = float(std::clamp(std::lround(s), 0L, 255L)) / 255.0f;
+                float v = float(round_byte(s)) / 255.0f;
                 p[(size_t(c) * S + o) * S + x] = (v - mean[c]) / sd[c];
             }
         }
@@ -119,9 +136,9 @@ extern "C" facet_dnn *facet_dnn_open(const char *path, int instances, char *erro
     }
 }
 
-extern "C" int facet_dnn_run(facet_dnn *dnn, const uint8_t *rgb, int width, int height,
+extern "C" int facet_dnn_run(facet_dnn *dnn, const uint8_t *rgba, int width, int height,
                              float *feature, float *logits, char *error, size_t error_len) {
-    if (!dnn || !rgb || width <= 0 || height <= 0 || !feature) { put_error(error, error_len, "bad arguments"); return -1; }
+    if (!dnn || !rgba || width <= 0 || height <= 0 || !feature) { put_error(error, error_len, "bad arguments"); return -1; }
     size_t slot = 0;
     {
         std::unique_lock<std::mutex> guard(dnn->lock);
@@ -131,7 +148,7 @@ extern "C" int facet_dnn_run(facet_dnn *dnn, const uint8_t *rgb, int width, int 
     }
     int rc = 0;
     try {
-        cv::Mat input = blob(rgb, width, height);
+        cv::Mat input = blob(rgba, width, height);
         cv::dnn::Net &net = dnn->nets[slot];
         net.setInput(input, "input");
         std::vector<cv::Mat> outs;

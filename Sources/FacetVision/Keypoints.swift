@@ -33,98 +33,121 @@ public enum Keypoints {
     /// Keypoints at two scales (the crop and 0.7 of it, mapped back to crop coordinates), the
     /// FAST threshold lowered for flat or small images until enough corners are found.
     public static func detect(grey g: [Float]) -> KeypointSet {
-        var set = KeypointSet()
-        for t: Float in [0.045, 0.03, 0.018] {
-            set = detect(grey: g, n: side, maxPoints: 260, threshold: t)
-            if set.count >= 120 { break }
-        }
+        var set = detect(grey: g, n: side, maxPoints: 260, enough: 120)
         let small = 134
         let gs = Resample.shrink(g, side, side, to: small, small)
-        var s2 = KeypointSet()
-        for t: Float in [0.045, 0.03, 0.018] {
-            s2 = detect(grey: gs, n: small, maxPoints: 140, threshold: t)
-            if s2.count >= 70 { break }
-        }
+        let s2 = detect(grey: gs, n: small, maxPoints: 140, enough: 70)
         let k = Float(side) / Float(small)
         set.x += s2.x.map { ($0 + 0.5) * k - 0.5 }; set.y += s2.y.map { ($0 + 0.5) * k - 0.5 }
         set.descriptors += s2.descriptors
         return set
     }
 
-    static func detect(grey g: [Float], n: Int, maxPoints: Int, threshold: Float) -> KeypointSet {
+    /// The corners at the first threshold that finds `enough` of them (else the lowest), described.
+    /// Only the corner search is repeated per threshold: the descriptors of a threshold that is
+    /// then lowered were thrown away, and they were most of the cost.
+    static func detect(grey g: [Float], n: Int, maxPoints: Int, enough: Int) -> KeypointSet {
+        var found: [(Float, Int, Int)] = []
+        for t: Float in [0.045, 0.03, 0.018] {
+            found = corners(grey: g, n: n, threshold: t)
+            if min(found.count, maxPoints) >= enough { break }
+        }
+        return describe(grey: g, n: n, corners: found.prefix(maxPoints))
+    }
+
+    /// FAST-9 corners after non-maximum suppression, strongest first: (score, x, y).
+    static func corners(grey g: [Float], n: Int, threshold: Float) -> [(Float, Int, Int)] {
         var score = [Float](repeating: 0, count: n * n)
         // The ring as offsets into the row-major image; the segment test on bit masks (a run of
         // 9 of 16 contiguous pixels, circularly) gives the same answer as walking the ring.
         let offsets = circle.map { $0.1 * n + $0.0 }
+        var cands: [(Float, Int, Int)] = []
         g.withUnsafeBufferPointer { gp in
             offsets.withUnsafeBufferPointer { ring in
-                for y in 3..<(n - 3) {
-                    for x in 3..<(n - 3) {
-                        let i = y * n + x
-                        let c = gp[i]
-                        // Quick rejection on the four compass points.
-                        var quick = 0
-                        for k in stride(from: 0, to: 16, by: 4) {
-                            let v = gp[i + ring[k]]
-                            if v > c + threshold || v < c - threshold { quick += 1 }
+                score.withUnsafeMutableBufferPointer { sc in
+                    for y in 3..<(n - 3) {
+                        for x in 3..<(n - 3) {
+                            let i = y * n + x
+                            let c = gp[i]
+                            // Quick rejection on the four compass points.
+                            var quick = 0
+                            for k in stride(from: 0, to: 16, by: 4) {
+                                let v = gp[i + ring[k]]
+                                if v > c + threshold || v < c - threshold { quick += 1 }
+                            }
+                            if quick < 2 { continue }
+                            var brighter: UInt32 = 0, darker: UInt32 = 0
+                            var s: Float = 0
+                            for k in 0..<16 {
+                                let v = gp[i + ring[k]]
+                                if v > c + threshold { brighter |= 1 << UInt32(k) } else if v < c - threshold { darker |= 1 << UInt32(k) }
+                                s += abs(v - c)
+                            }
+                            if Self.hasRun(brighter) || Self.hasRun(darker) { sc[i] = s }
                         }
-                        if quick < 2 { continue }
-                        var brighter: UInt32 = 0, darker: UInt32 = 0
-                        var s: Float = 0
-                        for k in 0..<16 {
-                            let v = gp[i + ring[k]]
-                            if v > c + threshold { brighter |= 1 << UInt32(k) } else if v < c - threshold { darker |= 1 << UInt32(k) }
-                            s += abs(v - c)
+                    }
+                    // Non-maximum suppression.
+                    for y in border..<(n - border) {
+                        for x in border..<(n - border) {
+                            let s = sc[y * n + x]
+                            if s == 0 { continue }
+                            var isMax = true
+                            for dy in -2...2 { for dx in -2...2 where (dx != 0 || dy != 0) && sc[(y + dy) * n + x + dx] > s { isMax = false } }
+                            if isMax { cands.append((s, x, y)) }
                         }
-                        if Self.hasRun(brighter) || Self.hasRun(darker) { score[i] = s }
                     }
                 }
             }
         }
-        // Non-maximum suppression and the strongest points.
-        var cands: [(Float, Int, Int)] = []
-        for y in border..<(n - border) {
-            for x in border..<(n - border) {
-                let s = score[y * n + x]
-                if s == 0 { continue }
-                var isMax = true
-                for dy in -2...2 { for dx in -2...2 where (dx != 0 || dy != 0) && score[(y + dy) * n + x + dx] > s { isMax = false } }
-                if isMax { cands.append((s, x, y)) }
-            }
-        }
         cands.sort { $0.0 > $1.0 }
-        // Smooth for the descriptor tests.
+        return cands
+    }
+
+    /// Oriented BRIEF descriptors of `corners` on the 5×5-smoothed crop.
+    static func describe(grey g: [Float], n: Int, corners: ArraySlice<(Float, Int, Int)>) -> KeypointSet {
+        var set = KeypointSet()
+        guard !corners.isEmpty else { return set }
         // 5×5 box, separably: horizontal sums, then vertical sums of those.
         var rows = [Float](repeating: 0, count: n * n)
-        for y in 0..<n {
-            for x in 2..<(n - 2) {
-                let o = y * n + x
-                rows[o] = g[o - 2] + g[o - 1] + g[o] + g[o + 1] + g[o + 2]
-            }
-        }
         var sm = [Float](repeating: 0, count: n * n)
-        for y in 2..<(n - 2) {
-            for x in 2..<(n - 2) {
-                let o = y * n + x
-                sm[o] = (rows[o - 2 * n] + rows[o - n] + rows[o] + rows[o + n] + rows[o + 2 * n]) / 25
+        let r = Int(patchRadius)
+        g.withUnsafeBufferPointer { gp in
+            rows.withUnsafeMutableBufferPointer { rp in
+                for y in 0..<n {
+                    for x in 2..<(n - 2) {
+                        let o = y * n + x
+                        rp[o] = gp[o - 2] + gp[o - 1] + gp[o] + gp[o + 1] + gp[o + 2]
+                    }
+                }
+                sm.withUnsafeMutableBufferPointer { sp in
+                    for y in 2..<(n - 2) {
+                        for x in 2..<(n - 2) {
+                            let o = y * n + x
+                            sp[o] = (rp[o - 2 * n] + rp[o - n] + rp[o] + rp[o + n] + rp[o + 2 * n]) / 25
+                        }
+                    }
+                }
             }
-        }
-        var set = KeypointSet()
-        for (_, x, y) in cands.prefix(maxPoints) {
-            // Orientation from the intensity centroid.
-            var m10: Float = 0, m01: Float = 0
-            let r = Int(patchRadius)
-            for dy in -r...r { for dx in -r...r where dx * dx + dy * dy <= r * r {
-                let v = g[(y + dy) * n + x + dx]; m10 += Float(dx) * v; m01 += Float(dy) * v
-            } }
-            let ang = atan2f(m01, m10), cs = cosf(ang), sn = sinf(ang)
-            var d: [UInt64] = [0, 0, 0, 0]
-            for (i, p) in pattern.enumerated() {
-                let ax = round(cs * p.0 - sn * p.1) + x, ay = round(sn * p.0 + cs * p.1) + y
-                let bx = round(cs * p.2 - sn * p.3) + x, by = round(sn * p.2 + cs * p.3) + y
-                if sm[ay * n + ax] < sm[by * n + bx] { d[i / 64] |= 1 << UInt64(i % 64) }
+            sm.withUnsafeBufferPointer { sp in
+                pattern.withUnsafeBufferPointer { pat in
+                    for (_, x, y) in corners {
+                        // Orientation from the intensity centroid.
+                        var m10: Float = 0, m01: Float = 0
+                        for dy in -r...r { for dx in -r...r where dx * dx + dy * dy <= r * r {
+                            let v = gp[(y + dy) * n + x + dx]; m10 += Float(dx) * v; m01 += Float(dy) * v
+                        } }
+                        let ang = atan2f(m01, m10), cs = cosf(ang), sn = sinf(ang)
+                        var d: [UInt64] = [0, 0, 0, 0]
+                        for i in 0..<pat.count {
+                            let p = pat[i]
+                            let ax = round(cs * p.0 - sn * p.1) + x, ay = round(sn * p.0 + cs * p.1) + y
+                            let bx = round(cs * p.2 - sn * p.3) + x, by = round(sn * p.2 + cs * p.3) + y
+                            if sp[ay * n + ax] < sp[by * n + bx] { d[i / 64] |= 1 << UInt64(i % 64) }
+                        }
+                        set.x.append(Float(x)); set.y.append(Float(y)); set.descriptors += d
+                    }
+                }
             }
-            set.x.append(Float(x)); set.y.append(Float(y)); set.descriptors += d
         }
         return set
     }

@@ -44,11 +44,10 @@ public final class ImageModel: @unchecked Sendable {
 
     /// The whole image (alpha over white) squashed to 224 × 224.
     public func run(_ image: RGBAImage, logits wantLogits: Bool = false) -> ModelOutput? {
-        let rgb = image.rgb()
         var feature = [Float](repeating: 0, count: Int(FACET_DNN_FEATURE))
         var logits = [Float](repeating: 0, count: wantLogits ? Int(FACET_DNN_CLASSES) : 0)
         var error = [CChar](repeating: 0, count: 256)
-        let rc = rgb.withUnsafeBufferPointer { p in
+        let rc = image.pixels.withUnsafeBufferPointer { p in
             feature.withUnsafeMutableBufferPointer { f in
                 logits.withUnsafeMutableBufferPointer { l in
                     facet_dnn_run(handle, p.baseAddress, Int32(image.width), Int32(image.height), f.baseAddress,

@@ -17,10 +17,10 @@ enum { FACET_DNN_SIDE = 224, FACET_DNN_FEATURE = 1280, FACET_DNN_CLASSES = 1000 
    serialised; distinct ones run in parallel). NULL on failure, with a message in `error`. */
 facet_dnn *facet_dnn_open(const char *path, int instances, char *error, size_t error_len);
 
-/* Squashes the whole RGB image (8-bit, rows top to bottom, no padding) to 224x224 with a
-   triangle (antialiased bilinear) filter, normalises it and runs the network. `feature` receives
+/* Squashes the whole RGBA image (8-bit, rows top to bottom, no padding; alpha composited over
+   white) to 224x224 with a triangle (antialiased bilinear) filter, normalises it and runs the network. `feature` receives
    FACET_DNN_FEATURE floats; `logits` FACET_DNN_CLASSES floats unless NULL. 0 on success. */
-int facet_dnn_run(facet_dnn *dnn, const uint8_t *rgb, int width, int height,
+int facet_dnn_run(facet_dnn *dnn, const uint8_t *rgba, int width, int height,
                   float *feature, float *logits, char *error, size_t error_len);
 
 void facet_dnn_close(facet_dnn *dnn);
