@@ -25,6 +25,8 @@ public struct MatcherOptions: Sendable {
     public var replicaDistance: Float = 0.30
     /// Weight of redundancy against relevance when picking alternatives.
     public var diversity: Double = 0.35
+    /// The alternatives picked by similarity alone before the photo's attributes weigh in.
+    public var likeliest = 3
     public init() {}
 }
 
@@ -86,8 +88,14 @@ public struct Matcher: Sendable {
     }
 
     /// Tier 3: up to `alternatives.upperBound` items, relevant but not replicas of each other or
-    /// of the exact match, with both sources represented when both have eligible items.
-    public func alternatives(_ candidates: [Candidate], exact: Candidate?, eligible: (IndexedItem) -> Bool) -> [Candidate] {
+    /// of the exact match, with both sources represented when both have eligible items. Relevance is
+    /// the similarity plus, when the upload's attributes are given, their agreement with the item's
+    /// (`AttributeAgreement`); the alternatives come back most relevant first.
+    public func alternatives(_ candidates: [Candidate], exact: Candidate?, eligible: (IndexedItem) -> Bool,
+                             query: QueryAttributes? = nil) -> [Candidate] {
+        var relevance: [String: Double] = [:]
+        for c in candidates { relevance[c.item.ref] = c.similarity + (query.map { AttributeAgreement.points($0, labels: c.item.labels) } ?? 0) }
+        func relevant(_ c: Candidate) -> Double { relevance[c.item.ref] ?? c.similarity }
         let pool = candidates.filter { $0.item.ref != exact?.item.ref && eligible($0.item) }
         var chosen: [Candidate] = []
         var remaining = pool
@@ -95,12 +103,20 @@ public struct Matcher: Sendable {
         func isReplica(_ c: Candidate) -> Bool {
             (anchors + chosen.map(\.vector)).contains { Embedding.distance($0, c.vector) < options.replicaDistance }
         }
+        // With the photo's attributes, the designs most like it are still shown whatever their labels
+        // say: one of them is most often the photographed design itself, and a misread colour must
+        // not hide it (measured in `facet eval` part 4: without this, 5 of 182 listings of a design
+        // we stock lost it from their alternatives; with the three likeliest kept, 2).
+        while query != nil, chosen.count < min(options.likeliest, options.alternatives.upperBound),
+              let next = remaining.indices.first(where: { !isReplica(remaining[$0]) }) {
+            chosen.append(remaining.remove(at: next))
+        }
         while chosen.count < options.alternatives.upperBound, !remaining.isEmpty {
             var bestIndex: Int?
             var bestScore = -Double.infinity
             for (i, c) in remaining.enumerated() where !isReplica(c) {
                 let redundancy = chosen.map { calibration.similarity(distance: Embedding.distance($0.vector, c.vector)) }.max() ?? 0
-                let score = c.similarity - options.diversity * redundancy
+                let score = relevant(c) - options.diversity * redundancy
                 if score > bestScore { bestScore = score; bestIndex = i }
             }
             guard let pick = bestIndex else { break }
@@ -110,12 +126,12 @@ public struct Matcher: Sendable {
         for source in [OfferSource.inventory, .marketplace] where chosen.count >= 4 {
             let have = chosen.filter { $0.item.source == source }.count
             guard have < 2 else { continue }
-            let extra = remaining.filter { $0.item.source == source && !isReplica($0) }.prefix(2 - have)
+            let extra = remaining.filter { $0.item.source == source && !isReplica($0) }.sorted { relevant($0) > relevant($1) }.prefix(2 - have)
             for c in extra {
                 guard let weakest = chosen.lastIndex(where: { $0.item.source != source }) else { break }
                 chosen[weakest] = c
             }
         }
-        return chosen.sorted { $0.similarity > $1.similarity }
+        return chosen.sorted { relevant($0) > relevant($1) }
     }
 }

@@ -131,7 +131,7 @@ extension SearchService {
                 whenDone()
             }
             func settle() throws {
-                let picked = matcher.alternatives(candidates, exact: exact, eligible: catalog.withinBudget)
+                let picked = matcher.alternatives(candidates, exact: exact, eligible: catalog.withinBudget, query: read)
                 alternatives = try picked.compactMap { try catalog.offer($0, attributes: read) }
                 // "Show more": the headline first, then every other available design by similarity,
                 // whatever its price (the results filters apply the buyer's limit).

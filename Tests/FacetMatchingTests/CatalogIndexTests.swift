@@ -87,6 +87,53 @@ final class AlternativesTests: XCTestCase {
         XCTAssertEqual(Set(picked.map(\.item.ref)).count, picked.count)
     }
 
+    func labelled(_ ref: String, _ similarity: Double, _ vector: [Float], _ labels: [String: String]) -> Candidate {
+        Candidate(item: IndexedItem(ref: ref, source: .inventory, labels: labels), fileName: ref, distance: 0.5, inliers: nil,
+                  similarity: similarity, vector: vector)
+    }
+
+    func testAttributesThePhotoShowsDecideBetweenDesignsOfAboutEqualLikeness() {
+        let matcher = Matcher(index: CatalogIndex(dimension: 16)) { _ in [:] }
+        let query = QueryAttributes(values: [
+            "metal": .init(value: "yellow", confidence: 0.9, method: "colour"),
+            "stones": .init(value: "coloured", confidence: 0.8, method: "colour", colours: ["red"]),
+        ])
+        let whiteGreen = labelled("inv:white-green", 72, basis(1), ["metal": "white", "stones": "coloured", "stoneColour": "green"])
+        let yellowRed = labelled("inv:yellow-red", 70, basis(2), ["metal": "yellow", "stones": "coloured", "stoneColour": "red"])
+        let yellowGreen = labelled("inv:yellow-green", 71, basis(3), ["metal": "yellow", "stones": "coloured", "stoneColour": "green"])
+        let pool = [whiteGreen, yellowGreen, yellowRed]
+        XCTAssertEqual(matcher.alternatives(pool, exact: nil, eligible: { _ in true }).map(\.item.ref),
+                       ["inv:white-green", "inv:yellow-green", "inv:yellow-red"], "without the photo's attributes: similarity alone")
+        XCTAssertEqual(matcher.alternatives(pool, exact: nil, eligible: { _ in true }, query: query).map(\.item.ref),
+                       ["inv:yellow-red", "inv:yellow-green", "inv:white-green"])
+
+        // Beyond the three likeliest (kept whatever their labels), a design in the photo's metal and
+        // stones is chosen over slightly closer ones in another metal.
+        var many = (0..<3).map { labelled("inv:likely\($0)", 80 - Double($0), basis(4 + $0), [:]) }
+        many += (0..<7).map { labelled("inv:white\($0)", 72 - Double($0), basis(7 + $0), ["metal": "white", "stones": "coloured", "stoneColour": "green"]) }
+        many.append(labelled("inv:yellow-red", 65, basis(15), ["metal": "yellow", "stones": "coloured", "stoneColour": "red"]))
+        let plain = matcher.alternatives(many, exact: nil, eligible: { _ in true }).map(\.item.ref)
+        let weighed = matcher.alternatives(many, exact: nil, eligible: { _ in true }, query: query).map(\.item.ref)
+        XCTAssertFalse(plain.contains("inv:yellow-red"))
+        XCTAssertTrue(weighed.contains("inv:yellow-red"))
+        XCTAssertEqual(Array(weighed.prefix(4)), ["inv:likely0", "inv:likely1", "inv:likely2", "inv:yellow-red"])
+    }
+
+    func testAgreementNeverLiftsAnUnlikeDesignOverAClearlyCloserOne() {
+        let matcher = Matcher(index: CatalogIndex(dimension: 16)) { _ in [:] }
+        let query = QueryAttributes(values: [
+            "metal": .init(value: "yellow", confidence: 1, method: "colour"),
+            "stones": .init(value: "none", confidence: 1, method: "colour"),
+        ])
+        let close = labelled("inv:close", 85, basis(1), ["metal": "white", "stones": "clear"])
+        let far = labelled("inv:far", 58, basis(2), ["metal": "yellow", "stones": "none"])
+        let unknown = labelled("inv:unlabelled", 70, basis(3), [:])
+        XCTAssertEqual(matcher.alternatives([close, unknown, far], exact: nil, eligible: { _ in true }, query: query).map(\.item.ref),
+                       ["inv:close", "inv:unlabelled", "inv:far"])
+        XCTAssertEqual(AttributeAgreement.points(query, labels: [:]), 0, "no labels, no points")
+        XCTAssertEqual(AttributeAgreement.points(QueryAttributes(values: [:]), labels: ["metal": "white"]), 0, "no reading, no points")
+    }
+
     func testTheExactMatchAndIneligibleItemsAreNotAlternatives() {
         let matcher = Matcher(index: CatalogIndex(dimension: 16)) { _ in [:] }
         let exact = candidate("inv:e", .inventory, 99, basis(0))

@@ -23,6 +23,21 @@ struct CrossPhotoFigures: Codable {
     /// The listings' metal and stones as the buyer is told them, against the world's truth: from
     /// the title alone, and from the title and the photo (`ListingDescription`).
     var listingLabels: [String: LabelTally]?
+    /// The alternatives chosen for each listing (the live rule, every catalog item eligible), by
+    /// similarity alone and with attribute agreement (`AttributeAgreement`): the share of them whose
+    /// metal / stones are the photographed piece's, and how often a same_design listing's product is
+    /// shown at all (as the exact match or among the alternatives).
+    var alternatives: [String: AlternativesTally]?
+}
+
+/// What the alternatives chosen one way showed, over every listing searched.
+struct AlternativesTally: Codable {
+    var shown = 0, sameMetal = 0, sameStones = 0, sameDesignShown = 0
+    /// Alternatives shown for listings with coloured stones, and those with stones of that colour.
+    var shownForColoured = 0, sameStoneColour = 0
+    var metalShare: Double { Double(sameMetal) / Double(max(1, shown)) }
+    var stonesShare: Double { Double(sameStones) / Double(max(1, shown)) }
+    var stoneColourShare: Double { Double(sameStoneColour) / Double(max(1, shownForColoured)) }
 }
 
 /// How often a listing's label was right, wrong, or not given.
@@ -85,15 +100,22 @@ enum CrossPhotoEval {
              .jpeg(quality: Int(rng.uniform(70, 92)))]
         }
         log("cross-photo: searching \(queries.count) edited marketplace photos against \(byProduct.count) catalog products")
-        struct Outcome { let withVeto: String?; let without: String?; let rank: Int?; let photo: ExtractedAttributes }
+        struct Outcome { let withVeto: String?; let without: String?; let rank: Int?; let photo: ExtractedAttributes
+                         let alternatives: [String: [IndexedItem]] }
         let outcomes: [Outcome?] = Parallel.map(Array(queries.indices)) { i in
             guard let bytes = try? [UInt8](Data(contentsOf: URL(fileURLWithPath: queries[i].image))),
                   let image = try? ImageDecoder.decode(bytes, limits: .standard) else { return nil }
             let a = pipeline.analyze(ImageEdit.apply(edits[i], to: image))
-            let candidates = matcher.candidates(matcher.neighbours(a.embedding, category: queries[i].category), queryKeypoints: a.keypoints)
-            return Outcome(withVeto: matcher.exactMatch(candidates, photo: a.attributes) { _ in true }?.item.ref,
+            let neighbours = matcher.neighbours(a.embedding, category: queries[i].category)
+            let candidates = matcher.candidates(neighbours, queryKeypoints: a.keypoints)
+            let exact = matcher.exactMatch(candidates, photo: a.attributes) { _ in true }
+            let read = AttributeComparison.resolve(a.attributes, neighbours: neighbours)
+            return Outcome(withVeto: exact?.item.ref,
                            without: matcher.exactMatch(candidates) { _ in true }?.item.ref,
-                           rank: queries[i].product.flatMap { p in candidates.firstIndex { $0.item.ref == p } }, photo: a.attributes)
+                           rank: queries[i].product.flatMap { p in candidates.firstIndex { $0.item.ref == p } }, photo: a.attributes,
+                           alternatives: ["similarity only": matcher.alternatives(candidates, exact: exact) { _ in true }.map(\.item),
+                                          "with attribute agreement": matcher.alternatives(candidates, exact: exact, eligible: { _ in true },
+                                                                                           query: read).map(\.item)])
         }
 
         var asked: [String: Int] = [:], wrong: [String: Int] = [:], wrongNoVeto = 0, found = 0, foundNoVeto = 0, first = 0, top8 = 0
@@ -120,12 +142,29 @@ enum CrossPhotoEval {
                 tallies["stones, \(how)", default: .init()].add(labels["stones"], truth: truth.stones)
             }
         }
+        var shown: [String: AlternativesTally] = [:]
+        for (q, o) in zip(queries, outcomes) {
+            guard let o else { continue }
+            let truth = WorldEval.labels(q.truth)
+            for (how, items) in o.alternatives {
+                var t = shown[how] ?? AlternativesTally()
+                t.shown += items.count
+                t.sameMetal += items.filter { $0.labels["metal"] == truth.metal }.count
+                t.sameStones += items.filter { $0.labels["stones"] == truth.stones }.count
+                if let colour = truth.stoneColour, truth.stones == "coloured" {
+                    t.shownForColoured += items.count
+                    t.sameStoneColour += items.filter { $0.labels["stoneColour"] == colour }.count
+                }
+                if q.relation == "same_design", let p = q.product, o.withVeto == p || items.contains(where: { $0.ref == p }) { t.sameDesignShown += 1 }
+                shown[how] = t
+            }
+        }
         let same = max(1, asked["same_design"] ?? 0), total = max(1, asked.values.reduce(0, +))
         return CrossPhotoFigures(queries: asked, sameDesignFoundExact: found, sameDesignRecall: Double(found) / Double(same),
                                  falseExact: wrong, falseExactRate: Double(wrong.values.reduce(0, +)) / Double(total),
                                  sameDesignRecallWithoutVeto: Double(foundNoVeto) / Double(same),
                                  falseExactRateWithoutVeto: Double(wrongNoVeto) / Double(total),
                                  sameDesignRankedFirst: Double(first) / Double(same), sameDesignInTop8: Double(top8) / Double(same),
-                                 listingLabels: tallies)
+                                 listingLabels: tallies, alternatives: shown)
     }
 }

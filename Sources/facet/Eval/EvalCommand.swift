@@ -336,6 +336,10 @@ struct EvalReport: Codable {
             for (k, t) in (c.listingLabels ?? [:]).sorted(by: { $0.key < $1.key }) {
                 s += "  listing \(k): right \(t.right), wrong \(t.wrong), not given \(t.missing)\n"
             }
+            for (k, t) in (c.alternatives ?? [:]).sorted(by: { $0.key < $1.key }) {
+                s += String(format: "  alternatives, %@: %d shown; same metal %.3f, same stones %.3f, same stone colour %.3f (coloured listings); same_design product shown %d\n",
+                            k, t.shown, t.metalShare, t.stonesShare, t.stoneColourShare, t.sameDesignShown)
+            }
         }
         if !labelled.isEmpty {
             s += "\nPart 3 — attributes against LABELS.tsv (what a person saw; 'unsure' labels left out)\n"
