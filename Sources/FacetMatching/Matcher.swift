@@ -105,7 +105,7 @@ public struct Matcher: Sendable {
         }
         // With the photo's attributes, the designs most like it are still shown whatever their labels
         // say: one of them is most often the photographed design itself, and a misread colour must
-        // not hide it (measured in `facet eval` part 4: without this, 5 of 182 listings of a design
+        // not hide it (measured in `facet eval` part 4: without this, 6 of 182 listings of a design
         // we stock lost it from their alternatives; with the three likeliest kept, 2).
         while query != nil, chosen.count < min(options.likeliest, options.alternatives.upperBound),
               let next = remaining.indices.first(where: { !isReplica(remaining[$0]) }) {
