@@ -22,7 +22,7 @@ struct MarketplaceOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Seconds from the upload until a search is done with what it has; later marketplace designs are pushed (env FACET_MARKETPLACE_BUDGET).",
                                valueName: "seconds"))
-    var marketplaceBudget: Double = Double(env("FACET_MARKETPLACE_BUDGET") ?? "") ?? 4.5
+    var marketplaceBudget: Double = Double(env("FACET_MARKETPLACE_BUDGET") ?? "") ?? 4.0
 
     @Option(help: ArgumentHelp("Seconds sourcing goes on after that for the open page; later designs are pushed and stored (env FACET_LATE_SOURCING).",
                                valueName: "seconds"))
