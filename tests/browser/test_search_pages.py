@@ -308,11 +308,21 @@ def test_results_and_offer_page_on_desktop_and_phone(demo, make_driver, shoot):
     _wait_done(driver, timeout=60)
     shoot(driver, "results-1366", full_page=True)
     _phone_check(driver, shoot, "results")
-    cards = driver.find_elements(By.CSS_SELECTOR, "#alt-grid .offer-card")
-    assert cards, "no alternatives"
-    for card in cards:
-        if card.get_attribute("data-source") == "marketplace":
-            assert card.text.lower().count("sourced to order") == 1, card.text
+    def sourced_cards_say_so():
+        cards = driver.find_elements(By.CSS_SELECTOR, "#alt-grid .offer-card")
+        assert cards, "no alternatives"
+        for card in cards:
+            if card.get_attribute("data-source") == "marketplace":
+                assert card.text.lower().count("sourced to order") == 1, card.text
+    # Designs sourced after the budget re-render the open page's grid at any moment: read it again.
+    for _ in range(20):
+        try:
+            sourced_cards_say_so()
+            break
+        except StaleElementReferenceException:
+            time.sleep(0.25)
+    else:
+        raise AssertionError("the results grid kept re-rendering")
     assert not driver.execute_script(BADGES_OVERLAP), "match figure covers the source badge"
 
     driver.set_window_size(1366, 900)

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -82,6 +83,28 @@ def _cards(driver):
 def _click(driver, el):
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
     el.click()
+
+
+def _retrying_stale(action, what: str):
+    """Designs sourced after a search's budget are pushed to the open page and re-render its grid at
+    any moment, so a card found a moment ago can be gone: find it again."""
+    for _ in range(20):
+        try:
+            return action()
+        except StaleElementReferenceException:
+            time.sleep(0.25)
+    raise AssertionError(f"the results grid kept re-rendering while {what}")
+
+
+def _sources_shown(driver) -> list[str]:
+    return _retrying_stale(lambda: [c.get_attribute("data-source") for c in _cards(driver)], "reading the cards")
+
+
+def _add_first_to_cart(driver, source: str) -> None:
+    def add():
+        card = next(c for c in _cards(driver) if c.get_attribute("data-source") == source)
+        _click(driver, card.find_element(By.CSS_SELECTOR, "[data-action='add-to-cart']"))
+    _retrying_stale(add, f"adding a {source} design to the cart")
 
 
 # ---------------------------------------------------------------- cart
@@ -488,12 +511,11 @@ def test_sourced_line_shows_a_range_kept_apart_from_the_exact_total(world, make_
     client = _fresh_buyer(world, driver)
     photo, category = _marketplace_only_listing()
     _search(driver, world, photo, category)
-    sourced = [c for c in _cards(driver) if c.get_attribute("data-source") == "marketplace"]
-    stocked = [c for c in _cards(driver) if c.get_attribute("data-source") == "inventory"]
-    assert sourced and stocked, "the search found no mix of sourced and stocked designs"
-    _click(driver, sourced[0].find_element(By.CSS_SELECTOR, "[data-action='add-to-cart']"))
+    shown = _sources_shown(driver)
+    assert "marketplace" in shown and "inventory" in shown, "the search found no mix of sourced and stocked designs"
+    _add_first_to_cart(driver, "marketplace")
     _wait_count(driver, 1)
-    _click(driver, stocked[0].find_element(By.CSS_SELECTOR, "[data-action='add-to-cart']"))
+    _add_first_to_cart(driver, "inventory")
     _wait_count(driver, 2)
     driver.get(world.base + "/cart.html")
     nav_ready(driver)
