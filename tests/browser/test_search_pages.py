@@ -193,6 +193,17 @@ def test_non_image_shows_the_server_message(demo, driver, tmp_path):
     assert "id=" not in driver.current_url
 
 
+def _despite_late_designs(check) -> None:
+    """Runs `check` on the results grid. Designs sourced after a search's budget are pushed to the open
+    page and re-render its grid at any moment, so a card read a moment ago can be stale: read again."""
+    for _ in range(20):
+        try:
+            return check()
+        except StaleElementReferenceException:
+            time.sleep(0.25)
+    raise AssertionError("the results grid kept re-rendering")
+
+
 def test_marketplace_only_design_is_sourced_to_order(demo, driver, shoot):
     photo, category = _marketplace_only_listing()
     _sign_in(driver, demo, BUYER, "/app.html")
@@ -205,11 +216,14 @@ def test_marketplace_only_design_is_sourced_to_order(demo, driver, shoot):
     except Exception:
         shoot(driver, "search-progress")
     _wait_done(driver, timeout=60)
-    sourced = driver.find_elements(By.CSS_SELECTOR, "#alt-grid .offer-card[data-source='marketplace']")
-    assert sourced, "no sourced-to-order alternatives"
-    for card in sourced:
-        assert "sourced to order" in card.text.lower(), card.text
-        assert re.search(r"approx\. \$[\d,]+–\$[\d,]+", card.text), card.text
+    def sourced_cards_priced_as_a_range():
+        sourced = driver.find_elements(By.CSS_SELECTOR, "#alt-grid .offer-card[data-source='marketplace']")
+        assert sourced, "no sourced-to-order alternatives"
+        for card in sourced:
+            assert "sourced to order" in card.text.lower(), card.text
+            assert re.search(r"approx\. \$[\d,]+–\$[\d,]+", card.text), card.text
+        return sourced
+    sourced = _despite_late_designs(sourced_cards_priced_as_a_range)
     assert visible(driver, "#no-exact")
     _assert_white_label(driver, "marketplace results")
     shoot(driver, "search-results-marketplace", full_page=True)
@@ -314,15 +328,7 @@ def test_results_and_offer_page_on_desktop_and_phone(demo, make_driver, shoot):
         for card in cards:
             if card.get_attribute("data-source") == "marketplace":
                 assert card.text.lower().count("sourced to order") == 1, card.text
-    # Designs sourced after the budget re-render the open page's grid at any moment: read it again.
-    for _ in range(20):
-        try:
-            sourced_cards_say_so()
-            break
-        except StaleElementReferenceException:
-            time.sleep(0.25)
-    else:
-        raise AssertionError("the results grid kept re-rendering")
+    _despite_late_designs(sourced_cards_say_so)
     assert not driver.execute_script(BADGES_OVERLAP), "match figure covers the source badge"
 
     driver.set_window_size(1366, 900)
