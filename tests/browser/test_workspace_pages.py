@@ -531,3 +531,52 @@ def test_sourced_line_shows_a_range_kept_apart_from_the_exact_total(world, make_
     _fits(driver, "cart with a sourced line")
     _assert_white_label(driver, "cart with a sourced line")
     assert not _problems(driver), _problems(driver)
+
+
+# ---------------------------------------------------------------- designs sourced after done
+
+def _market(world) -> HttpClient:
+    match = re.search(r"Marketplace simulator: (http://[0-9.:]+)", world.log.read_text(errors="replace"))
+    assert match, "no marketplace simulator URL in the demo log"
+    return HttpClient(match.group(1))
+
+
+def _unstocked_listing(category: str) -> tuple[Path, str]:
+    data = json.loads((REPO / "seeds" / "marketplace" / "listings.json").read_text())
+    for listing in data["listings"]:
+        photo = REPO / "seeds" / "images" / "marketplace" / f"{listing['id']}-1.jpg"
+        if listing["groundTruth"]["relation"] == "unrelated" and listing["category"] == category and photo.exists():
+            return photo, category
+    pytest.fail(f"no marketplace-only {category} listing with a photo in seeds/")
+
+
+def test_designs_sourced_after_done_are_added_after_the_cards_shown(world, make_driver, shoot):
+    """A slow marketplace: the search is done within its budget with what it has, and the designs
+    sourced afterwards are added after the cards the buyer is looking at, which keep their places;
+    "Show more" then brings no design twice."""
+    driver = make_driver(1366, 900)
+    _fresh_buyer(world, driver)
+    market = _market(world)
+    assert market.post("/_control", {"latencyMinMs": 5000, "latencyMaxMs": 5000}).status == 200
+    try:
+        photo, category = _unstocked_listing("earring")
+        _search(driver, world, photo, category)
+        before = _retrying_stale(lambda: [c.get_attribute("data-offer-id") for c in _cards(driver)], "reading the cards")
+        assert before, "no alternatives at done"
+        wait(driver, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#alt-grid .offer-card")) > len(before))
+        after = _retrying_stale(lambda: [c.get_attribute("data-offer-id") for c in _cards(driver)], "reading the cards")
+        assert after[:len(before)] == before, "the cards shown at done moved when later designs arrived"
+        added = _retrying_stale(lambda: [c.get_attribute("data-source") for c in _cards(driver)[len(before):]], "reading the cards")
+        assert added and all(s == "marketplace" for s in added), added
+        wait(driver, 10).until(lambda d: any("added at the end of the grid" in t.text for t in d.find_elements(By.CSS_SELECTOR, ".toast")))
+        shoot(driver, "search-late-designs-1366", full_page=True)
+        more = driver.find_elements(By.CSS_SELECTOR, "#show-more:not([hidden])")
+        if more and more[0].is_displayed():
+            _click(driver, more[0])
+            wait(driver, 20).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#alt-grid .offer-card")) > len(after))
+            ids = _retrying_stale(lambda: [c.get_attribute("data-offer-id") for c in _cards(driver)], "reading the cards")
+            assert len(ids) == len(set(ids)), "a design shown twice after show more"
+            assert ids[:len(after)] == after
+        assert not _problems(driver), _problems(driver)
+    finally:
+        market.post("/_control", {"latencyMinMs": 300, "latencyMaxMs": 800})

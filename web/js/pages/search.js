@@ -6,7 +6,7 @@ import { mountPage } from '../page.js';
 import { formatMoney } from '../offers.js';
 import { renderAttributes, renderStages, STAGE_INDEX } from '../search/analysis.js';
 import { loadHistory } from '../search/history.js';
-import { ABOVE_LIMIT_NOTE, filtersFromAddress, renderAlternatives, renderExact, wireFilters } from '../search/results.js';
+import { ABOVE_LIMIT_NOTE, appendLateDesigns, filtersFromAddress, renderAlternatives, renderExact, wireFilters } from '../search/results.js';
 import { bindUpload } from '../search/upload.js';
 import { $, h, icon, showAlert, clearAlert, formatDateTime, formatDateShort, toast } from '../ui.js';
 import { mountCompareTray } from '../workspace.js';
@@ -71,10 +71,12 @@ function applyEvent(msg) {
   if (older) {
     // Designs sourced after the search finished: added to the open page.
     const more = Array.isArray(data.alternatives) ? data.alternatives : null;
-    if (state.status === 'done' && more && more.some((o) => !(state.alternatives || []).some((a) => a.id === o.id))) {
+    const shown = new Set((state.alternatives || []).map((a) => a.id));
+    const fresh = state.status === 'done' && more ? more.filter((o) => !shown.has(o.id)) : [];
+    if (fresh.length) {
       state = { ...state, alternatives: more };
-      renderAlternatives(state, { reload: true });
-      toast('More designs arrived', 'Sourcing found more designs for this search; they are in the grid.');
+      const added = appendLateDesigns(state, fresh);
+      if (added) toast('More designs arrived', `Sourcing found ${added} more design${added === 1 ? '' : 's'}; ${added === 1 ? 'it is' : 'they are'} added at the end of the grid.`);
     }
     renderStages(state, stageDetails(state));
     return;

@@ -123,8 +123,12 @@ const paging = {
   offers: [],
   loading: false,
   unavailable: false, // the server has no results route: filter the headline on the page
+  lateAdded: false,   // designs sourced after done were added at the end: the server's pages shifted
   seq: 0,
 };
+
+// SearchResults.maximum on the server: the ranked list a search keeps.
+const RANKED_MAXIMUM = 48;
 
 // Thumbs on a card: the server takes a vote on any design the search showed.
 function card(offer, searchId, fresh, canVote = false) {
@@ -163,6 +167,11 @@ function renderServerGrid(search, { appended = [] } = {}) {
   } else {
     grid.replaceChildren(...paging.offers.map((o) => card(o, search.id, false, true)));
   }
+  renderGridMeta(search);
+}
+
+// The count line, the empty state and "Show more" of the paged grid.
+function renderGridMeta(search) {
   const fv = filterValues();
   let meta = countsText(paging.counts || {});
   if (paging.total) meta = `${paging.offers.length} of ${paging.total} shown${meta ? ` · ${meta}` : ''}`;
@@ -175,9 +184,9 @@ function renderServerGrid(search, { appended = [] } = {}) {
   document.body.dataset.resultsTotal = String(paging.total);
 }
 
-async function fetchPage(search, offset) {
+async function fetchPage(search, offset, limit = PAGE_SIZE) {
   const fv = filterValues();
-  const q = new URLSearchParams({ offset: String(offset), limit: String(PAGE_SIZE) });
+  const q = new URLSearchParams({ offset: String(offset), limit: String(limit) });
   if (fv.price !== null) q.set('maxPrice', String(fv.price));
   if (fv.days !== null) q.set('deliveryWithin', String(fv.days));
   if (fv.moq !== null) q.set('maxMoq', String(fv.moq));
@@ -194,19 +203,24 @@ function filterKey(search) {
 export async function loadResults(search, { more = false } = {}) {
   if (paging.unavailable) return;
   const seq = ++paging.seq;
-  const offset = more ? paging.offers.length : 0;
+  // After late designs were added at the end, the server ranks them among the others and its pages
+  // no longer line up with the grid: "Show more" then asks from the start for what is not shown.
+  const fromStart = more && paging.lateAdded;
+  const offset = more && !fromStart ? paging.offers.length : 0;
+  const limit = fromStart ? Math.min(RANKED_MAXIMUM, paging.offers.length + PAGE_SIZE) : PAGE_SIZE;
   paging.loading = true;
   showMoreButton(search);
   document.body.dataset.resultsLoading = 'true';
   try {
-    const data = await fetchPage(search, offset);
+    const data = await fetchPage(search, offset, limit);
     if (seq !== paging.seq) return; // a newer filter won
     const results = Array.isArray(data.results) ? data.results : [];
     const known = new Set(more ? paging.offers.map((o) => o.id) : []);
-    const fresh = results.filter((o) => !known.has(o.id));
+    const fresh = results.filter((o) => !known.has(o.id)).slice(0, PAGE_SIZE);
+    if (!more) paging.lateAdded = false;
     paging.searchId = search.id;
     paging.key = filterKey(search);
-    paging.total = Number.isInteger(data.total) ? data.total : results.length;
+    paging.total = Math.max(Number.isInteger(data.total) ? data.total : results.length, more ? paging.offers.length + fresh.length : 0);
     paging.counts = data.counts || null;
     paging.offers = more ? paging.offers.concat(fresh) : results;
     paging.loading = false;
@@ -241,6 +255,29 @@ function showFilterError(err) {
 function clearFilterError() {
   for (const el of filters.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
   $('#filter-error').textContent = '';
+}
+
+// Designs sourced after the search was done: added after what the buyer is looking at, marked new,
+// instead of laying the grid out again (a reload sent a buyer who had pressed "Show more" back to the
+// first page and moved cards under the pointer). A sort other than relevance lays it out again.
+// Returns how many were added to the grid.
+export function appendLateDesigns(search, fresh) {
+  const fv = filterValues();
+  if (paging.unavailable || paging.searchId !== search.id || paging.loading || fv.sort !== 'relevance') {
+    renderAlternatives(search, { reload: true });
+    return fresh.length;
+  }
+  const known = new Set(paging.offers.map((o) => o.id));
+  const unseen = fresh.filter((o) => !known.has(o.id) && passes(o, { ...fv, source: '' }));
+  if (paging.counts) for (const o of unseen) paging.counts[o.source] = (paging.counts[o.source] || 0) + 1;
+  const add = unseen.filter((o) => passes(o, fv));
+  paging.offers = paging.offers.concat(add);
+  paging.total = Math.min(RANKED_MAXIMUM, paging.total + add.length);
+  paging.total = Math.max(paging.total, paging.offers.length);
+  paging.lateAdded = paging.lateAdded || add.length > 0;
+  if (add.length) renderServerGrid(search, { appended: add });
+  else renderGridMeta(search);
+  return add.length;
 }
 
 // The alternatives the search itself carries (while it runs, or without paged results).
