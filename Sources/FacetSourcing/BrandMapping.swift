@@ -237,6 +237,11 @@ extension BrandMapping {
             throw MappingError(description: "\(brand) \(sku): unknown category \(fields.category.string(in: json) ?? "nil")")
         }
         guard let cost = fields.baseCost.integer(in: json) else { throw MappingError(description: "\(brand) \(sku): no cost") }
+        // A negative cost or minimum order would be sold as one: refused like a missing cost, so the
+        // stored product keeps its last good state and the sync reports it (found by the fuzzer).
+        guard cost >= 0 else { throw MappingError(description: "\(brand) \(sku): a negative cost (\(cost))") }
+        let moq = fields.moq.integer(in: json) ?? 1
+        guard moq >= 0 else { throw MappingError(description: "\(brand) \(sku): a negative minimum order (\(moq))") }
         let status = fields.status.string(in: json) == "discontinued" ? CatalogProduct.Status.discontinued : .active
         var attributes: [String: AttributeValue] = [:]
         for (name, field) in fields.attributes {
@@ -263,7 +268,8 @@ extension BrandMapping {
         var tiers: [CatalogProduct.PriceTier] = []
         if let spec = fields.priceTiers {
             for tier in json.values(at: spec.list) {
-                guard let qty = spec.minQuantity.integer(in: tier), let unit = spec.unitCost.integer(in: tier) else { continue }
+                guard let qty = spec.minQuantity.integer(in: tier), let unit = spec.unitCost.integer(in: tier),
+                      qty > 0, unit >= 0 else { continue }
                 tiers.append(.init(minQuantity: Int(qty), unitCost: unit))
             }
             tiers.sort { $0.minQuantity < $1.minQuantity }
@@ -273,7 +279,7 @@ extension BrandMapping {
             sku: sku, brand: brand, title: fields.title.string(in: json) ?? sku, category: category,
             attributes: attributes, gemstones: gemstones,
             baseCost: .init(amount: cost, currency: fields.currency?.string(in: json) ?? currency),
-            moq: Int(fields.moq.integer(in: json) ?? 1), priceTiers: tiers,
+            moq: Int(max(1, moq)), priceTiers: tiers,
             stock: Int(max(0, fields.stock.integer(in: json) ?? 0)),
             leadTimes: .init(readyDays: fields.leadTimeReadyDays.integer(in: json).map(Int.init),
                              madeToOrderDays: fields.leadTimeMadeToOrderDays.integer(in: json).map(Int.init)),

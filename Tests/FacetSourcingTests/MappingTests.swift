@@ -86,6 +86,36 @@ final class MappingTests: XCTestCase {
         }
     }
 
+    /// Found by the sourcing fuzzer: a Northbridge variant with `"minOrder": -2` mapped to a product
+    /// with a minimum order of -2.
+    func testNegativeMinimumOrdersAndCostsAreRefusedAndBadTiersSkipped() throws {
+        func aurelia(_ patch: String) throws -> CatalogProduct {
+            let native = try JSONValue.parse(Array("""
+                {"sku":"AUR-R-1","title":"Ring","category":"ring","base_cost_cents":1000,"currency":"USD",\(patch)
+                 "price_tiers":[{"min_qty":10,"unit_cost_cents":900},{"min_qty":-5,"unit_cost_cents":800},{"min_qty":20,"unit_cost_cents":-1}],
+                 "stock_qty":5,"status":"active"}
+                """.utf8))
+            return try mapping("aurelia").catalogProduct(from: native, baseURL: "http://brand:1")
+        }
+        XCTAssertThrowsError(try aurelia(#""moq":-2,"#)) { XCTAssertTrue("\($0)".contains("negative minimum order"), "\($0)") }
+        XCTAssertEqual(try aurelia(#""moq":0,"#).moq, 1, "no minimum is a minimum of one")
+        XCTAssertEqual(try aurelia(#""moq":3,"#).priceTiers, [.init(minQuantity: 10, unitCost: 900)])
+        let negativeCost = try JSONValue.parse(Array(#"{"sku":"AUR-R-2","category":"ring","base_cost_cents":-100,"moq":1}"#.utf8))
+        XCTAssertThrowsError(try mapping("aurelia").catalogProduct(from: negativeCost, baseURL: "http://brand:1")) {
+            XCTAssertTrue("\($0)".contains("negative cost"), "\($0)")
+        }
+
+        let crash = try JSONValue.parse(Array(#"""
+            {"active": true, "details": {"material": "sterling silver"}, "handle": "h", "itemId": "NB-10003",
+             "productType": "Pendant", "title": "Cross Pendant",
+             "variants": [{"currency": "USD", "minOrder": 12, "onHand": 203, "price": "10.10", "variantId": "NB-10003-40"},
+                          {"currency": "USD", "minOrder": -2, "onHand": 209, "price": "9.96", "variantId": "NB-10003-50"}]}
+            """#.utf8))
+        XCTAssertThrowsError(try mapping("northbridge").catalogProduct(from: crash, baseURL: "http://brand:2")) {
+            XCTAssertTrue("\($0)".contains("negative minimum order"), "\($0)")
+        }
+    }
+
     func testDecimalMoneyIsExact() {
         XCTAssertEqual(DecimalAmount.minorUnits("10.10"), 1010)
         XCTAssertEqual(DecimalAmount.minorUnits("42.5"), 4250)
