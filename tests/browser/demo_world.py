@@ -34,6 +34,12 @@ class DemoWorld:
         assert match, f"no simulator URL for {brand} in the demo log:\n{_tail(self.log)}"
         return match.group(1)
 
+    def marketplace_url(self) -> str:
+        """The marketplace simulator's address, as `facet demo` prints it."""
+        match = re.search(r"Marketplace simulator: (http://[0-9.:]+)", self.log.read_text(errors="replace"))
+        assert match, f"no marketplace simulator URL in the demo log:\n{_tail(self.log)}"
+        return match.group(1)
+
 
 @contextlib.contextmanager
 def running_demo(data: Path, sync_interval: int = 60):

@@ -27,15 +27,15 @@ LEAKS = [re.compile(p, re.I) for p in (r"aurelia", r"northbridge", r"alibaba", r
 SKU = re.compile(r"\b[A-Z]{3}-[A-Z]-\d{5}\b")
 
 
-def _marketplace_only_listing() -> tuple[Path, str]:
+def _marketplace_only_listing(category: str = "ring") -> tuple[Path, str]:
     data = json.loads((REPO / "seeds" / "marketplace" / "listings.json").read_text())
     for listing in data["listings"]:
-        if listing["groundTruth"]["relation"] != "unrelated" or listing["category"] != "ring":
+        if listing["groundTruth"]["relation"] != "unrelated" or listing["category"] != category:
             continue
         photo = REPO / "seeds" / "images" / "marketplace" / f"{listing['id']}-1.jpg"
         if photo.exists():
             return photo, listing["category"]
-    pytest.fail("no marketplace-only ring listing with a photo in seeds/")
+    pytest.fail(f"no marketplace-only {category} listing with a photo in seeds/")
 
 
 @pytest.fixture(scope="module")

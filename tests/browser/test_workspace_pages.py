@@ -14,14 +14,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from .conftest import REPO
 from .demo_world import running_demo
 from .helpers import HttpClient, Server, fill, login, nav_ready, sign_in, verified_buyer, visible, wait
-from .test_search_pages import EXACT_PHOTO, LEAKS, SKU, _assert_white_label, _problems, _start_search, _wait_done
+from .test_search_pages import (EXACT_PHOTO, LEAKS, SKU, _assert_white_label, _despite_late_designs, _marketplace_only_listing,
+                                _problems, _start_search, _wait_done)
 
 WIDTHS = [1366, 390]
 OVERFLOWING = """
@@ -85,26 +85,15 @@ def _click(driver, el):
     el.click()
 
 
-def _retrying_stale(action, what: str):
-    """Designs sourced after a search's budget are pushed to the open page and re-render its grid at
-    any moment, so a card found a moment ago can be gone: find it again."""
-    for _ in range(20):
-        try:
-            return action()
-        except StaleElementReferenceException:
-            time.sleep(0.25)
-    raise AssertionError(f"the results grid kept re-rendering while {what}")
-
-
 def _sources_shown(driver) -> list[str]:
-    return _retrying_stale(lambda: [c.get_attribute("data-source") for c in _cards(driver)], "reading the cards")
+    return _despite_late_designs(lambda: [c.get_attribute("data-source") for c in _cards(driver)])
 
 
 def _add_first_to_cart(driver, source: str) -> None:
     def add():
         card = next(c for c in _cards(driver) if c.get_attribute("data-source") == source)
         _click(driver, card.find_element(By.CSS_SELECTOR, "[data-action='add-to-cart']"))
-    _retrying_stale(add, f"adding a {source} design to the cart")
+    _despite_late_designs(add)
 
 
 # ---------------------------------------------------------------- cart
@@ -506,7 +495,6 @@ def test_exact_match_above_the_limit_says_one_thing(world, make_driver, shoot):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_sourced_line_shows_a_range_kept_apart_from_the_exact_total(world, make_driver, shoot, width):
-    from .test_search_pages import _marketplace_only_listing
     driver = make_driver(width, 900)
     client = _fresh_buyer(world, driver)
     photo, category = _marketplace_only_listing()
@@ -535,38 +523,23 @@ def test_sourced_line_shows_a_range_kept_apart_from_the_exact_total(world, make_
 
 # ---------------------------------------------------------------- designs sourced after done
 
-def _market(world) -> HttpClient:
-    match = re.search(r"Marketplace simulator: (http://[0-9.:]+)", world.log.read_text(errors="replace"))
-    assert match, "no marketplace simulator URL in the demo log"
-    return HttpClient(match.group(1))
-
-
-def _unstocked_listing(category: str) -> tuple[Path, str]:
-    data = json.loads((REPO / "seeds" / "marketplace" / "listings.json").read_text())
-    for listing in data["listings"]:
-        photo = REPO / "seeds" / "images" / "marketplace" / f"{listing['id']}-1.jpg"
-        if listing["groundTruth"]["relation"] == "unrelated" and listing["category"] == category and photo.exists():
-            return photo, category
-    pytest.fail(f"no marketplace-only {category} listing with a photo in seeds/")
-
-
 def test_designs_sourced_after_done_are_added_after_the_cards_shown(world, make_driver, shoot):
     """A slow marketplace: the search is done within its budget with what it has, and the designs
     sourced afterwards are added after the cards the buyer is looking at, which keep their places;
     "Show more" then brings no design twice."""
     driver = make_driver(1366, 900)
     _fresh_buyer(world, driver)
-    market = _market(world)
+    market = HttpClient(world.marketplace_url())
     assert market.post("/_control", {"latencyMinMs": 5000, "latencyMaxMs": 5000}).status == 200
     try:
-        photo, category = _unstocked_listing("earring")
+        photo, category = _marketplace_only_listing("earring")
         _search(driver, world, photo, category)
-        before = _retrying_stale(lambda: [c.get_attribute("data-offer-id") for c in _cards(driver)], "reading the cards")
+        before = _despite_late_designs(lambda: [c.get_attribute("data-offer-id") for c in _cards(driver)])
         assert before, "no alternatives at done"
         wait(driver, 60).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#alt-grid .offer-card")) > len(before))
-        after = _retrying_stale(lambda: [c.get_attribute("data-offer-id") for c in _cards(driver)], "reading the cards")
+        after = _despite_late_designs(lambda: [c.get_attribute("data-offer-id") for c in _cards(driver)])
         assert after[:len(before)] == before, "the cards shown at done moved when later designs arrived"
-        added = _retrying_stale(lambda: [c.get_attribute("data-source") for c in _cards(driver)[len(before):]], "reading the cards")
+        added = _despite_late_designs(lambda: [c.get_attribute("data-source") for c in _cards(driver)[len(before):]])
         assert added and all(s == "marketplace" for s in added), added
         wait(driver, 10).until(lambda d: any("added at the end of the grid" in t.text for t in d.find_elements(By.CSS_SELECTOR, ".toast")))
         shoot(driver, "search-late-designs-1366", full_page=True)
@@ -574,7 +547,7 @@ def test_designs_sourced_after_done_are_added_after_the_cards_shown(world, make_
         if more and more[0].is_displayed():
             _click(driver, more[0])
             wait(driver, 20).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#alt-grid .offer-card")) > len(after))
-            ids = _retrying_stale(lambda: [c.get_attribute("data-offer-id") for c in _cards(driver)], "reading the cards")
+            ids = _despite_late_designs(lambda: [c.get_attribute("data-offer-id") for c in _cards(driver)])
             assert len(ids) == len(set(ids)), "a design shown twice after show more"
             assert ids[:len(after)] == after
         assert not _problems(driver), _problems(driver)

@@ -272,8 +272,7 @@ export function appendLateDesigns(search, fresh) {
   if (paging.counts) for (const o of unseen) paging.counts[o.source] = (paging.counts[o.source] || 0) + 1;
   const add = unseen.filter((o) => passes(o, fv));
   paging.offers = paging.offers.concat(add);
-  paging.total = Math.min(RANKED_MAXIMUM, paging.total + add.length);
-  paging.total = Math.max(paging.total, paging.offers.length);
+  paging.total = Math.max(paging.offers.length, Math.min(RANKED_MAXIMUM, paging.total + add.length));
   paging.lateAdded = paging.lateAdded || add.length > 0;
   if (add.length) renderServerGrid(search, { appended: add });
   else renderGridMeta(search);
