@@ -523,6 +523,13 @@ def test_sourced_line_shows_a_range_kept_apart_from_the_exact_total(world, make_
 
 # ---------------------------------------------------------------- designs sourced after done
 
+def _count_line_adds_up(text):
+    """"9 of 48 shown · 47 from our inventory · 1 sourced to order": 47 + 1 is 48."""
+    total = re.match(r"(\d+) of (\d+) shown", text)
+    parts = [int(n) for n in re.findall(r"(\d+) (?:from our inventory|sourced to order)", text)]
+    return bool(total and parts) and sum(parts) == int(total.group(2))
+
+
 def test_designs_sourced_after_done_are_added_after_the_cards_shown(world, make_driver, shoot):
     """A slow marketplace: the search is done within its budget with what it has, and the designs
     sourced afterwards are added after the cards the buyer is looking at, which keep their places;
@@ -542,6 +549,9 @@ def test_designs_sourced_after_done_are_added_after_the_cards_shown(world, make_
         added = _despite_late_designs(lambda: [c.get_attribute("data-source") for c in _cards(driver)[len(before):]])
         assert added and all(s == "marketplace" for s in added), added
         wait(driver, 10).until(lambda d: any("added at the end of the grid" in t.text for t in d.find_elements(By.CSS_SELECTOR, ".toast")))
+        # The server keeps a capped ranked list, so the per-source counts must add up to its total.
+        wait(driver, 10).until(lambda d: _count_line_adds_up(d.find_element(By.ID, "alt-count").text),
+                               "the count line's sources do not add up to its total")
         shoot(driver, "search-late-designs-1366", full_page=True)
         more = driver.find_elements(By.CSS_SELECTOR, "#show-more:not([hidden])")
         if more and more[0].is_displayed():

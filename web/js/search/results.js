@@ -276,7 +276,25 @@ export function appendLateDesigns(search, fresh) {
   paging.lateAdded = paging.lateAdded || add.length > 0;
   if (add.length) renderServerGrid(search, { appended: add });
   else renderGridMeta(search);
+  refreshCounts(search);
   return add.length;
+}
+
+// The server ranks late designs among the others and keeps at most RANKED_MAXIMUM, so one added here
+// can push another out of its list: the count line takes its total and per-source counts from the
+// server rather than adding to the ones it had (which could read "48 from our inventory · 1 sourced"
+// under "of 48").
+async function refreshCounts(search) {
+  const seq = paging.seq;
+  try {
+    const data = await fetchPage(search, 0, 1);
+    if (seq !== paging.seq || paging.searchId !== search.id) return;
+    if (Number.isInteger(data.total)) paging.total = Math.max(data.total, paging.offers.length);
+    if (data.counts) paging.counts = data.counts;
+    renderGridMeta(search);
+  } catch {
+    // The count line keeps the page's own tally until the next load.
+  }
 }
 
 // The alternatives the search itself carries (while it runs, or without paged results).
