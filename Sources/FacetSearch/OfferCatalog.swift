@@ -16,6 +16,8 @@ final class OfferCatalog {
     let maxPrice: Int64?
     private(set) var products: [String: (product: CatalogProduct, files: [String])] = [:]
     private(set) var listings: [String: MarketplaceListing] = [:]
+    /// Offer ids by ref, read with the items: one read per search rather than one per offer.
+    private var offerIds: [String: String] = [:]
 
     init(features: FeatureStore, readings: PhotoReadings, marketplace: MarketplaceService?, searches: SearchStore, markups: MarkupTable, currency: String, maxPrice: Int64?) {
         self.features = features
@@ -40,6 +42,7 @@ final class OfferCatalog {
         if let marketplace, !missing.isEmpty {
             for (id, l) in try marketplace.listings(ids: Array(Set(missing))) { listings[id] = l }
         }
+        offerIds.merge(try searches.existingOfferIds(refs: refs.filter { offerIds[$0] == nil })) { kept, _ in kept }
     }
 
     func add(_ new: [MarketplaceListing]) { for l in new { listings[l.id] = l } }
@@ -73,8 +76,14 @@ final class OfferCatalog {
 
     func offer(_ c: Candidate, attributes: QueryAttributes, live: LiveCheck? = nil) throws -> Offer? {
         guard available(c.item) else { return nil }
-        return try offer(ref: c.item.ref, id: try searches.offerId(source: c.item.source.rawValue, ref: c.item.ref),
-                     similarity: c.similarity, attributes: attributes, live: live)
+        return try offer(ref: c.item.ref, id: try offerId(c.item), similarity: c.similarity, attributes: attributes, live: live)
+    }
+
+    private func offerId(_ item: IndexedItem) throws -> String {
+        if let id = offerIds[item.ref] { return id }
+        let id = try searches.offerId(source: item.source.rawValue, ref: item.ref)
+        offerIds[item.ref] = id
+        return id
     }
 
     /// The offer for a loaded product or listing; nil when it is unknown or no longer active.

@@ -99,9 +99,13 @@ extension FeatureStore {
             """, arguments: arguments) {
             files[row["sku"], default: []].append(row["fileName"])
         }
-        return try Row.fetchAll(db, sql: "SELECT product FROM catalogProduct WHERE \(condition)", arguments: arguments).map { row in
-            let product = try CatalogStore.decoder.decode(CatalogProduct.self, from: Data((row["product"] as String).utf8))
+        return try Row.fetchAll(db, sql: "SELECT sku, product FROM catalogProduct WHERE \(condition)", arguments: arguments).map { row in
+            let product = try decoded.value(id: row["sku"], text: row["product"]) {
+                try CatalogStore.decoder.decode(CatalogProduct.self, from: Data($0.utf8))
+            }
             return (product.sku, (product, files[product.sku] ?? []))
         }
     }
+
+    private static let decoded = DecodedRowCache<CatalogProduct>()
 }

@@ -26,6 +26,7 @@ public struct MarketplaceStore: Sendable {
         return e
     }()
     static let decoder = JSONDecoder()
+    private static let decoded = DecodedRowCache<MarketplaceListing>()
 
     public init(database: FacetDatabase) { self.database = database }
 
@@ -86,7 +87,9 @@ public struct MarketplaceStore: Sendable {
             var found: [String: MarketplaceListing] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, listing FROM marketplaceListing WHERE id IN (\(marks))",
                                         arguments: StatementArguments(ids)) {
-                if let listing = try? Self.value(MarketplaceListing.self, row["listing"] as String) { found[row["id"]] = listing }
+                if let listing = try? Self.decoded.value(id: row["id"], text: row["listing"], decode: { try Self.value(MarketplaceListing.self, $0) }) {
+                    found[row["id"]] = listing
+                }
             }
             return found
         }

@@ -119,6 +119,19 @@ public struct SearchStore: Sendable {
         }
     }
 
+    /// The ids already issued for these refs, in one read (a search builds offers for dozens).
+    public func existingOfferIds(refs: [String]) throws -> [String: String] {
+        guard !refs.isEmpty else { return [:] }
+        return try database.read { db in
+            var found: [String: String] = [:]
+            for row in try Row.fetchAll(db, OfferRecord.filter(Array(Set(refs)).contains(OfferRecord.Columns.ref))
+                .select(OfferRecord.Columns.id, OfferRecord.Columns.ref)) {
+                found[row["ref"]] = row["id"]
+            }
+            return found
+        }
+    }
+
     public func offerRef(id: String) throws -> (source: String, ref: String)? {
         try database.read { db in try OfferRecord.fetchOne(db, key: id).map { ($0.source, $0.ref) } }
     }

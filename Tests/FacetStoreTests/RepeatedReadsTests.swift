@@ -1,0 +1,62 @@
+import FacetCore
+@testable import FacetStore
+import Foundation
+import XCTest
+
+/// What a search reads many times over: products and listings (decoded once while their stored
+/// text is unchanged) and offer ids (read in one go).
+final class RepeatedReadsTests: XCTestCase {
+    var directory: URL!
+    var database: FacetDatabase!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("facet-store-\(UUID().uuidString)")
+        database = try FacetDatabase(dataDirectory: directory)
+    }
+
+    override func tearDownWithError() throws {
+        database = nil
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func testTheCacheDecodesAgainWhenTheTextChangesAndStartsAgainWhenFull() {
+        let cache = DecodedRowCache<String>(capacity: 2)
+        var decoded: [String] = []
+        func read(_ id: String, _ text: String) -> String { cache.value(id: id, text: text) { decoded.append($0); return $0.uppercased() } }
+        XCTAssertEqual(read("a", "one"), "ONE")
+        XCTAssertEqual(read("a", "one"), "ONE")
+        XCTAssertEqual(decoded, ["one"], "the same text is decoded once")
+        XCTAssertEqual(read("a", "two"), "TWO", "a changed row is decoded again, never served stale")
+        XCTAssertEqual(read("b", "three"), "THREE")
+        XCTAssertEqual(read("c", "four"), "FOUR")
+        XCTAssertEqual(read("a", "two"), "TWO")
+        XCTAssertEqual(decoded, ["one", "two", "three", "four", "two"], "full at two rows, it started again")
+    }
+
+    func testAProductChangedAtTheBrandIsReadAsChanged() async throws {
+        func put(cost: Int64, status: CatalogProduct.Status) async throws {
+            let product = CatalogProduct(sku: "AU-1", brand: "aurelia", title: "Ring AU-1", category: .ring, attributes: ["metal": .text("silver")],
+                                         gemstones: [], baseCost: .init(amount: cost, currency: "USD"), moq: 1, priceTiers: [], stock: 5,
+                                         leadTimes: .init(readyDays: 2, madeToOrderDays: 10), status: status, imageURLs: [], sourceUpdatedAt: nil)
+            _ = try await database.writer.write { db in try CatalogStore.upsert(db, [.init(product: product, native: "{}", images: nil)], at: Date()) }
+        }
+        let features = FeatureStore(database: database)
+        try await put(cost: 10_000, status: .active)
+        XCTAssertEqual(try features.products(skus: ["AU-1"])["AU-1"]?.product.baseCost.amount, 10_000)
+        XCTAssertEqual(try features.products(skus: ["AU-1"])["AU-1"]?.product.baseCost.amount, 10_000)
+        try await put(cost: 12_500, status: .discontinued)
+        let again = try XCTUnwrap(try features.products(skus: ["AU-1"])["AU-1"]?.product)
+        XCTAssertEqual(again.baseCost.amount, 12_500)
+        XCTAssertEqual(again.status, .discontinued)
+    }
+
+    func testOfferIdsAreReadTogetherAndMatchTheOnesIssued() throws {
+        let searches = SearchStore(database: database)
+        let ring = try searches.offerId(source: "inventory", ref: "inv:AU-1")
+        let listing = try searches.offerId(source: "marketplace", ref: "mk:L-9")
+        XCTAssertEqual(try searches.existingOfferIds(refs: ["inv:AU-1", "mk:L-9", "inv:NONE", "inv:AU-1"]),
+                       ["inv:AU-1": ring, "mk:L-9": listing], "unknown refs are left out, not issued")
+        XCTAssertEqual(try searches.existingOfferIds(refs: []), [:])
+        XCTAssertEqual(try searches.offerId(source: "inventory", ref: "inv:NONE"), try searches.existingOfferIds(refs: ["inv:NONE"])["inv:NONE"])
+    }
+}
