@@ -42,7 +42,13 @@ final class OfferCatalog {
         if let marketplace, !missing.isEmpty {
             for (id, l) in try marketplace.listings(ids: Array(Set(missing))) { listings[id] = l }
         }
-        offerIds.merge(try searches.existingOfferIds(refs: refs.filter { offerIds[$0] == nil })) { kept, _ in kept }
+        // Ids for what can be offered, issued together: one by one, the first searches after a
+        // start wrote a transaction per design shown.
+        let unknown = refs.filter { ref in
+            offerIds[ref] == nil && (ref.hasPrefix("inv:") ? products[String(ref.dropFirst(4))] != nil : listings[String(ref.dropFirst(3))] != nil)
+        }
+        let sources = unknown.map { (source: ($0.hasPrefix("inv:") ? OfferSource.inventory : OfferSource.marketplace).rawValue, ref: $0) }
+        offerIds.merge(try searches.issueOfferIds(sources)) { kept, _ in kept }
     }
 
     func add(_ new: [MarketplaceListing]) { for l in new { listings[l.id] = l } }

@@ -132,6 +132,24 @@ public struct SearchStore: Sendable {
         }
     }
 
+    /// Ids for these refs (source, ref), issuing the missing ones in one write.
+    public func issueOfferIds(_ items: [(source: String, ref: String)], at now: Date = Date()) throws -> [String: String] {
+        var found = try existingOfferIds(refs: items.map(\.ref))
+        var missing: [String: String] = [:]
+        for item in items where found[item.ref] == nil { missing[item.ref] = item.source }
+        guard !missing.isEmpty else { return found }
+        try database.writer.write { db in
+            for (ref, source) in missing.sorted(by: { $0.key < $1.key }) {
+                try OfferRecord(id: Identifier.make("of"), source: source, ref: ref, createdAt: now).insert(db, onConflict: .ignore)
+            }
+            for row in try Row.fetchAll(db, OfferRecord.filter(Array(missing.keys).contains(OfferRecord.Columns.ref))
+                .select(OfferRecord.Columns.id, OfferRecord.Columns.ref)) {
+                found[row["ref"]] = row["id"]
+            }
+        }
+        return found
+    }
+
     public func offerRef(id: String) throws -> (source: String, ref: String)? {
         try database.read { db in try OfferRecord.fetchOne(db, key: id).map { ($0.source, $0.ref) } }
     }

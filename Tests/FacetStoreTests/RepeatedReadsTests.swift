@@ -59,4 +59,16 @@ final class RepeatedReadsTests: XCTestCase {
         XCTAssertEqual(try searches.existingOfferIds(refs: []), [:])
         XCTAssertEqual(try searches.offerId(source: "inventory", ref: "inv:NONE"), try searches.existingOfferIds(refs: ["inv:NONE"])["inv:NONE"])
     }
+
+    func testMissingOfferIdsAreIssuedTogetherAndKept() throws {
+        let searches = SearchStore(database: database)
+        let ring = try searches.offerId(source: "inventory", ref: "inv:AU-1")
+        let ids = try searches.issueOfferIds([("inventory", "inv:AU-1"), ("marketplace", "mk:L-1"), ("inventory", "inv:AU-2"), ("marketplace", "mk:L-1")])
+        XCTAssertEqual(ids.count, 3)
+        XCTAssertEqual(ids["inv:AU-1"], ring, "an id already issued is kept")
+        XCTAssertEqual(Set(ids.values).count, 3)
+        XCTAssertEqual(try searches.offerRef(id: try XCTUnwrap(ids["mk:L-1"]))?.source, "marketplace")
+        XCTAssertEqual(try searches.issueOfferIds([("inventory", "inv:AU-2")]), ["inv:AU-2": ids["inv:AU-2"]!], "issued once")
+        XCTAssertEqual(try searches.offerId(source: "inventory", ref: "inv:AU-2"), ids["inv:AU-2"])
+    }
 }
