@@ -16,7 +16,7 @@ final class OfferCatalog {
     let maxPrice: Int64?
     private(set) var products: [String: (product: CatalogProduct, files: [String])] = [:]
     private(set) var listings: [String: MarketplaceListing] = [:]
-    /// Offer ids by ref, read with the items: one read per search rather than one per offer.
+    /// Offer ids by ref, read with the candidates: one read per search rather than one per offer.
     private var offerIds: [String: String] = [:]
 
     init(features: FeatureStore, readings: PhotoReadings, marketplace: MarketplaceService?, searches: SearchStore, markups: MarkupTable, currency: String, maxPrice: Int64?) {
@@ -32,7 +32,14 @@ final class OfferCatalog {
     static func sku(_ item: IndexedItem) -> String { String(item.ref.dropFirst(4)) }
     static func listingId(_ item: IndexedItem) -> String { String(item.ref.dropFirst(3)) }
 
-    func load(_ candidates: [Candidate]) throws { try load(refs: candidates.map(\.item.ref)) }
+    /// Reads the candidates' products and listings, and the offer ids of those that can be offered,
+    /// issuing the missing ones together (one by one, a fresh server's first searches wrote a
+    /// transaction per design shown).
+    func load(_ candidates: [Candidate]) throws {
+        try load(refs: candidates.map(\.item.ref))
+        let unknown = candidates.map(\.item).filter { offerIds[$0.ref] == nil && available($0) }
+        offerIds.merge(try searches.issueOfferIds(unknown.map { (source: $0.source.rawValue, ref: $0.ref) })) { kept, _ in kept }
+    }
 
     /// Reads the products (`inv:` refs) and listings (`mk:` refs) not held yet.
     func load(refs: [String]) throws {
@@ -42,13 +49,6 @@ final class OfferCatalog {
         if let marketplace, !missing.isEmpty {
             for (id, l) in try marketplace.listings(ids: Array(Set(missing))) { listings[id] = l }
         }
-        // Ids for what can be offered, issued together: one by one, the first searches after a
-        // start wrote a transaction per design shown.
-        let unknown = refs.filter { ref in
-            offerIds[ref] == nil && (ref.hasPrefix("inv:") ? products[String(ref.dropFirst(4))] != nil : listings[String(ref.dropFirst(3))] != nil)
-        }
-        let sources = unknown.map { (source: ($0.hasPrefix("inv:") ? OfferSource.inventory : OfferSource.marketplace).rawValue, ref: $0) }
-        offerIds.merge(try searches.issueOfferIds(sources)) { kept, _ in kept }
     }
 
     func add(_ new: [MarketplaceListing]) { for l in new { listings[l.id] = l } }

@@ -3,17 +3,12 @@ import FacetStore
 import Foundation
 import XCTest
 
-final class AccountStoreTests: XCTestCase {
-    var directory: URL!
+final class AccountStoreTests: StoreTestCase {
     var accounts: AccountStore!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("facet-accounts-\(UUID().uuidString)")
-        accounts = AccountStore(database: try FacetDatabase(dataDirectory: directory))
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        try super.setUpWithError()
+        accounts = AccountStore(database: database)
     }
 
     func makeUser(_ email: String) -> UserRecord {

@@ -2,20 +2,7 @@ import FacetStore
 import Foundation
 import XCTest
 
-final class EventLogTests: XCTestCase {
-    var directory: URL!
-    var database: FacetDatabase!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("facet-store-\(UUID().uuidString)")
-        database = try FacetDatabase(dataDirectory: directory)
-    }
-
-    override func tearDownWithError() throws {
-        database = nil
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class EventLogTests: StoreTestCase {
     func testSequenceNumbersArePerTopicAndGapless() async throws {
         let log = EventLog(database: database)
         var seqs: [Int64] = []

@@ -5,20 +5,7 @@ import XCTest
 
 /// What a search reads many times over: products and listings (decoded once while their stored
 /// text is unchanged) and offer ids (read in one go).
-final class RepeatedReadsTests: XCTestCase {
-    var directory: URL!
-    var database: FacetDatabase!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("facet-store-\(UUID().uuidString)")
-        database = try FacetDatabase(dataDirectory: directory)
-    }
-
-    override func tearDownWithError() throws {
-        database = nil
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class RepeatedReadsTests: StoreTestCase {
     func testTheCacheDecodesAgainWhenTheTextChangesAndStartsAgainWhenFull() {
         let cache = DecodedRowCache<String>(capacity: 2)
         var decoded: [String] = []
