@@ -268,11 +268,9 @@ export function appendLateDesigns(search, fresh) {
     return fresh.length;
   }
   const known = new Set(paging.offers.map((o) => o.id));
-  const unseen = fresh.filter((o) => !known.has(o.id) && passes(o, { ...fv, source: '' }));
-  if (paging.counts) for (const o of unseen) paging.counts[o.source] = (paging.counts[o.source] || 0) + 1;
-  const add = unseen.filter((o) => passes(o, fv));
+  const add = fresh.filter((o) => !known.has(o.id) && passes(o, fv));
   paging.offers = paging.offers.concat(add);
-  paging.total = Math.max(paging.offers.length, Math.min(RANKED_MAXIMUM, paging.total + add.length));
+  paging.total = Math.max(paging.total, paging.offers.length);
   paging.lateAdded = paging.lateAdded || add.length > 0;
   if (add.length) renderServerGrid(search, { appended: add });
   else renderGridMeta(search);
@@ -282,7 +280,7 @@ export function appendLateDesigns(search, fresh) {
 
 // The server ranks late designs among the others and keeps at most RANKED_MAXIMUM, so one added here
 // can push another out of its list: the count line takes its total and per-source counts from the
-// server rather than adding to the ones it had (which could read "48 from our inventory · 1 sourced"
+// server rather than working them out (adding to its own read "48 from our inventory · 1 sourced"
 // under "of 48").
 async function refreshCounts(search) {
   const seq = paging.seq;
