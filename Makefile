@@ -69,11 +69,12 @@ model-projection: build
 # The metal and stone heads (docs/model.md, "Attribute heads"), one file per embedder beside the
 # model: fitted by `facet model fit-heads` on the brands' demo renders and, where the folder is
 # there, the labelled photos in ../shared/data/jewelry (HEADS_PHOTOS); deterministic; refitted
-# when what they were fitted on is newer.
+# when what they were fitted on, or how they are fitted and stored, is newer.
 HEADS_PHOTOS ?= ../shared/data/jewelry
 model-heads: build model-projection
 	@for kind in handcrafted learned; do f=.cache/models/heads-$$kind.json; \
-		if [ ! -f $$f ] || [ $(PROJECTION) -nt $$f ] || [ seeds/catalog/images.jsonl -nt $$f ] || [ Sources/FacetVision/Embedding.swift -nt $$f ]; then \
+		if [ ! -f $$f ] || [ $(PROJECTION) -nt $$f ] || [ seeds/catalog/images.jsonl -nt $$f ] || [ Sources/FacetVision/Embedding.swift -nt $$f ] \
+			|| [ Sources/FacetVision/AttributeHeads.swift -nt $$f ] || [ Sources/facet/HeadsTraining.swift -nt $$f ]; then \
 			.build/release/facet model fit-heads --embedder $$kind --photos $(HEADS_PHOTOS) --folds 0 --out $$f || exit 1; fi; done
 
 # `facet demo` migrates, creates the demo accounts, starts both brand simulators beside Facet,

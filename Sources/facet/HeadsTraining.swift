@@ -27,22 +27,46 @@ enum HeadsTraining {
     struct Settings {
         var l2: Float = 0.01
         var iterations = 300
+        /// Folds whose held-out logits set each head's temperature (below 2: none, temperature 1).
+        var calibrationFolds = 0
     }
 
     /// Renders and real photos weigh the same in total: there are ten renders to a real photo,
-    /// and real photos are what buyers upload.
+    /// and real photos are what buyers upload. With `calibrationFolds`, each head's temperature
+    /// comes from its own samples read by heads fitted without them, weighted the same way.
     static func fit(_ samples: [HeadSample], embedder: String, settings: Settings) -> AttributeHeads {
         let renders = samples.filter { $0.domain == .render }.count, real = samples.count - renders
         let realWeight: Float = renders > 0 && real > 0 ? Float(renders) / Float(real) : 1
+        func train(_ used: [HeadSample], _ label: (HeadSample) -> String?, _ classes: [String]) -> SoftmaxHead {
+            SoftmaxHead.train(inputs: used.map(\.inputs), labels: used.map { classes.firstIndex(of: label($0)!)! },
+                              classes: classes, sampleWeights: used.map { $0.domain == .real ? realWeight : 1 },
+                              l2: settings.l2, iterations: settings.iterations)
+        }
         func head(_ label: (HeadSample) -> String?, _ classes: [String]) -> SoftmaxHead {
             let used = samples.filter { label($0) != nil }
-            return SoftmaxHead.train(inputs: used.map(\.inputs), labels: used.map { classes.firstIndex(of: label($0)!)! },
-                                     classes: classes, sampleWeights: used.map { $0.domain == .real ? realWeight : 1 },
-                                     l2: settings.l2, iterations: settings.iterations)
+            var fitted = train(used, label, classes)
+            let k = settings.calibrationFolds
+            guard k >= 2 else { return fitted }
+            var logits: [[Float]] = [], labels: [Int] = [], weights: [Float] = []
+            for held in 0..<k {
+                let inFold = used.filter { fold("calibration " + $0.group, of: k) == held }
+                let rest = used.filter { fold("calibration " + $0.group, of: k) != held }
+                guard !inFold.isEmpty, Set(rest.compactMap(label)).count > 1 else { continue }
+                let without = train(rest, label, classes)
+                for s in inFold {
+                    logits.append(without.logits(s.inputs)); labels.append(classes.firstIndex(of: label(s)!)!)
+                    weights.append(s.domain == .real ? realWeight : 1)
+                }
+            }
+            fitted.temperature = SoftmaxHead.fitTemperature(logits: logits, labels: labels, weights: weights)
+            return fitted
         }
+        let metal = head(\.metal, AttributeExtractor.metalValues), stones = head(\.stones, AttributeExtractor.stoneValues)
+        let calibrated = settings.calibrationFolds >= 2
+            ? String(format: "; temperature metal %.2f, stones %.2f", metal.temperature, stones.temperature) : ""
         return AttributeHeads(embedder: embedder,
-                              fittedOn: "\(renders) demo renders and \(real) labelled photos; l2 \(settings.l2), \(settings.iterations) iterations",
-                              metal: head(\.metal, AttributeExtractor.metalValues), stones: head(\.stones, AttributeExtractor.stoneValues))
+                              fittedOn: "\(renders) demo renders and \(real) labelled photos; l2 \(settings.l2), \(settings.iterations) iterations" + calibrated,
+                              metal: metal, stones: stones)
     }
 
     static func fold(_ group: String, of folds: Int) -> Int {
@@ -73,8 +97,12 @@ enum HeadsTraining {
                                              classes: classes)
             let read = labelled.filter { predicted[$0] != nil }
             if !read.isEmpty {
-                out["\(key) (heads, \(folds)-fold)"] = ClassificationFigures(truth: read.map { truth(samples[$0])! },
-                                                                            predicted: read.map { value(predicted[$0]!) }, classes: classes)
+                var f = ClassificationFigures(truth: read.map { truth(samples[$0])! }, predicted: read.map { value(predicted[$0]!) }, classes: classes)
+                f.confidence = ConfidenceFigures(read.map { i in
+                    let a = predicted[i]!, guess = key == "metal" ? a.metal : a.stones
+                    return (guess.confidence, guess.value == truth(samples[i])!)
+                })
+                out["\(key) (heads, \(folds)-fold)"] = f
             }
         }
         return out

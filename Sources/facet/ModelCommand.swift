@@ -95,6 +95,9 @@ struct FitHeads: ParsableCommand {
     @Option(help: "Training iterations (full batch).")
     var iterations: Int = 300
 
+    @Option(help: "Folds whose held-out readings set each head's temperature, how sure it says it is (0, the default: none; docs/search.md).")
+    var calibrationFolds: Int = 0
+
     @OptionGroup var embedding: EmbedderOptions
 
     func run() throws {
@@ -105,7 +108,7 @@ struct FitHeads: ParsableCommand {
         guard !renders.isEmpty else { throw ValidationError("no brand photos listed in \(world) exist on disk") }
         let real = try HeadsTraining.realPhotos(folder: photos, pipeline: pipeline)
         let samples = renders + real
-        let settings = HeadsTraining.Settings(l2: l2, iterations: iterations)
+        let settings = HeadsTraining.Settings(l2: l2, iterations: iterations, calibrationFolds: calibrationFolds)
         if folds > 1 && !real.isEmpty {
             let predicted = HeadsTraining.crossValidated(samples, folds: folds, embedder: pipeline.headsSpace, settings: settings)
             let figures = HeadsTraining.figures(samples, heads: predicted, folds: folds)
@@ -113,6 +116,7 @@ struct FitHeads: ParsableCommand {
             for (key, f) in figures.sorted(by: { $0.key < $1.key }) {
                 print("  " + key.padding(toLength: 24, withPad: " ", startingAt: 0)
                       + String(format: "macro-F1 %.3f  accuracy %.3f  unknown %.3f  (%d photos)", f.macroF1, f.accuracy, f.unknownRate, f.items))
+                if let c = f.confidence { print("    " + c.line) }
             }
         }
         let heads = HeadsTraining.fit(samples, embedder: pipeline.headsSpace, settings: settings)

@@ -45,6 +45,37 @@ final class AttributeHeadsTests: XCTestCase {
         XCTAssertGreaterThan(head.probabilities([-0.1])[0], 0.5)
     }
 
+    /// Held-out logits of a head that is right 70 % of the time but scores as if always sure: the
+    /// fitted temperature softens them, and leaves alone logits whose probabilities already hold.
+    func testTemperatureSoftensAnOverconfidentHeadOnly() {
+        var logits: [[Float]] = [], labels: [Int] = []
+        for i in 0..<200 {
+            let said = i % 3, right = i % 10 < 7
+            var l: [Float] = [0, 0, 0]; l[said] = 8
+            logits.append(l); labels.append(right ? said : (said + 1) % 3)
+        }
+        let t = SoftmaxHead.fitTemperature(logits: logits, labels: labels)
+        XCTAssertGreaterThan(t, 4)
+        let p = SoftmaxHead.softmax(logits[0].map { $0 / t })
+        XCTAssertEqual(Double(p[0]), 0.7, accuracy: 0.03, "the top class's probability is how often it is right")
+
+        // Logits whose softmax is already right (0.7 / 0.15 / 0.15, right 70 % of the time): about 1.
+        let honest: [Float] = [logf(0.7 / 0.15), 0, 0]
+        let h = SoftmaxHead.fitTemperature(logits: Array(repeating: honest, count: 200), labels: labels.indices.map { i in i % 10 < 7 ? 0 : 1 + i % 2 })
+        XCTAssertEqual(h, 1, accuracy: 0.05)
+
+        // A temperature never changes which class is picked, and survives the file format.
+        let train = clouds(300, seed: 1)
+        var head = SoftmaxHead.train(inputs: train.x, labels: train.y, classes: ["a", "b", "c"])
+        let before = train.x.map { x in head.probabilities(x) }
+        head.temperature = 3
+        for (x, b) in zip(train.x, before) {
+            let a = head.probabilities(x)
+            XCTAssertEqual(a.indices.max { a[$0] < a[$1] }, b.indices.max { b[$0] < b[$1] })
+            XCTAssertLessThanOrEqual(a.max()!, b.max()! + 1e-6)
+        }
+    }
+
     func uniformHead(_ classes: [String], favour: Int, inputs: Int) -> SoftmaxHead {
         let weights = classes.indices.map { c in [Float](repeating: 0, count: inputs) + [c == favour ? 4 : 0] }
         return SoftmaxHead(classes: classes, mean: .init(repeating: 0, count: inputs),
@@ -94,9 +125,12 @@ final class AttributeHeadsTests: XCTestCase {
         XCTAssertGreaterThan(read.metal.confidence, 0.9)
         XCTAssertEqual(read.stoneColours, [])
         XCTAssertEqual(read.evidence, rules.evidence)
-        // Round trip through the file format.
-        let back = try AttributeHeads(serialised: try heads.serialised())
-        XCTAssertEqual(back, heads)
+        // Round trip through the file format, temperature included.
+        let calibrated = AttributeHeads(embedder: heads.embedder, fittedOn: heads.fittedOn, metal: { var m = heads.metal; m.temperature = 2.5; return m }(),
+                                    stones: heads.stones)
+        let back = try AttributeHeads(serialised: try calibrated.serialised())
+        XCTAssertEqual(back, calibrated)
+        XCTAssertEqual(back.metal.temperature, 2.5)
     }
 
     func testHeadsOfAnotherVectorSpaceAreNotUsed() {
@@ -126,6 +160,15 @@ final class AttributeHeadsTests: XCTestCase {
         let h = heads(for: HandcraftedEmbedder(), metal: 0, stones: 0)
         var object = try JSONSerialization.jsonObject(with: try h.serialised()) as! [String: Any]
         object["version"] = 99
+        XCTAssertThrowsError(try AttributeHeads(serialised: try JSONSerialization.data(withJSONObject: object)))
+        // A file written before the temperature existed reads as uncalibrated; a nonsense one is refused.
+        object["version"] = AttributeHeads.formatVersion
+        var metal = object["metal"] as! [String: Any]
+        metal.removeValue(forKey: "temperature")
+        object["metal"] = metal
+        XCTAssertEqual(try AttributeHeads(serialised: try JSONSerialization.data(withJSONObject: object)).metal.temperature, 1)
+        metal["temperature"] = -2
+        object["metal"] = metal
         XCTAssertThrowsError(try AttributeHeads(serialised: try JSONSerialization.data(withJSONObject: object)))
     }
 }

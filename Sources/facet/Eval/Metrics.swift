@@ -57,6 +57,8 @@ struct ClassificationFigures: Codable {
     var f1: [String: Double]
     /// confusion[truth][predicted] = count
     var confusion: [String: [String: Int]]
+    /// How sure the reader said it was against how often it was right (heads only).
+    var confidence: ConfidenceFigures?
 
     init(truth: [String], predicted: [String], classes: [String]) {
         items = truth.count
@@ -92,6 +94,38 @@ struct ClassificationFigures: Codable {
             s += "    " + t.padding(toLength: 19, withPad: " ", startingAt: 0)
             s += cols.map { String(confusion[t]?[$0] ?? 0).padding(toLength: 9, withPad: " ", startingAt: 0) }.joined() + "\n"
         }
+        if let c = confidence { s += "    " + c.line + "\n" }
         return s
+    }
+}
+
+/// A reader's stated confidence against its accuracy: the mean of each, the expected calibration
+/// error over ten equal-width bins, and the share said with 90 % or more and how often it was right.
+struct ConfidenceFigures: Codable {
+    var meanConfidence: Double
+    var accuracy: Double
+    var calibrationError: Double
+    var sureShare: Double
+    var sureAccuracy: Double
+
+    init(_ reads: [(confidence: Double, right: Bool)]) {
+        let n = Double(max(1, reads.count))
+        meanConfidence = reads.map(\.confidence).reduce(0, +) / n
+        accuracy = Double(reads.filter(\.right).count) / n
+        var bins = [(sum: Double, right: Int, count: Int)](repeating: (0, 0, 0), count: 10)
+        for r in reads {
+            let b = min(9, max(0, Int(r.confidence * 10)))
+            bins[b].sum += r.confidence; bins[b].count += 1; if r.right { bins[b].right += 1 }
+        }
+        calibrationError = bins.filter { $0.count > 0 }.map { abs($0.sum / Double($0.count) - Double($0.right) / Double($0.count)) * Double($0.count) / n }
+            .reduce(0, +)
+        let sure = reads.filter { $0.confidence >= 0.9 }
+        sureShare = Double(sure.count) / n
+        sureAccuracy = sure.isEmpty ? 0 : Double(sure.filter(\.right).count) / Double(sure.count)
+    }
+
+    var line: String {
+        String(format: "confidence: mean %.3f against accuracy %.3f, calibration error %.3f; said at 90 %% or more %.0f%% of the time, right %.3f of those",
+               meanConfidence, accuracy, calibrationError, sureShare * 100, sureAccuracy)
     }
 }
