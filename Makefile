@@ -59,11 +59,12 @@ build-debug: deps model
 	$(SWIFT) build --build-tests
 
 # The learned embedder's projection (docs/model.md): fitted by `facet model fit-projection` on the
-# brands' demo photos, deterministic, written beside the model; refitted when the model or the
-# photo list is newer. `facet` finds it beside FACET_MODEL (or --projection / FACET_PROJECTION).
+# brands' demo photos, deterministic, written beside the model; refitted when the model, the
+# photo list or the fitting code is newer. `facet` finds it beside FACET_MODEL (or --projection / FACET_PROJECTION).
 PROJECTION := .cache/models/projection.bin
 model-projection: build
-	@if [ ! -f $(PROJECTION) ] || [ $(MODEL) -nt $(PROJECTION) ] || [ seeds/catalog/images.jsonl -nt $(PROJECTION) ]; then \
+	@if [ ! -f $(PROJECTION) ] || [ $(MODEL) -nt $(PROJECTION) ] || [ seeds/catalog/images.jsonl -nt $(PROJECTION) ] \
+		|| [ Sources/FacetVision/Projection.swift -nt $(PROJECTION) ]; then \
 		.build/release/facet model fit-projection --out $(PROJECTION); fi
 
 # The metal and stone heads (docs/model.md, "Attribute heads"), one file per embedder beside the

@@ -80,10 +80,8 @@ extension Projection {
         let reduced = centred.map { multiply(components, rows: principal, columns: n, by: $0) }
 
         // Within-product scatter, and its inverse square root.
-        var byGroup: [String: [Int]] = [:]
-        for (i, g) in groups.enumerated() { byGroup[g, default: []].append(i) }
         var deviations: [[Double]] = []
-        for members in byGroup.values where members.count >= 2 {
+        for members in membersInOrder(groups) where members.count >= 2 {
             var centre = [Double](repeating: 0, count: principal)
             for m in members { for i in 0..<principal { centre[i] += reduced[m][i] } }
             for i in 0..<principal { centre[i] /= Double(members.count) }
@@ -115,6 +113,17 @@ extension Projection {
         let rw = product(rotation, whitening, rows: output, inner: principal, columns: principal)
         let full = product(rw, components, rows: output, inner: principal, columns: n)
         return Projection(mean: mean.map(Float.init), matrix: full.map(Float.init), outputDimension: output)
+    }
+
+    /// Each group's indices, groups in the order they first appear. Not a dictionary's order: it
+    /// changes from one run to the next, and through the order of the sums it changed the fitted
+    /// bytes, and so the identifier, every time the same photos were fitted again.
+    static func membersInOrder(_ groups: [String]) -> [[Int]] {
+        var slot: [String: Int] = [:], members: [[Int]] = []
+        for (i, g) in groups.enumerated() {
+            if let s = slot[g] { members[s].append(i) } else { slot[g] = members.count; members.append([i]) }
+        }
+        return members
     }
 
     static func covariance(_ rows: [[Double]], dimension n: Int) -> [Double] {

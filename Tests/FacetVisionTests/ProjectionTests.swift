@@ -43,6 +43,18 @@ final class ProjectionTests: XCTestCase {
         XCTAssertEqual(again.identifier, projection.identifier)
     }
 
+    /// The within-product scatter is summed product by product in the order the photos list them:
+    /// a dictionary's order changes between runs, and on the demo catalog it changed the fitted file.
+    func testProductsAreVisitedInTheOrderTheyFirstAppear() {
+        let names = (0..<200).map { "product-\(($0 * 7919) % 97)" }
+        let members = Projection.membersInOrder(names)
+        var seen: [String] = []
+        for n in names where !seen.contains(n) { seen.append(n) }
+        XCTAssertEqual(members.map { names[$0[0]] }, seen)
+        XCTAssertEqual(members.flatMap { $0 }.sorted(), Array(0..<200))
+        for m in members { XCTAssertTrue(m.allSatisfy { names[$0] == names[m[0]] }); XCTAssertEqual(m, m.sorted()) }
+    }
+
     func testSerialisedProjectionRoundTripsAndBadFilesAreRefused() throws {
         let p = Projection(mean: [0.5, -1, 2], matrix: [1, 0, 0, 0, 0.25, -3], outputDimension: 2)
         let bytes = p.serialised()
