@@ -210,6 +210,21 @@ def sourcing_index(url: str, email: str, password: str, wait: float) -> None:
     print("  " + ", ".join(f"{c['category']} {c['fresh']}{' (index)' if c['answersLocally'] else ' (live)'}" for c in rows))
 
 
+def wait_until_searchable(url: str, limit: float) -> None:
+    """Started together with `facet demo`, the server may not listen yet; a search before the
+    catalog is indexed would miss designs we stock."""
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            if requests.get(url + "/api/health", timeout=30).json().get("catalog", {}).get("ready"):
+                return
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{url} did not become searchable within {limit:.0f} s")
+        time.sleep(1)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--url", default="http://127.0.0.1:8300")
@@ -221,8 +236,7 @@ def main() -> None:
     ap.add_argument("--index-wait", type=float, default=600, help="seconds to wait for the sourcing index's first refresh")
     args = ap.parse_args()
     counts = [int(c) for c in args.users.split(",") if c]
-    while not requests.get(args.url + "/api/health", timeout=30).json().get("catalog", {}).get("ready"):
-        time.sleep(1)  # a search before the catalog is indexed would miss designs we stock
+    wait_until_searchable(args.url, args.index_wait)
     sessions = buyers(args.url, args.data, max(counts + [(args.big + 2) // 3]))
     email, _, password = args.ops.partition(":")
     sourcing_index(args.url, email, password, args.index_wait)
