@@ -30,7 +30,10 @@ public struct QueryAttributes: Codable, Sendable, Equatable {
 
 public enum AttributeComparison {
     /// Colour rules decide metal and stones; similar labelled items vote on the rest, and on
-    /// metal or stones when the rules were unsure.
+    /// metal or stones when the rules were unsure. A setting holds stones: when the photo shows
+    /// none, the setting is none (a plain band's look-alikes with stones voted "prong" for it; every
+    /// demo design without stones is labelled setting none). With stones the vote stands, since
+    /// some pieces with stones have no setting (strung pearls).
     public static func resolve(_ extracted: ExtractedAttributes, neighbours: [Neighbour]) -> QueryAttributes {
         let labelled = neighbours.filter { $0.item.source == .inventory }.prefix(15).map {
             LabelledNeighbour(distance: $0.distance, labels: $0.item.labels)
@@ -49,6 +52,9 @@ public enum AttributeComparison {
             let v = labelled.isEmpty ? AttributeGuess(value: AttributeGuess.unknownValue, confidence: 0)
                                      : AttributeExtractor.vote(key, neighbours: labelled)
             values[key] = .init(value: v.value, confidence: v.confidence, method: "neighbours")
+        }
+        if let stones = values["stones"], stones.value == "none" {
+            values["setting"] = .init(value: "none", confidence: stones.confidence, method: stones.method)
         }
         return QueryAttributes(values: values)
     }
