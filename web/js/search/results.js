@@ -122,6 +122,7 @@ const paging = {
   counts: null,
   offers: [],
   loading: false,
+  loadingMore: false, // the load in flight is "Show more"
   unavailable: false, // the server has no results route: filter the headline on the page
   lateAdded: false,   // designs sourced after done were added at the end: the server's pages shifted
   seq: 0,
@@ -209,6 +210,7 @@ export async function loadResults(search, { more = false } = {}) {
   const offset = more && !fromStart ? paging.offers.length : 0;
   const limit = fromStart ? Math.min(RANKED_MAXIMUM, paging.offers.length + PAGE_SIZE) : PAGE_SIZE;
   paging.loading = true;
+  paging.loadingMore = more;
   showMoreButton(search);
   document.body.dataset.resultsLoading = 'true';
   try {
@@ -261,9 +263,12 @@ function clearFilterError() {
 // instead of laying the grid out again (a reload sent a buyer who had pressed "Show more" back to the
 // first page and moved cards under the pointer). A sort other than relevance lays it out again.
 // Returns how many were added to the grid.
+// While "Show more" is loading they are added too: its page is joined on after them, leaving out
+// what is shown (laying the grid out again then moved the cards the buyer had just asked past).
 export function appendLateDesigns(search, fresh) {
   const fv = filterValues();
-  if (paging.unavailable || paging.searchId !== search.id || paging.loading || fv.sort !== 'relevance') {
+  const firstPageLoading = paging.loading && !paging.loadingMore;
+  if (paging.unavailable || paging.searchId !== search.id || firstPageLoading || fv.sort !== 'relevance') {
     renderAlternatives(search, { reload: true });
     return fresh.length;
   }
