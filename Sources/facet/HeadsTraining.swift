@@ -91,17 +91,15 @@ enum HeadsTraining {
         var out: [String: ClassificationFigures] = [:]
         for (key, classes) in [("metal", AttributeExtractor.metalValues), ("stones", AttributeExtractor.stoneValues)] {
             func truth(_ s: HeadSample) -> String? { key == "metal" ? s.metal : s.stones }
-            func value(_ a: ExtractedAttributes) -> String { key == "metal" ? a.metal.value : a.stones.value }
+            func guess(_ a: ExtractedAttributes) -> AttributeGuess { key == "metal" ? a.metal : a.stones }
+            func value(_ a: ExtractedAttributes) -> String { guess(a).value }
             let labelled = samples.indices.filter { samples[$0].domain == .real && truth(samples[$0]) != nil }
             out[key] = ClassificationFigures(truth: labelled.map { truth(samples[$0])! }, predicted: labelled.map { value(samples[$0].rules) },
                                              classes: classes)
             let read = labelled.filter { predicted[$0] != nil }
             if !read.isEmpty {
                 var f = ClassificationFigures(truth: read.map { truth(samples[$0])! }, predicted: read.map { value(predicted[$0]!) }, classes: classes)
-                f.confidence = ConfidenceFigures(read.map { i in
-                    let a = predicted[i]!, guess = key == "metal" ? a.metal : a.stones
-                    return (guess.confidence, guess.value == truth(samples[i])!)
-                })
+                f.confidence = ConfidenceFigures(read.map { i in (guess(predicted[i]!).confidence, value(predicted[i]!) == truth(samples[i])!) })
                 out["\(key) (heads, \(folds)-fold)"] = f
             }
         }

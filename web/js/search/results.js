@@ -261,10 +261,9 @@ function clearFilterError() {
 
 // Designs sourced after the search was done: added after what the buyer is looking at, marked new,
 // instead of laying the grid out again (a reload sent a buyer who had pressed "Show more" back to the
-// first page and moved cards under the pointer). A sort other than relevance lays it out again.
-// Returns how many were added to the grid.
-// While "Show more" is loading they are added too: its page is joined on after them, leaving out
-// what is shown (laying the grid out again then moved the cards the buyer had just asked past).
+// first page and moved cards under the pointer), also while "Show more" is loading: its page is
+// joined on after them, leaving out what is shown. A sort other than relevance, or a first page
+// loading, lays it out again. Returns how many were added to the grid.
 export function appendLateDesigns(search, fresh) {
   const fv = filterValues();
   const firstPageLoading = paging.loading && !paging.loadingMore;
